@@ -1,0 +1,1 @@
+def redline_to_html(redline, *, heading=None): raise NotImplementedError

@@ -1,0 +1,1 @@
+def redline_to_markdown(redline): raise NotImplementedError

@@ -1,0 +1,1 @@
+def redline_to_text(redline, *, color): raise NotImplementedError
