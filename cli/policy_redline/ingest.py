@@ -1,0 +1,185 @@
+"""Ingest: a policy file (pdf, docx, txt, md, html) or stdin -> `Document`.
+
+    read_policy(path)                 a path, or "-" for standard input
+    read_bytes(data, source, fmt)     bytes already in memory (fmt from the suffix if None)
+
+Every failure is an `InputError(source, reason)` whose reason is one line a person can act
+on; no other exception escapes, whatever the bytes. The format readers live in
+`policy_redline.readers` (one module per format, imported only when needed).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path, PurePath
+
+from .document import Block, Document
+from .errors import InputError
+from .readers import READERS, SUFFIX_FORMATS, format_for, get_reader
+from .readers.common import binary_reason, decodes_cleanly, looks_binary, normalize_text, sniff
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm")
+
+# Policies from records requests are a few hundred KB (a scanned-then-OCRed PDF a few
+# MB). 50 MB is far beyond any real policy and keeps memory bounded: the whole file is
+# held in memory, and a .docx or PDF parser may need several times its size.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
+
+# A title longer than this is a sentence, not a title.
+_TITLE_MAX_CHARS = 120
+_TITLE_MAX_WORDS = 20
+
+STDIN_SOURCE = "<stdin>"
+
+
+def read_policy(path: str | os.PathLike) -> Document:
+    """Read a policy file; "-" reads the policy from standard input."""
+    if isinstance(path, str) and path == "-":
+        return _read_stdin()
+    source = str(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(source, "no such file") from None
+    except NotADirectoryError:
+        raise InputError(source, "no such file (a folder in the path is a file)") from None
+    except PermissionError:
+        raise InputError(source, "cannot be read (permission denied)") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(source, f"cannot be read ({_os_reason(exc)})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(
+            source, "is a directory, not a policy file (use `redline survey` for folders)"
+        )
+    if stat.S_ISREG(st.st_mode) and st.st_size > MAX_FILE_BYTES:
+        raise InputError(source, f"file is larger than the {MAX_FILE_MB} MB limit")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # bounded even for pipes and devices
+    except PermissionError:
+        raise InputError(source, "cannot be read (permission denied)") from None
+    except IsADirectoryError:
+        raise InputError(
+            source, "is a directory, not a policy file (use `redline survey` for folders)"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(source, f"cannot be read ({_os_reason(exc)})") from None
+    return read_bytes(data, source)
+
+
+def read_bytes(data: bytes, source: str, fmt: str | None = None) -> Document:
+    """Read a policy from bytes. `fmt` ("pdf", ".docx", "md" …) defaults to the suffix."""
+    source = str(source)
+    try:
+        return _read_bytes(bytes(data), source, fmt)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(source, "the file is nested too deeply to read") from None
+    except MemoryError:
+        raise InputError(source, "the file needs too much memory to read") from None
+    except Exception as exc:  # a reader bug must still reach the user as one line
+        raise InputError(
+            source, f"cannot be read ({type(exc).__name__}: {_first_line(exc)})"
+        ) from None
+
+
+def _read_stdin() -> Document:
+    try:
+        stream = sys.stdin.buffer
+        data = stream.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError, AttributeError) as exc:
+        raise InputError(STDIN_SOURCE, f"cannot be read ({_os_reason(exc)})") from None
+    return read_bytes(data, STDIN_SOURCE)
+
+
+def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(source, f"file is larger than the {MAX_FILE_MB} MB limit")
+    if not data.strip() or not data.strip(b"\x00\t\n\r\x0b\x0c \xef\xbb\xbf\xff\xfe"):
+        raise InputError(source, "the file is empty")
+
+    if fmt is not None:
+        name = format_for(fmt)
+        if name is None:
+            raise InputError(source, f"unsupported format {fmt!r} (supported: "
+                             f"{', '.join(READERS)})")
+    else:
+        suffix = PurePath(source).suffix.lower() if source != STDIN_SOURCE else ""
+        name = SUFFIX_FORMATS.get(suffix)
+        if name is None:
+            name = _guess(data, source, suffix)
+
+    if name in ("txt", "md") and looks_binary(data) and sniff(data):
+        raise InputError(source, binary_reason(data))
+    parsed = get_reader(name)(data, source)
+
+    blocks = tuple(b for b in parsed.blocks if b.text.strip())
+    if not blocks:
+        if name in ("txt", "md"):
+            raise InputError(source, "the file is empty")
+        raise InputError(source, "the document contains no text")
+    title = _title(blocks, normalize_text(parsed.title_hint).strip(), source)
+    return Document(
+        source=source, title=title, blocks=blocks, format=name, notes=tuple(parsed.notes)
+    )
+
+
+def _guess(data: bytes, source: str, suffix: str) -> str:
+    """No known suffix (or stdin): trust the file's own signature, else plain text."""
+    kind = sniff(data)
+    if kind == "pdf":
+        return "pdf"
+    if kind == "docx":
+        return "docx"
+    if kind == "doc":
+        raise InputError(source, "encrypted or legacy .doc file: save it as .docx")
+    head = data[:2048].lstrip().lower()
+    if decodes_cleanly(data):
+        if head.startswith((b"<!doctype html", b"<html")):
+            return "html"
+        return "txt"
+    supported = ", ".join(SUPPORTED_SUFFIXES)
+    what = f"unsupported file type {suffix}" if suffix else "unsupported file type (no suffix)"
+    return _raise(source, f"{what} (supported: {supported})")
+
+
+def _raise(source: str, reason: str) -> str:
+    raise InputError(source, reason)
+
+
+def _title(blocks: tuple[Block, ...], hint: str, source: str) -> str:
+    """First heading, else the format's own title, else a short first line, else the stem."""
+    for b in blocks:
+        if b.kind == "heading":
+            return _shorten(b.text)
+    if hint:
+        return _shorten(hint)
+    first = blocks[0].text
+    if len(first) <= _TITLE_MAX_CHARS and len(first.split()) <= _TITLE_MAX_WORDS:
+        return first
+    if source == STDIN_SOURCE:
+        return "stdin"
+    return PurePath(source).stem or source
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= _TITLE_MAX_CHARS:
+        return text
+    return text[: _TITLE_MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _os_reason(exc: BaseException) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return _first_line(reason).lower() if isinstance(reason, str) else type(exc).__name__
+
+
+def _first_line(obj: object) -> str:
+    return (" ".join(str(obj).split()) or "no detail")[:160]
+
+
+__all__ = ["read_policy", "read_bytes", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES", "Path"]

@@ -1,0 +1,378 @@
+"""What every reader shares: text normalisation, decoding, and turning lines into blocks.
+
+One normalisation for every format, so that the same policy saved as .txt, .docx, .pdf or
+.html reaches the later stages as the same text. Readers call `normalize_text` on every
+string they produce; the line-to-block rules (numbering tokens start a new block, short
+ALL-CAPS lines are headings) are used by the plain-text reader and by the PDF reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..document import Block
+from ..errors import InputError
+
+# --------------------------------------------------------------------------------------
+# Reader result
+
+
+@dataclass
+class Parsed:
+    """What a reader hands back to `ingest`: blocks, an optional title hint, notes."""
+
+    blocks: list[Block]
+    title_hint: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------
+# Normalisation
+
+_TRANSLATE = {
+    0x00A0: " ",  # no-break space
+    0x2007: " ",  # figure space
+    0x202F: " ",  # narrow no-break space
+    0x2002: " ", 0x2003: " ", 0x2004: " ", 0x2005: " ", 0x2006: " ", 0x2008: " ",
+    0x2009: " ", 0x200A: " ", 0x3000: " ",
+    0x00AD: None,  # soft hyphen
+    0x200B: None,  # zero-width space
+    0xFEFF: None,  # stray byte-order mark / zero-width no-break space
+    0x2028: "\n",  # line separator
+    0x2029: "\n",  # paragraph separator
+    0x000B: "\n",  # vertical tab (Word's manual line break in some exports)
+    0x000C: "\n",  # form feed (page break in text dumps)
+    0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
+    0xFB05: "st", 0xFB06: "st",
+}
+# Remaining C0/C1 controls (and DEL) are dropped; newline and tab are kept.
+for _c in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0)):
+    if _c not in (0x09, 0x0A, 0x0B, 0x0C):
+        _TRANSLATE.setdefault(_c, None)
+
+
+def normalize_text(text: str) -> str:
+    """The one text normalisation every reader applies.
+
+    NFC; every kind of no-break / typographic space becomes a plain space; soft hyphens,
+    zero-width spaces and control characters other than newline and tab are removed;
+    ligatures (ﬁ ﬂ …) are spelled out. Curly quotes, dashes and § are left as they are:
+    later stages normalise for matching and must be able to quote the original.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_TRANSLATE)
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_inline(text: str) -> str:
+    """Normalise and collapse all whitespace (including newlines) to single spaces."""
+    return " ".join(normalize_text(text).split())
+
+
+# --------------------------------------------------------------------------------------
+# Decoding bytes to text
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# A text file may hold a few stray control bytes (form feeds, an escape from a terminal
+# dump); a share above this of the sampled bytes means it is not text.
+MAX_CONTROL_SHARE = 0.05
+_SAMPLE = 1 << 20  # look at the first MiB only: binary data shows itself quickly
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc
+    return None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """Recognise UTF-16 without a BOM: mostly-ASCII text has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) > 0.4 * half and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.4 * half and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or a high share of control bytes, in the first MiB."""
+    sample = data[:_SAMPLE]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > MAX_CONTROL_SHARE * len(sample)
+
+
+def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
+    """Decode text bytes: BOM -> declared -> UTF-8 -> cp1252 -> Latin-1.
+
+    Returns (text, encoding). Raises InputError for binary data.
+    """
+    enc = _bom_encoding(data) or _bomless_utf16(data)
+    if enc:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            raise InputError(
+                source, f"the text is not valid {enc.upper()}: re-save it as UTF-8"
+            ) from None
+    if looks_binary(data):
+        raise InputError(source, binary_reason(data))
+    candidates = []
+    if declared:
+        try:
+            codecs.lookup(declared)
+            candidates.append(declared)
+        except LookupError:
+            pass
+    candidates += ["utf-8", "cp1252", "latin-1"]
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def decodes_cleanly(data: bytes) -> bool:
+    """True when bytes are plainly text: a BOM, or UTF-8, with no binary signs."""
+    if _bom_encoding(data) or _bomless_utf16(data):
+        return True
+    if looks_binary(data):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_MAGIC = (
+    (b"%PDF-", "a PDF; rename it to .pdf"),
+    (b"PK\x03\x04", "a zip archive (perhaps a .docx); rename it to .docx if it is one"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Word .doc file; save it as .docx"),
+    (b"{\\rtf", "an RTF file; save it as .docx or .txt"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    """The format a file's first bytes announce, if any ("pdf", "docx", "doc")."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF-") or data[:1024].find(b"%PDF-") != -1:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    return None
+
+
+def binary_reason(data: bytes) -> str:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return f"this is not a text file (binary data: it looks like {what})"
+    return "this is not a text file (binary data)"
+
+
+# --------------------------------------------------------------------------------------
+# Lines to blocks (plain text and PDF)
+
+_ROMAN = r"(?:[IVXLC]{1,6}|[ivxlc]{1,6})"
+# Numbering a person typed at the start of a line. Each alternative must be followed by
+# whitespace so that "3.5 miles" at a line start is the only plausible false positive.
+NUMBER_TOKEN = re.compile(
+    r"""^(?:
+        (?P<dotted>§?\s?\d{1,4}(?:\.\d{1,4})+\.?)(?=\s)          # 413.4  413.4.1  1.2.
+      | (?P<section>(?:Section|SECTION|Sec\.|SEC\.|Article|ARTICLE|Part|PART|Chapter|CHAPTER|§)
+            \s*(?:\d+[A-Za-z]?(?:\.\d+)*|[IVXLC]+)\b\.?:?)        # Section 3, Article IV, § 12
+      | (?P<num>\d{1,3}[.)])(?=\s)                               # 1.  1)
+      | (?P<pnum>\(\d{1,3}\))(?=\s)                              # (1)
+      | (?P<roman>""" + _ROMAN + r"""[.)])(?=\s)                 # I.  iv)
+      | (?P<proman>\(""" + _ROMAN + r"""\))(?=\s)                # (iv)
+      | (?P<letter>[A-Za-z][.)])(?=\s)                           # A.  a)
+      | (?P<pletter>\([A-Za-z]{1,2}\))(?=\s)                     # (a) (aa) (A)
+    )""",
+    re.X,
+)
+# Enumerators (as opposed to section numbers) make list items.
+_LIST_GROUPS = ("num", "pnum", "proman", "letter", "pletter")
+BULLET = re.compile(r"^[-*+•◦▪▫‣●○■□–]\s+")
+_SENTENCE_END = re.compile(r"""[.!?:;]["'”’)\]]*$""")
+_ALLCAPS_MAX_CHARS = 100
+_ALLCAPS_MAX_WORDS = 14
+_TITLE_MAX_WORDS = 10
+
+
+def numbering_token(line: str) -> re.Match[str] | None:
+    return NUMBER_TOKEN.match(line)
+
+
+def _is_allcaps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def heading_level(line: str) -> int:
+    """The heading level a line's numbering suggests: 413 -> 1, 413.4 -> 2, none -> 1."""
+    m = numbering_token(line)
+    if not m:
+        return 1
+    if m.group("dotted"):
+        return min(9, m.group("dotted").strip("§ .").count(".") + 1)
+    if m.group("letter") or m.group("pletter") or m.group("num") or m.group("pnum"):
+        return 2
+    return 1
+
+
+def is_heading_line(line: str) -> bool:
+    """A short ALL-CAPS line, or a short numbered title line such as "413.4 Detentions"."""
+    line = line.strip()
+    if not line or len(line) > _ALLCAPS_MAX_CHARS:
+        return False
+    m = numbering_token(line)
+    rest = line[m.end():].strip() if m else line
+    words = rest.split()
+    if not words or len(words) > _ALLCAPS_MAX_WORDS:
+        return False
+    if rest.endswith((",", ";")):
+        return False
+    if _is_allcaps(rest):
+        return True
+    # "413.4 Detentions", "Section 3. Definitions": a section number and a short title.
+    if m and (m.group("dotted") or m.group("section") or m.group("roman")):
+        if len(words) <= _TITLE_MAX_WORDS and not _SENTENCE_END.search(rest):
+            significant = [w for w in words if len(w) > 3 and w[0].isalpha()]
+            return bool(significant) and all(w[0].isupper() for w in significant)
+    return False
+
+
+def is_title_like(line: str) -> bool:
+    """A short Title Case line without closing punctuation: "Purpose and Scope"."""
+    line = line.strip()
+    m = numbering_token(line)
+    rest = line[m.end():].strip() if m else line
+    words = rest.split()
+    if not words or len(words) > _TITLE_MAX_WORDS or not rest[0].isupper():
+        return False
+    if rest[-1] in ".,;:!?" or len(line) > _ALLCAPS_MAX_CHARS:
+        return False
+    significant = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return bool(significant) and all(w[0].isupper() for w in significant)
+
+
+def _kind_of_first_line(line: str) -> str:
+    if is_heading_line(line):
+        return "heading"
+    if BULLET.match(line):
+        return "list_item"
+    m = numbering_token(line)
+    if m and any(m.group(g) for g in _LIST_GROUPS):
+        return "list_item"
+    return "paragraph"
+
+
+def starts_block(line: str) -> bool:
+    """Does this line start a new block even without a blank line before it?"""
+    return bool(numbering_token(line) or BULLET.match(line) or is_heading_line(line))
+
+
+_HYPHEN_END = re.compile(r"([a-z]+)-$")
+_LOWER_START = re.compile(r"^([a-z]+)")
+
+
+def _dehyphenate(prev: str, nxt: str) -> str | None:
+    """'immi-' + 'gration ...' -> 'immigration ...' (None when it does not apply)."""
+    a, b = _HYPHEN_END.search(prev), _LOWER_START.match(nxt)
+    if a and b and not prev.endswith("--"):
+        return prev[:-1] + nxt
+    return None
+
+
+def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
+    """Group lines into blocks.
+
+    Blank lines always end a block. A line that starts with a numbering token, a bullet,
+    or is a heading line starts a new block; a heading line is a block of its own. Other
+    lines are joined to the block before them (hard-wrapped text is common).
+
+    With `pdf=True` (text extracted from a PDF has no blank lines between paragraphs):
+    words hyphenated at a line end are joined, and a line break after a sentence end
+    also ends the block when the line before it is clearly shorter than a full line
+    (the last line of a paragraph) and the next line does not start in lower case.
+    """
+    stripped = [ln.strip() for ln in lines]
+    lengths = sorted(len(s) for s in stripped if s)
+    full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    blocks: list[Block] = []
+    cur: list[str] = []
+    cur_kind = "paragraph"
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            kind = cur_kind
+            if len(cur) == 1 and kind == "paragraph" and is_title_like(cur[0]):
+                kind = "heading"  # a line on its own that reads as a title
+            blocks.append(_make_block(" ".join(cur), kind))
+        cur = []
+
+    for line in stripped:
+        if not line:
+            flush()
+            continue
+        if cur and cur_kind != "heading" and not starts_block(line):
+            prev = cur[-1]
+            if (len(cur) == 1 and cur_kind == "paragraph" and line[:1].isupper()
+                    and is_title_like(prev) and (full < 40 or len(prev) < 0.7 * full)):
+                # "Immigration Violations" above its first paragraph: a title line
+                cur_kind = "heading"
+                flush()
+                cur, cur_kind = [line], _kind_of_first_line(line)
+                continue
+            if pdf:
+                joined = _dehyphenate(prev, line)
+                if joined is not None:
+                    cur[-1] = joined
+                    continue
+                ends = _SENTENCE_END.search(prev)
+                short = full and len(prev) < 0.8 * full
+                if ends and short and not line[:1].islower():
+                    flush()
+                    cur, cur_kind = [line], _kind_of_first_line(line)
+                    continue
+            cur.append(line)
+            continue
+        flush()
+        cur, cur_kind = [line], _kind_of_first_line(line)
+    flush()
+    return blocks
+
+
+def _make_block(text: str, kind: str) -> Block:
+    text = " ".join(text.split())
+    if kind == "heading":
+        return Block(text=text, kind="heading", level=heading_level(text))
+    if kind == "list_item":
+        text = BULLET.sub("", text, count=1)
+    return Block(text=text, kind=kind)  # type: ignore[arg-type]
