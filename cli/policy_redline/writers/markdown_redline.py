@@ -1,1 +1,91 @@
-def redline_to_markdown(redline): raise NotImplementedError
+"""Markdown redline in CriticMarkup: `{++inserted++}`, `{--deleted--}`, comments as footnotes.
+
+Headings are `#` lines (the redline title is the `#` heading, paragraph headings start at
+`##`), list items are `- ` lines, and each paragraph is its own block.  Whole inserted or
+deleted paragraphs are one `{++...++}` / `{--...--}` span.
+
+Escaping, and what it costs: CriticMarkup has no escape character, so any text that would
+form a CriticMarkup delimiter -- `{++ ++} {-- --} {~~ ~~} ~> {== ==} {>> <<}` -- gets a
+U+2060 WORD JOINER inserted between the two characters that would meet (`{+` WJ `+`).
+The joiner is invisible and never appears in ordinary policy text, so stripping U+2060 after
+accepting or rejecting gives back the exact texts.  A blank line inside a paragraph's text
+would end the CriticMarkup span, so runs of blank lines inside one paragraph are written as a
+single newline (the only change to the texts besides the joiners; paragraph texts from the
+segmenter never contain blank lines).  Other Markdown syntax in the texts is written as is
+(a policy line like "413.4 DETENTIONS" needs none); it is the CriticMarkup that must never
+break.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..redline import Redline, RedlineParagraph
+
+__all__ = ["redline_to_markdown", "WORD_JOINER"]
+
+WORD_JOINER = "\u2060"
+
+# Two characters that would meet to form a CriticMarkup delimiter.
+_DELIMS = re.compile(r"(?<=\{)(?=[+\-~=>])|(?<=[+\-~=<])(?=\})|(?<=~)(?=>)")
+
+
+def _neutralise(text: str) -> str:
+    # Collapse runs of blank lines (they would end the paragraph) into single newlines.
+    text = re.sub(r"\r\n?", "\n", text)
+    text = re.sub(r"\n\s*\n", "\n", text)
+    return _DELIMS.sub(WORD_JOINER, text)
+
+
+def _span(op: str, text: str) -> str:
+    # Text at either edge of a span must not join with the span's own delimiter either.
+    body = _neutralise(text)
+    if op == "equal":
+        return body
+    mark = "+" if op == "insert" else "-"
+    if body.startswith("}"):
+        body = WORD_JOINER + body
+    if body.endswith("{"):
+        body += WORD_JOINER
+    return "{" + mark * 2 + body + mark * 2 + "}"
+
+
+def _body(para: RedlineParagraph) -> str:
+    parts = [_span(e.op, e.text) for e in para.edits]
+    out = []
+    for i, part in enumerate(parts):
+        # A "{" ending one part and a "+"/"-" starting the next would fuse across parts.
+        if out and out[-1].endswith("{") and part[:1] in "+-~=>":
+            out[-1] += WORD_JOINER
+        if out and out[-1][-1:] in "+-~=<" and part.startswith("}"):
+            part = WORD_JOINER + part
+        out.append(part)
+    return "".join(out)
+
+
+def redline_to_markdown(redline: Redline) -> str:
+    """The redline as CriticMarkup Markdown with comments as footnotes `[^n]`."""
+    lines: list[str] = []
+    if redline.title.strip():
+        lines += ["# " + _neutralise(redline.title.strip()).replace("\n", " "), ""]
+    notes: list[str] = []
+    for para in redline.paragraphs:
+        body = _body(para)
+        if para.comment.strip():
+            notes.append(para.comment.strip())
+            body += f"[^{len(notes)}]"
+        if para.kind == "heading":
+            prefix = "#" * min(max(para.level, 1) + 1, 6) + " "
+            body = body.replace("\n", " ")
+        elif para.kind == "list_item":
+            prefix = "- "
+            body = body.replace("\n", "\n  ")
+        else:
+            prefix = ""
+        lines += [prefix + body, ""]
+    for i, note in enumerate(notes, 1):
+        text = _neutralise(note).replace("\n", "\n    ")
+        lines.append(f"[^{i}]: {text}")
+    if notes:
+        lines.append("")
+    return "\n".join(lines)
