@@ -1,0 +1,292 @@
+"""Answer the guide's seven questions for a policy: red, green or silent, with evidence.
+
+Three kinds of evidence, all explainable to a reader of the report:
+
+* a policy sentence that reads like a sentence the rubric quotes (`Says:`), by rapidfuzz
+  similarity on the normal form;
+* a sentence matching one of the rubric's phrase patterns (`Looks like:`), read with two
+  rules that keep a prohibition from reading as a permission (see `models/rubric.md`);
+* a clause copied (verbatim or near) from a model clause that is tagged red or green for
+  the question (the Lexipol detention clause, Bedford's detainer clause).
+
+A red flag anywhere makes the answer red, because one permissive clause is the policy
+("the real policy is in those exemptions"); green needs green language and no red flag.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from .align import Match
+from .models import Flag, Model, Question, Rubric
+from .normalize import normalize
+from .segment import Clause, split_sentences
+
+Verdict = Literal["red", "green", "silent"]
+
+#: A policy sentence is the rubric's quoted sentence, edited, at or above this similarity.
+QUOTE_MATCH = 85.0
+#: Up to this many words of anything stand for `...` in a phrase pattern.
+GAP_WORDS = 12
+
+_MODALS = {"may", "shall", "will", "should", "must", "can"}
+_EXCEPTION_WORDS = {"except", "unless", "if", "when", "where", "whenever"}
+_NEGATOR = re.compile(r"\b(?:no|not|never|nor|neither|prohibited|prohibits|prohibit)\b")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The clause (and sentence) that earns a flag."""
+
+    clause: str
+    flag: str  # "red" | "green"
+    text: str
+    matched: str = ""  # "lexipol-immigration-violations:413.4", or "rubric:lunn"
+    score: float = 100.0
+    reason: str = ""  # the guide's wording of the flag
+
+
+@dataclass(frozen=True)
+class Finding:
+    question: str
+    text: str  # the question as the guide asks it
+    verdict: Verdict
+    evidence: tuple[Evidence, ...]
+    gap: str = ""  # when silent and the guide counts silence as a red flag: what is missing
+    ask: str = ""  # the change to ask for
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    findings: tuple[Finding, ...]
+
+    def verdict(self, question: str) -> Verdict:
+        return next(f.verdict for f in self.findings if f.question == question)
+
+    def finding(self, question: str) -> Finding:
+        return next(f for f in self.findings if f.question == question)
+
+    def counts(self) -> dict[str, int]:
+        out = {"red": 0, "green": 0, "silent": 0}
+        for f in self.findings:
+            out[f.verdict] += 1
+        return out
+
+
+# --- phrase patterns -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    source: str
+    regex: re.Pattern[str]
+    exception: bool  # starts with except/unless/...: judged on its own
+    negated: bool  # carries its own negation ("no ... shall"): a preceding "no" is part of it
+
+
+@functools.lru_cache(maxsize=1024)
+def compile_pattern(pattern: str) -> _Pattern:
+    """Compile a rubric phrase pattern (`a/b`, `word*`, `...`) into a regex over normal form."""
+    tokens = pattern.split()
+    parts: list[str] = []
+    first_words: list[str] = []
+    for k, token in enumerate(tokens):
+        if token in ("...", "…"):
+            parts.append(None)  # type: ignore[arg-type]
+            continue
+        following = tokens[k + 1].lower() if k + 1 < len(tokens) else ""
+        alternatives = []
+        for alt in token.split("/"):
+            star = alt.endswith("*")
+            words = normalize(alt.rstrip("*")).split()
+            if not words:
+                continue
+            rx = r"\s+".join(re.escape(w) for w in words)
+            if star:
+                rx += r"\w*"
+            if len(words) == 1 and words[0] in _MODALS and following not in ("not", "never"):
+                rx += r"(?!\s+(?:not|never)\b)"  # may is not shall: "may not" is not "may"
+            alternatives.append(rx)
+            if not parts or all(p is None for p in parts):
+                first_words.append(words[0])
+        if alternatives:
+            parts.append("(?:" + "|".join(alternatives) + ")")
+    regex = ""
+    for p in parts:
+        if p is None:
+            regex += rf"(?:\s+\S+){{0,{GAP_WORDS}}}?"
+            continue
+        regex += (r"\s+" if regex else "") + p
+    first = set(first_words)
+    return _Pattern(
+        source=pattern,
+        regex=re.compile(rf"(?<!\w){regex}(?!\w)"),
+        exception=bool(first & _EXCEPTION_WORDS),
+        negated=bool(first & {"no", "not", "never", "nor", "neither"}) or "not" in tokens or "never" in tokens,
+    )
+
+
+def pattern_matches(pattern: str, normalized_sentence: str) -> bool:
+    """Whether a phrase pattern is *asserted* by the sentence (not merely mentioned under a ban)."""
+    p = compile_pattern(pattern)
+    for m in p.regex.finditer(normalized_sentence):
+        if p.exception or p.negated:
+            return True
+        if not _NEGATOR.search(normalized_sentence[: m.start()]) and not _NEGATOR.search(m.group(0)):
+            return True
+    return False
+
+
+# --- judging --------------------------------------------------------------------------------
+
+
+# Sentences that direct no one: definitions, and sentences about the policy itself.
+_NOT_DIRECTIVE = re.compile(
+    r"""^(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:["“'‘][^"”'’]{1,80}["”'’]\s+(?:means|refers to|is defined as|includes)\b"""
+    r"""|(?:the\s+purpose\s+of\s+)?this\s+(?:policy|order|directive|general order|procedure)\s+(?:sets out|describes|explains|provides|establishes|outlines|addresses|is intended|governs|applies))""",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    clause: Clause
+    text: str
+    norm: str
+
+    @property
+    def directive(self) -> bool:
+        return not _NOT_DIRECTIVE.match(self.text.strip())
+
+
+def _sentences(clauses: list[Clause], towns: tuple[str, ...]) -> list[_Sentence]:
+    out = []
+    for c in clauses:
+        for s in c.sentences:
+            n = normalize(s, towns)
+            if n:
+                out.append(_Sentence(c, s, n))
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _quote_sentences(quote: str) -> tuple[str, ...]:
+    return tuple(normalize(s) for s in split_sentences(quote)) + (normalize(quote),)
+
+
+def _flag_evidence(flag: Flag, question: Question, sentences: list[_Sentence], clause_norms: dict[str, str]) -> list[Evidence]:
+    found: list[Evidence] = []
+    for s in sentences:
+        best = 0.0
+        for quote in flag.quotes:
+            for q in _quote_sentences(quote):
+                if abs(len(q) - len(s.norm)) > max(len(q), len(s.norm)) * 0.5:
+                    continue
+                best = max(best, fuzz.ratio(q, s.norm, score_cutoff=QUOTE_MATCH))
+        if best >= QUOTE_MATCH:
+            found.append(Evidence(s.clause.number, flag.color, s.text, f"rubric:{question.id}", round(best, 1), flag.description))
+            continue
+        if s.directive and any(pattern_matches(p, s.norm) for p in flag.patterns):
+            found.append(Evidence(s.clause.number, flag.color, s.text, f"rubric:{question.id}", 100.0, flag.description))
+    # A quote spanning a whole clause (a sentence with its lettered items) is compared whole.
+    if flag.quotes:
+        have = {e.clause for e in found}
+        for number, norm in clause_norms.items():
+            if number in have:
+                continue
+            for quote in flag.quotes:
+                score = fuzz.ratio(normalize(quote), norm, score_cutoff=QUOTE_MATCH)
+                if score >= QUOTE_MATCH:
+                    text = next(s.text for s in sentences if s.clause.number == number)
+                    found.append(Evidence(number, flag.color, text, f"rubric:{question.id}", round(score, 1), flag.description))
+                    break
+    return found
+
+
+def _model_evidence(
+    question: Question,
+    clauses: list[Clause],
+    per_model: dict[str, list[Match]],
+    models: dict[str, Model],
+    sentences: list[_Sentence],
+) -> list[Evidence]:
+    """Clauses copied from a model clause tagged for this question inherit its flag."""
+    found = []
+    for model_id, matches in per_model.items():
+        model = models[model_id]
+        by_ref = {(mc.number or mc.heading): mc for mc in model.clauses}
+        for clause, m in zip(clauses, matches):
+            if m.kind not in ("verbatim", "near"):
+                continue
+            mc = by_ref.get(m.model_clause)
+            color = mc.flag_for(question.id) if mc else None
+            if not color:
+                continue
+            flags = question.red if color == "red" else question.green
+            own = [s for s in sentences if s.clause.number == clause.number]
+            # Quote the sentence the rubric would pick out, else the clause's first sentence.
+            pick = next(
+                (s for s in own for f in flags if any(pattern_matches(p, s.norm) for p in f.patterns)),
+                own[0] if own else None,
+            )
+            if pick is None:
+                continue
+            reason = flags[0].description if flags else ""
+            found.append(Evidence(clause.number, color, pick.text, f"{model_id}:{m.model_clause}", m.score, reason))
+    return found
+
+
+def judge(
+    clauses: list[Clause],
+    per_model: dict[str, list[Match]],
+    models: list[Model] | tuple[Model, ...],
+    rubric: Rubric,
+    towns: tuple[str, ...] = (),
+) -> Scorecard:
+    """The seven findings, in the guide's order."""
+    sentences = _sentences(clauses, towns)
+    clause_norms = {c.number: normalize(c.text, towns) for c in clauses}
+    model_map = {m.id: m for m in models}
+    order = {c.number: i for i, c in enumerate(clauses)}
+    findings = []
+    for question in rubric.questions:
+        evidence: list[Evidence] = []
+        for flag in question.flags:
+            evidence.extend(_flag_evidence(flag, question, sentences, clause_norms))
+        evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences))
+        if not any(e.flag == "green" for e in evidence):
+            for flag in question.red:
+                for s in sentences:
+                    if any(compile_pattern(p).regex.search(s.norm) for p in flag.mentions):
+                        evidence.append(Evidence(s.clause.number, "red", s.text, f"rubric:{question.id}", 100.0, flag.description))
+                        break
+        evidence = _dedupe(evidence, order)
+        verdict: Verdict = "red" if any(e.flag == "red" for e in evidence) else "green" if evidence else "silent"
+        findings.append(
+            Finding(
+                question=question.id,
+                text=question.text,
+                verdict=verdict,
+                evidence=tuple(evidence),
+                gap=question.silence if verdict == "silent" else "",
+                ask=question.ask,
+            )
+        )
+    return Scorecard(tuple(findings))
+
+
+def _dedupe(evidence: list[Evidence], order: dict[str, int]) -> list[Evidence]:
+    """One entry per (clause, flag, sentence), the strongest; red first, then policy order."""
+    best: dict[tuple[str, str, str], Evidence] = {}
+    for e in evidence:
+        key = (e.clause, e.flag, e.text)
+        kept = best.get(key)
+        # Prefer a model-clause match (it names where the language comes from).
+        if kept is None or (kept.matched.startswith("rubric:") and not e.matched.startswith("rubric:")):
+            best[key] = e
+    return sorted(best.values(), key=lambda e: (e.flag != "red", order.get(e.clause, 0), -e.score, e.text))

@@ -1,0 +1,392 @@
+"""The bundled model policies, templates and rubric: Markdown data parsed into plain structures.
+
+The wording of the model policy and of the red/green flags is data that advocates and
+counsel should be able to read and edit without touching code (markdown-it-py's own
+approach: the content lives in plain files, behaviour lives here).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .errors import InputError
+from .segment import clause_sentences
+
+QUESTION_IDS = (
+    "status_checks",
+    "info_sharing",
+    "lunn",
+    "detainers",
+    "raids",
+    "resources",
+    "agreements_287g",
+)
+
+
+def models_dir() -> Path:
+    """Where the data lives: inside the installed package, or `models/` in a checkout.
+
+    `POLICY_REDLINE_MODELS` points elsewhere (a coalition's own model policy, say).
+    """
+    override = os.environ.get("POLICY_REDLINE_MODELS")
+    if override:
+        return Path(override)
+    packaged = Path(__file__).resolve().parent / "models"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+# --- a small reader over markdown-it tokens ----------------------------------------------
+
+
+@dataclass
+class _Node:
+    kind: str  # "h1".."h6", "p", "li", "table"
+    text: str
+    depth: int = 0  # list nesting for "li"
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _nodes(markdown: str) -> list[_Node]:
+    """Flatten a Markdown file into headings, paragraphs, list items and tables."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    nodes: list[_Node] = []
+    list_depth = 0
+    in_item: list[_Node | None] = []
+    table: _Node | None = None
+    row: list[str] | None = None
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif t.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif t.type == "list_item_open":
+            marker = ""
+            if t.info and t.markup in (".", ")"):
+                marker = f"{t.info}{t.markup} "
+            node = _Node("li", marker, depth=list_depth)
+            nodes.append(node)
+            in_item.append(node)
+        elif t.type == "list_item_close":
+            in_item.pop()
+        elif t.type == "heading_open":
+            nodes.append(_Node(t.tag, _inline_text(tokens[i + 1])))
+            i += 2
+        elif t.type == "table_open":
+            table = _Node("table", "")
+        elif t.type == "table_close":
+            if table is not None:
+                nodes.append(table)
+            table = None
+        elif t.type == "tr_open":
+            row = []
+        elif t.type == "tr_close" and table is not None and row is not None:
+            table.rows.append(row)
+            row = None
+        elif t.type == "inline" and row is not None:
+            row.append(_inline_text(t))
+        elif t.type == "paragraph_open":
+            text = _inline_text(tokens[i + 1])
+            item = in_item[-1] if in_item else None
+            if item is not None:
+                # The marker ("1. ") ends in a space; later paragraphs join with one.
+                item.text = item.text + text if not item.text or item.text.endswith(" ") else f"{item.text} {text}"
+            else:
+                nodes.append(_Node("p", text))
+            i += 2
+        i += 1
+    return nodes
+
+
+def _inline_text(token) -> str:
+    """Plain text of an inline token: emphasis and links dropped, line breaks as spaces."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def _metadata(nodes: list[_Node]) -> dict[str, str]:
+    for node in nodes:
+        if node.kind == "table":
+            return {r[0].strip().lower(): r[1].strip() for r in node.rows[1:] if len(r) >= 2}
+        if node.kind in ("h2", "h3"):
+            break
+    return {}
+
+
+# --- models ---------------------------------------------------------------------------------
+
+_HEADING_NUMBER = re.compile(r"^((?:\d{1,4}(?:\.\d{1,3})*\.?)|(?:[IVX]+\.)|(?:[A-Z]\.))\s+(.*)$")
+_ANSWERS = re.compile(r"^answers\s*:\s*(.*)$", re.I)
+_SOURCE = re.compile(r"^source\s*:\s*(.*)$", re.I)
+_TAG = re.compile(r"([a-z0-9_]+)\s*\(\s*(red|green)\b[^)]*\)")
+
+
+@dataclass(frozen=True)
+class ModelClause:
+    """A clause of a model policy or template, with the questions its language answers."""
+
+    model: str
+    number: str
+    heading: str
+    text: str
+    answers: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+
+    @property
+    def ref(self) -> str:
+        """The stable id scripts see: `lexipol-immigration-violations:413.4`."""
+        return f"{self.model}:{self.number or self.heading}"
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.number, self.heading) if p)
+
+    @functools.cached_property
+    def sentences(self) -> tuple[str, ...]:
+        return clause_sentences(self.text)
+
+    def flag_for(self, question: str) -> str | None:
+        for q, color in self.answers:
+            if q == question:
+                return color
+        return None
+
+
+@dataclass(frozen=True)
+class Model:
+    """A policy the tool measures against: a `template` (Lexipol), an `example` of a real
+    strong policy (Bedford), or our recommended `model` policy."""
+
+    id: str
+    kind: str
+    title: str
+    source: str
+    date: str
+    clauses: tuple[ModelClause, ...]
+    path: str = ""
+
+    @property
+    def words(self) -> int:
+        return sum(len(c.text.split()) for c in self.clauses)
+
+
+def parse_model(markdown: str, path: str = "<model>") -> Model:
+    """Parse one model file (see models/README.md for the format)."""
+    nodes = _nodes(markdown)
+    meta = _metadata(nodes)
+    title = next((n.text for n in nodes if n.kind == "h1"), meta.get("id", ""))
+    model_id = meta.get("id") or Path(path).stem
+    clauses: list[ModelClause] = []
+    current: dict | None = None
+
+    def close() -> None:
+        if current and current["parts"]:
+            clauses.append(
+                ModelClause(
+                    model=model_id,
+                    number=current["number"],
+                    heading=current["heading"],
+                    text="\n".join(current["parts"]),
+                    answers=tuple(current["answers"]),
+                    source=current["source"],
+                )
+            )
+
+    for node in nodes:
+        if node.kind in ("h2", "h3", "h4"):
+            close()
+            m = _HEADING_NUMBER.match(node.text)
+            number, heading = (m.group(1).rstrip("."), m.group(2)) if m else ("", node.text)
+            if m and m.group(1).endswith(".") and "." not in m.group(1)[:-1]:
+                number = m.group(1).rstrip(".")  # "3." -> "3"
+            current = {"number": number, "heading": heading.strip(), "parts": [], "answers": [], "source": ""}
+            continue
+        if current is None or node.kind == "table":
+            continue
+        text = node.text.strip()
+        if node.kind == "p" and (m := _ANSWERS.match(text)):
+            for q, color in _TAG.findall(m.group(1)):
+                if q not in QUESTION_IDS:
+                    raise InputError(path, f"unknown question id {q!r} in an Answers line (known: {', '.join(QUESTION_IDS)})")
+                current["answers"].append((q, color))
+            continue
+        if node.kind == "p" and (m := _SOURCE.match(text)):
+            current["source"] = m.group(1).strip()
+            continue
+        if text:
+            current["parts"].append(text)
+    close()
+    if not clauses:
+        raise InputError(path, "model file has no clauses (## headings with text)")
+    return Model(
+        id=model_id,
+        kind=meta.get("kind", "model"),
+        title=title,
+        source=meta.get("source", ""),
+        date=meta.get("date", ""),
+        clauses=tuple(clauses),
+        path=path,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load_models(directory: str) -> tuple[Model, ...]:
+    models = []
+    for p in sorted(Path(directory).glob("*.md")):
+        if p.name.lower() in ("readme.md", "rubric.md"):
+            continue
+        models.append(parse_model(p.read_text(encoding="utf-8"), str(p)))
+    return tuple(models)
+
+
+def load_models() -> tuple[Model, ...]:
+    """Every bundled model, template and example, sorted by id."""
+    return tuple(sorted(_load_models(str(models_dir())), key=lambda m: m.id))
+
+
+def get_model(model_id: str) -> Model:
+    for m in load_models():
+        if m.id == model_id:
+            return m
+    known = ", ".join(m.id for m in load_models())
+    raise InputError(model_id, f"no bundled model with this id (known: {known})")
+
+
+def template() -> Model:
+    """The boilerplate template a policy is measured for copying (Lexipol's)."""
+    return next(m for m in load_models() if m.kind == "template")
+
+
+def model_policy() -> Model:
+    """The recommended policy whose language `draft` proposes."""
+    return next(m for m in load_models() if m.kind == "model")
+
+
+# --- rubric ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One red or green flag from the guide, with how to recognise it in policy text.
+
+    `patterns` are phrase patterns (see models/rubric.md); `quotes` are exemplar sentences
+    matched by similarity.
+    """
+
+    color: str
+    description: str
+    patterns: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()  # a flag about something missing: earned by these, absent green
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    red: tuple[Flag, ...]
+    green: tuple[Flag, ...]
+    silence: str = ""  # when set, saying nothing is itself a gap the guide names
+    ask: str = ""  # the change to ask for, in one line
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return self.red + self.green
+
+
+@dataclass(frozen=True)
+class Rubric:
+    questions: tuple[Question, ...]
+    source: str = ""
+    date: str = ""
+
+    def question(self, qid: str) -> Question:
+        return next(q for q in self.questions if q.id == qid)
+
+
+_QUOTE = re.compile(r'^says\s*:\s*["“]?(.*?)["”]?\s*$', re.I | re.S)
+_PATTERN = re.compile(r"^looks like\s*:\s*(.*)$", re.I | re.S)
+_MENTIONS = re.compile(r"^mentions\s*:\s*(.*)$", re.I | re.S)
+
+
+def parse_rubric(markdown: str, path: str = "<rubric>") -> Rubric:
+    nodes = _nodes(markdown)
+    meta = _metadata(nodes)
+    questions: list[Question] = []
+    q: dict | None = None
+    color = ""
+    flag: dict | None = None
+
+    def close_flag() -> None:
+        nonlocal flag
+        if q is not None and flag is not None:
+            q[flag["color"]].append(
+                Flag(flag["color"], flag["description"], tuple(flag["patterns"]), tuple(flag["quotes"]), tuple(flag["mentions"]))
+            )
+        flag = None
+
+    def close_question() -> None:
+        close_flag()
+        if q is not None:
+            questions.append(Question(q["id"], q["text"], tuple(q["red"]), tuple(q["green"]), q["silence"], q["ask"]))
+
+    for node in nodes:
+        if node.kind == "h2":
+            close_question()
+            qid, _, text = node.text.partition(":")
+            qid = qid.strip()
+            if qid not in QUESTION_IDS:
+                raise InputError(path, f"unknown question id {qid!r} (known: {', '.join(QUESTION_IDS)})")
+            q = {"id": qid, "text": text.strip(), "red": [], "green": [], "silence": "", "ask": ""}
+            color = ""
+        elif node.kind == "h3" and q is not None:
+            close_flag()
+            lowered = node.text.lower()
+            color = "red" if "red" in lowered else "green" if "green" in lowered else ""
+        elif node.kind == "p" and q is not None:
+            key, _, value = node.text.partition(":")
+            if key.strip().lower() == "silence":
+                q["silence"] = value.strip()
+            elif key.strip().lower() == "ask":
+                q["ask"] = value.strip()
+        elif node.kind == "li" and q is not None and color:
+            text = node.text.strip()
+            if node.depth == 1:
+                close_flag()
+                flag = {"color": color, "description": text, "patterns": [], "quotes": [], "mentions": []}
+            elif flag is not None:
+                if m := _QUOTE.match(text):
+                    flag["quotes"].append(m.group(1).strip())
+                elif m := _PATTERN.match(text):
+                    flag["patterns"].append(m.group(1).strip())
+                elif m := _MENTIONS.match(text):
+                    flag["mentions"].append(m.group(1).strip())
+    close_question()
+    found = [x.id for x in questions]
+    if found != list(QUESTION_IDS):
+        raise InputError(path, f"the rubric must define the seven questions in order; found {found}")
+    return Rubric(tuple(questions), meta.get("source", ""), meta.get("date", ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_rubric(directory: str) -> Rubric:
+    path = Path(directory) / "rubric.md"
+    return parse_rubric(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_rubric() -> Rubric:
+    return _load_rubric(str(models_dir()))

@@ -1,0 +1,298 @@
+"""Split a policy into clauses, numbered the way the department numbered them.
+
+Police manuals number their text in a handful of ways: Lexipol's dotted section numbers
+(`413.4`, `413.4.1`), `Policy 413` / `Section 3` headers, and outlines (`I.` / `A.` / `1.` /
+`(a)`). A clause keeps the number a reader would cite in a council meeting, so evidence can
+say "413.4" rather than "paragraph 17". Where a document has no numbering at all, clauses
+are its paragraphs, numbered `¶1`, `¶2`, ... in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Block, Document
+
+# Abbreviations that end in a period but do not end a sentence in policy text.
+_ABBREVIATIONS = {
+    "u.s", "u.s.c", "c.f.r", "cfr", "usc", "e.g", "i.e", "no", "nos", "v", "vs", "mass",
+    "inc", "st", "dr", "mr", "mrs", "ms", "sec", "secs", "art", "gen", "ch", "c", "par",
+    "seq", "et", "al", "etc", "dept", "sgt", "lt", "capt", "ofc", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "pp", "p",
+    "m.g.l", "g.l", "n.e", "f", "supp", "cir", "app", "d",
+}
+
+_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9§])""")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split clause text into sentences, keeping citations like "8 U.S.C. § 1373" whole."""
+    sentences: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start : m.start()].rstrip("\"'”’)]")
+        last = re.search(r"([A-Za-z][A-Za-z.]*)\.$", before)
+        if last and last.group(1).lower() in _ABBREVIATIONS:
+            continue
+        if re.search(r"\b[A-Z]\.$", before):  # initials, "J. Smith"
+            continue
+        piece = text[start : m.start()].strip()
+        if piece:
+            sentences.append(piece)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def clause_sentences(text: str) -> tuple[str, ...]:
+    """Sentences of a clause; each paragraph or lettered item splits on its own, so an
+    item "(b) ..." is addressable even when it does not end with a period."""
+    return tuple(s for line in text.split("\n") for s in split_sentences(line))
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One citable unit of a policy: a numbered section, outline item or paragraph.
+
+    `start`/`end` are character offsets into `Document.text`, so a clause can always be
+    found again in the policy as read.
+    """
+
+    number: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    sentences: tuple[str, ...]
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def label(self) -> str:
+        """How a person would cite it: `413.4 DETENTIONS`."""
+        return " ".join(p for p in (self.number, self.heading) if p)
+
+
+# --- numbering tokens ----------------------------------------------------------------------
+
+_ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+
+_TOKENS: list[tuple[str, re.Pattern[str]]] = [
+    # "413.4.1", "413.1." -- absolute section numbers, Lexipol style
+    ("dotted", re.compile(r"^(\d{1,4}(?:\.\d{1,3})+)\.?(?=\s|$)")),
+    # "Policy 413", "Section 3", "§ 4", "Article II"
+    ("named", re.compile(r"^(?:Policy|Section|Sec\.|Article|Part|Chapter|§)\s*(\d{1,4}[A-Za-z]?|[IVXLC]{1,6})\b[.:]?", re.I)),
+    ("paren", re.compile(r"^\((\d{1,3}|[a-z]{1,2}|[ivx]{1,5})\)(?=\s|$)")),
+    ("roman", re.compile(r"^([IVXLC]{1,6})[.)](?=\s|$)")),
+    ("upper", re.compile(r"^([A-Z])[.)](?=\s|$)")),
+    ("arabic", re.compile(r"^(\d{1,3})[.)](?=\s|$)")),
+    ("lower", re.compile(r"^([a-z])[.)](?=\s|$)")),
+]
+
+_CAPS_HEADING = re.compile(r"^((?:[A-Z0-9][A-Z0-9'’&/,()-]*\s+){0,7}[A-Z0-9][A-Z0-9'’&/,()-]*)(?:\s+|$)")
+
+
+@dataclass(frozen=True)
+class _Token:
+    style: str
+    label: str
+    rest: str
+
+
+def read_number(text: str) -> _Token | None:
+    """The numbering token a paragraph starts with, if any."""
+    for style, pattern in _TOKENS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        label = m.group(1)
+        if style == "roman" and not _ROMAN.match(label):
+            continue
+        return _Token(style, label, text[m.end():].strip())
+    return None
+
+
+def _split_heading(rest: str) -> tuple[str, str]:
+    """`DETENTIONS An officer ...` -> (`DETENTIONS`, `An officer ...`).
+
+    PDFs often run a section heading into its first sentence; the all-caps run is the
+    heading. A short line that is all caps (or ends with a colon) is a heading alone.
+    """
+    stripped = rest.strip()
+    if not stripped:
+        return "", ""
+    if stripped.endswith(":") and len(stripped.split()) <= 8:
+        return stripped.rstrip(":").strip(), ""
+    m = _CAPS_HEADING.match(stripped)
+    if m and any(c.isalpha() for c in m.group(1)):
+        head = m.group(1).strip()
+        body = stripped[m.end():].strip()
+        # A single capital word ("A", "I", "No") starting a sentence is not a heading.
+        if len(head) > 2 and (not body or body[0].isupper() or body[0] in "(\"“"):
+            return head, body
+    if len(stripped.split()) <= 8 and not stripped.endswith((".", ";", ",")) and stripped[:1].isupper():
+        if stripped == stripped.title() or stripped.isupper():
+            return stripped, ""
+    return "", stripped
+
+
+class _Outline:
+    """Tracks nested outline numbering so `A.` under `III.` becomes `III.A`."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, str]] = []
+
+    def reset(self, label: str = "") -> None:
+        self.stack = [("base", label)] if label else []
+
+    def push(self, style: str, label: str) -> str:
+        if style == "roman" and self.stack and self.stack[-1][0] == "upper":
+            # "I." right after "H." is the letter I, not the numeral one.
+            prev = self.stack[-1][1]
+            if len(label) == 1 and ord(label) == ord(prev) + 1:
+                style = "upper"
+        if style == "roman" and self.stack and self.stack[0][0] == "base":
+            # A roman-numeral outline is a document's top level; it does not nest in 413.6.
+            self.stack = []
+        for i, (s, _) in enumerate(self.stack):
+            if s == style:
+                del self.stack[i:]
+                break
+        self.stack.append((style, label))
+        parts: list[str] = []
+        for s, lab in self.stack:
+            parts.append(f"({lab})" if s == "paren" else lab)
+        out = ""
+        for p in parts:
+            if not out:
+                out = p
+            elif p.startswith("("):
+                out += p
+            else:
+                out += "." + p
+        return out
+
+
+@dataclass
+class _Draft:
+    number: str
+    heading: str
+    parts: list[str]
+    start: int
+    end: int
+    list_intro: bool = False  # the last text ended with ":" and introduces sub-items
+    implicit: bool = False  # a bare paragraph numbered by position, not by the author
+
+
+def segment(document: Document) -> list[Clause]:
+    """Split a document into clauses, in reading order.
+
+    A heading (styled, numbered, or a short all-caps line) opens a clause; paragraphs that
+    follow belong to it until the next heading or numbered paragraph. Items introduced by a
+    colon ("... any of the following:") stay inside the clause they complete, as the
+    8 USC 1373 clause's three bullets do.
+    """
+    clauses: list[Clause] = []
+    outline = _Outline()
+    current: _Draft | None = None
+    paragraph_count = 0
+    offset = 0
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            text = "\n".join(p for p in current.parts if p).strip()
+            if text:
+                clauses.append(
+                    Clause(
+                        number=current.number,
+                        heading=current.heading,
+                        text=text,
+                        start=current.start,
+                        end=current.end,
+                        sentences=clause_sentences(text),
+                    )
+                )
+        current = None
+
+    for block in document.blocks:
+        start, end = offset, offset + len(block.text)
+        offset = end + 2
+        text = block.text.strip()
+        if not text:
+            continue
+        token = read_number(text) if not block.number else read_number(block.number + " " + text)
+
+        # Sub-items of an enumeration introduced by a colon stay in their clause.
+        if current is not None and current.list_intro and (
+            block.kind == "list_item" or (token and token.style in ("paren", "lower", "arabic"))
+        ):
+            current.parts.append(text if not block.number else f"{block.number} {text}")
+            current.end = end
+            # The enumeration goes on while items keep coming; a plain paragraph ends it.
+            continue
+
+        if block.kind == "heading" or (token and token.style in ("dotted", "named")):
+            rest = token.rest if token else text
+            heading, body = _split_heading(rest) if token else (text, "")
+            close()
+            if token is not None:
+                number = token.label if token.style == "dotted" else (
+                    outline.push(token.style, token.label) if token.style != "named" else token.label
+                )
+                if token.style in ("dotted", "named"):
+                    outline.reset(number)
+            else:
+                number = ""
+            current = _Draft(number, heading, [body] if body else [], start, end)
+            current.list_intro = body.endswith(":")
+            continue
+
+        if token is not None:
+            close()
+            number = outline.push(token.style, token.label)
+            heading, body = _split_heading(token.rest)
+            if heading and not body and len(token.rest.split()) > 8:
+                heading, body = "", token.rest
+            current = _Draft(number, heading, [body] if body else [], start, end)
+            current.list_intro = body.endswith(":")
+            continue
+
+        if current is None or current.implicit:
+            close()
+            paragraph_count += 1
+            current = _Draft(f"¶{paragraph_count}", "", [text], start, end, implicit=True)
+            current.list_intro = text.endswith(":")
+            continue
+
+        current.parts.append(text if not block.number else f"{block.number} {text}")
+        current.end = end
+        current.list_intro = text.endswith(":")
+
+    close()
+    return _unique_numbers(clauses)
+
+
+def _unique_numbers(clauses: list[Clause]) -> list[Clause]:
+    """Headed but unnumbered clauses get `§N`; repeated numbers get a suffix, so every
+    clause can be cited unambiguously."""
+    seen: dict[str, int] = {}
+    out: list[Clause] = []
+    unnumbered = 0
+    for c in clauses:
+        number = c.number
+        if not number:
+            unnumbered += 1
+            number = f"§{unnumbered}"
+        if number in seen:
+            seen[number] += 1
+            number = f"{number}-{seen[number]}"
+        else:
+            seen[number] = 1
+        out.append(Clause(number, c.heading, c.text, c.start, c.end, c.sentences))
+    return out
