@@ -1,0 +1,124 @@
+"""The `redline` command: parse arguments, call the library, write the result.
+
+Nothing here decides anything about a policy; every command is a few lines over a library
+function, so scripts can do the same without a shell.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import InputError
+
+EXIT_INPUT = 1  # an input cannot be used; usage errors are click's own 2
+
+
+def _emit(text_or_bytes: str | bytes, output: str | None, *, inputs: tuple[str, ...], force: bool, color: bool | None = None) -> None:
+    from .output import write_output
+
+    if output:
+        write_output(output, text_or_bytes, inputs=inputs, force=force)
+        click.echo(f"wrote {output}", err=True)
+    elif isinstance(text_or_bytes, bytes):
+        if sys.stdout.isatty():
+            raise InputError("-o", "this format is binary; give an output file with -o")
+        sys.stdout.buffer.write(text_or_bytes)
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(text_or_bytes, nl=False, color=color)
+
+
+output_option = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+force_option = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="redline")
+def cli() -> None:
+    """Measure a police department's ICE-cooperation policy against a strong model policy,
+    clause by clause, and draft the fix.
+
+    POLICY is a .pdf, .docx, .txt, .md or .html file, or - to read text from standard input.
+    """
+
+
+@cli.command()
+@click.argument("policy", type=str)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
+@output_option
+@force_option
+def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
+    """Answer the guide's seven questions for POLICY: red, green or silent, with the clause
+    that earns each verdict, and how much of it is Lexipol boilerplate."""
+    from .analysis import analyze as run
+    from .writers import report
+
+    a = run(policy)
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = {
+        "text": lambda: report.report_text(a, color=color),
+        "json": lambda: report.report_json(a),
+        "md": lambda: report.report_markdown(a),
+        "html": lambda: report.report_html(a),
+    }[fmt]()
+    _emit(text, output, inputs=(policy,), force=force, color=color)
+
+
+@cli.command("models")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_models(fmt: str) -> None:
+    """List the bundled model policies and templates."""
+    import json
+
+    from .models import load_models
+
+    rows = [
+        {"id": m.id, "kind": m.kind, "clauses": len(m.clauses), "date": m.date, "title": m.title, "source": m.source}
+        for m in load_models()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r['id']}  ({r['kind']}, {r['clauses']} clauses, {r['date']})")
+        click.echo(f"    {r['title']}")
+        source = r["source"] if len(r["source"]) <= 300 else r["source"][:299] + "…"
+        click.echo(f"    source: {source}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one line on standard error and exit 1 for any input that cannot be used."""
+    try:
+        cli.main(args=argv, prog_name="redline", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("redline: aborted", err=True)
+        sys.exit(EXIT_INPUT)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except InputError as exc:
+        click.echo(f"redline: {_one_line(str(exc))}", err=True)
+        sys.exit(EXIT_INPUT)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt:
+        click.echo("redline: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: still one line, never a traceback, unless asked for
+        if os.environ.get("POLICY_REDLINE_DEBUG"):
+            raise
+        click.echo(f"redline: internal error ({type(exc).__name__}: {_one_line(str(exc))}); set POLICY_REDLINE_DEBUG=1 for details", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,51 @@
+"""Writing results: atomically, never over an input, never over a file without `--force`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tuple[str, ...] = (), force: bool = False) -> None:
+    """Write `data` to `path` through a temporary file and a rename, so a reader (or a crash)
+    never sees half a file. Refuses to write over any of `inputs`, and over an existing
+    file unless `force`."""
+    target = Path(path)
+    for source in inputs:
+        if source and source != "-" and _same_file(target, Path(source)):
+            raise InputError(str(target), "is an input file; refusing to overwrite it (choose another -o)")
+    if target.is_dir():
+        raise InputError(str(target), "is a directory; give a file name to -o")
+    if target.exists() and not force:
+        raise InputError(str(target), "already exists; use --force to replace it")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(str(target), f"cannot write: folder {directory} does not exist")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError(str(target), f"cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise InputError(str(target), f"cannot write ({exc.strerror or exc})") from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()

@@ -1,0 +1,228 @@
+"""The analysis report in every format: text for a terminal, JSON for scripts (its shape is
+fixed by DESIGN.md), Markdown for an issue or an email, HTML for a browser or a printout.
+
+Every writer reads the same `Analysis`, so the formats cannot disagree. The guide counts
+silence as a red flag for three questions (detainers, resources, 287(g)); JSON keeps the
+verdict `silent`, and the human formats show those as gaps to fix.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import click
+
+from ..analysis import Analysis
+from ..judge import Finding
+
+__all__ = ["report_json", "report_text", "report_markdown", "report_html", "analysis_dict", "shown_verdict"]
+
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+LABELS = {"red": "RED FLAG", "green": "GREEN", "silent": "SILENT", "gap": "GAP"}
+
+
+def shown_verdict(finding: Finding) -> str:
+    """What a person sees: `gap` where the guide counts silence itself as a red flag."""
+    return "gap" if finding.verdict == "silent" and finding.gap else finding.verdict
+
+
+def analysis_dict(a: Analysis) -> dict:
+    """The JSON document of DESIGN.md (extra keys only added, never renamed)."""
+    return {
+        "policy": {
+            "source": a.document.source,
+            "title": a.document.title,
+            "department": a.department,
+            "clauses": len(a.clauses),
+            "words": a.words,
+        },
+        "questions": [
+            {
+                "id": f.question,
+                "question": f.text,
+                "verdict": f.verdict,
+                "gap": f.gap or None,
+                "evidence": [
+                    {"clause": e.clause, "flag": e.flag, "text": e.text, "matched": e.matched, "score": e.score, "reason": e.reason}
+                    for e in f.evidence
+                ],
+            }
+            for f in a.scorecard.findings
+        ],
+        "boilerplate": {
+            "template": a.boilerplate.template,
+            "share": a.boilerplate.share,
+            "clauses": list(a.boilerplate.clauses),
+            "dropped": list(a.boilerplate.dropped),
+        },
+        "alignment": [
+            {"clause": m.clause, "model": m.model, "model_clause": m.model_clause, "score": m.score, "kind": m.kind}
+            for m in a.alignment
+        ],
+    }
+
+
+def report_json(a: Analysis) -> str:
+    return json.dumps(analysis_dict(a), indent=2, ensure_ascii=False) + "\n"
+
+
+def _boilerplate_line(a: Analysis) -> str:
+    bp = a.boilerplate
+    if bp.template is None:
+        return f"Boilerplate: no template detected ({bp.share:.0%} of the words match template text)."
+    line = (
+        f"Boilerplate: {bp.share:.0%} of the policy's words are {bp.template} template text "
+        f"({len(bp.clauses)} of {len(a.clauses)} clauses)."
+    )
+    if bp.dropped:
+        line += f" Template clauses not in the policy: {', '.join(bp.dropped)}."
+    return line
+
+
+def _heading(a: Analysis) -> str:
+    who = a.department or "Policy"
+    return f"{who}: {a.document.title}" if a.document.title and a.document.title != who else who
+
+
+def _first(finding: Finding):
+    """The evidence that earns the verdict (first of its colour)."""
+    return next((e for e in finding.evidence if e.flag == finding.verdict), None)
+
+
+def _quote(text: str, limit: int = 240) -> str:
+    text = " ".join(_BAD_CHARS.sub("\ufffd", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_STYLE = {"red": "red", "green": "green", "silent": "bright_black", "gap": "yellow"}
+
+
+def report_text(a: Analysis, *, color: bool = False) -> str:
+    """A scorecard for a terminal: one block per question, the earning clause quoted."""
+
+    def paint(text: str, verdict: str) -> str:
+        return click.style(text, fg=_STYLE[verdict], bold=verdict != "silent") if color else text
+
+    lines = [_heading(a), f"{a.document.source} · {len(a.clauses)} clauses · {a.words} words", ""]
+    for f in a.scorecard.findings:
+        shown = shown_verdict(f)
+        lines.append(f"{paint(LABELS[shown].ljust(9), shown)} {f.question}: {f.text}")
+        e = _first(f)
+        if e is not None:
+            lines.append(f"          {e.clause}: \u201c{_quote(e.text)}\u201d")
+            if e.reason:
+                lines.append(f"          why: {_quote(e.reason, 200)}")
+            others = sorted({x.clause for x in f.evidence if x.flag == f.verdict and x.clause != e.clause})
+            if others:
+                lines.append(f"          also: {', '.join(others)}")
+        elif shown == "gap":
+            lines.append(f"          missing: {f.gap}")
+        else:
+            lines.append("          the policy does not address this")
+        lines.append("")
+    lines.append(_boilerplate_line(a))
+    counts = a.scorecard.counts()
+    gaps = sum(1 for f in a.scorecard.findings if shown_verdict(f) == "gap")
+    lines.append(
+        f"Summary: {counts['red']} red, {counts['green']} green, {counts['silent']} silent"
+        + (f" ({gaps} of them gaps the guide counts as red flags)" if gaps else "")
+        + "."
+    )
+    if counts["red"] or gaps:
+        lines.append(f"Next: `redline draft {a.document.source}` proposes the fixes as tracked changes.")
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return _quote(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def report_markdown(a: Analysis) -> str:
+    out = [f"# {_md_cell(_heading(a))}", "", f"`{_md_cell(a.document.source)}` · {len(a.clauses)} clauses · {a.words} words", ""]
+    out += ["| Question | Verdict | Clause | Policy language |", "| --- | --- | --- | --- |"]
+    for f in a.scorecard.findings:
+        shown = shown_verdict(f)
+        e = _first(f)
+        clause = e.clause if e else ""
+        text = _md_cell(e.text) if e else (_md_cell("Missing: " + f.gap) if shown == "gap" else "Not addressed")
+        out.append(f"| {f.question}: {_md_cell(f.text)} | **{LABELS[shown]}** | {_md_cell(clause)} | {text} |")
+    out += ["", _md_cell(_boilerplate_line(a)), ""]
+    asks = [f for f in a.scorecard.findings if shown_verdict(f) in ("red", "gap") and f.ask]
+    if asks:
+        out += ["## What to ask for", ""]
+        out += [f"- **{f.question}**: {_md_cell(f.ask)}" for f in asks]
+        out.append("")
+    out += ["## Clause alignment", "", "| Clause | Best match | Kind | Score |", "| --- | --- | --- | --- |"]
+    for m in a.alignment:
+        ref = f"{m.model}:{m.model_clause}" if m.kind != "none" else ""
+        out.append(f"| {_md_cell(m.clause)} | {_md_cell(ref)} | {m.kind} | {m.score:.1f} |")
+    return "\n".join(out) + "\n"
+
+
+def _h(text: str) -> str:
+    return html.escape(_BAD_CHARS.sub("\ufffd", text), quote=True)
+
+
+_CSS = """
+:root { --red: #b3261e; --green: #1b6e3a; --gap: #8a5a00; --muted: #5f6368; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } p.meta { color: var(--muted); margin-top: 0; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; } th, td { border: 1px solid #ccc; padding: .4rem .55rem; vertical-align: top; text-align: left; }
+th { background: #f3f3f3; }
+.v { font-weight: 700; white-space: nowrap; }
+.v-red { color: #fff; background: var(--red); } .v-green { color: #fff; background: var(--green); }
+.v-gap { color: #fff; background: var(--gap); } .v-silent { color: #333; background: #e8e8e8; }
+blockquote { margin: .3rem 0; padding-left: .6rem; border-left: 3px solid #bbb; }
+small { color: var(--muted); }
+@media print { body { max-width: none; margin: 0; font-size: 10.5pt; } .v { -webkit-print-color-adjust: exact; print-color-adjust: exact; } tr { break-inside: avoid; } }
+""".strip()
+
+
+def report_html(a: Analysis) -> str:
+    """One self-contained page; every string from the policy is escaped."""
+    rows = []
+    for f in a.scorecard.findings:
+        shown = shown_verdict(f)
+        evidence = [e for e in f.evidence if e.flag == f.verdict][:3]
+        if evidence:
+            cell = "".join(
+                f"<div><b>{_h(e.clause)}</b><blockquote>{_h(_quote(e.text, 400))}</blockquote>"
+                + (f"<small>{_h(e.reason)}</small>" if e.reason else "")
+                + "</div>"
+                for e in evidence
+            )
+        elif shown == "gap":
+            cell = f"<small>Missing: {_h(f.gap)}</small>"
+        else:
+            cell = "<small>Not addressed.</small>"
+        ask = f"<div><small><b>Ask:</b> {_h(f.ask)}</small></div>" if shown in ("red", "gap") and f.ask else ""
+        rows.append(
+            f'<tr id="{_h(f.question)}"><td><b>{_h(f.question)}</b><br>{_h(f.text)}</td>'
+            f'<td class="v v-{shown}">{LABELS[shown]}</td><td>{cell}{ask}</td></tr>'
+        )
+    align_rows = "".join(
+        f"<tr><td>{_h(m.clause)}</td><td>{_h(m.model + ':' + m.model_clause) if m.kind != 'none' else ''}</td>"
+        f"<td>{_h(m.kind)}</td><td>{m.score:.1f}</td></tr>"
+        for m in a.alignment
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{_h(_heading(a))}: policy-redline analysis</title><style>{_CSS}</style></head><body>\n"
+        f"<h1>{_h(_heading(a))}</h1>\n<p class=\"meta\">{_h(a.document.source)} · {len(a.clauses)} clauses · {a.words} words</p>\n"
+        "<table><thead><tr><th>Question</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table>\n"
+        f"<p>{_h(_boilerplate_line(a))}</p>\n"
+        "<h2>Next steps</h2><ul>"
+        f"<li>Draft the fixes as tracked changes: <code>redline draft {_h(a.document.source)}</code></li>"
+        f"<li>See what the department changed from the template: <code>redline compare {_h(a.document.source)}</code></li>"
+        "</ul>\n"
+        "<h2>Clause alignment</h2><table><thead><tr><th>Clause</th><th>Best match</th><th>Kind</th><th>Score</th></tr></thead>"
+        f"<tbody>{align_rows}</tbody></table>\n"
+        "<p><small>Verdicts follow the seven questions of the Citizens for Juvenile Justice guide. "
+        "GAP marks a question the policy is silent on where the guide counts silence itself as a red flag.</small></p>\n"
+        "</body></html>\n"
+    )
