@@ -255,9 +255,9 @@ def is_heading_line(line: str) -> bool:
     words = rest.split()
     if not words or len(words) > _ALLCAPS_MAX_WORDS:
         return False
-    if rest.endswith((",", ";")):
+    if rest.endswith((",", ";", ".")):
         return False
-    if _is_allcaps(rest):
+    if _is_allcaps(rest) and re.search(r"[A-Z]{3}", rest):
         return True
     # "413.4 Detentions", "Section 3. Definitions": a section number and a short title.
     if m and (m.group("dotted") or m.group("section") or m.group("roman")):

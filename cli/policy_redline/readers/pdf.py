@@ -108,51 +108,50 @@ def _key(line: str) -> str:
 
 
 def strip_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
-    """Remove repeating headers/footers and lone page numbers from each page's lines."""
-    notes: list[str] = []
+    """Remove repeating headers/footers and lone page numbers from each page's lines.
+
+    A header is a line that sits at the same place (the k-th non-blank line from the top,
+    or from the bottom) on at least half the pages, compared with digits replaced by #.
+    Position matters: repetitive policy text that happens to open two pages at different
+    offsets is not furniture.
+    """
     n = len(pages)
-    furniture: set[str] = set()
+    counts: Counter[tuple[str, int, str]] = Counter()
     if n >= 2:
-        threshold = max(2, (n + 1) // 2)  # on at least half the pages
-        top: Counter[str] = Counter()
-        bottom: Counter[str] = Counter()
         for lines in pages:
             nonblank = [ln for ln in lines if ln.strip()]
-            top.update({_key(ln) for ln in nonblank[:_EDGE_LINES]})
-            bottom.update({_key(ln) for ln in nonblank[-_EDGE_LINES:]})
-        furniture = {k for k, c in (top + bottom).items() if c >= threshold and k.strip("# ")}
-        furniture = {k for k in furniture if top[k] >= threshold or bottom[k] >= threshold}
+            for k, ln in enumerate(nonblank[:_EDGE_LINES]):
+                counts["top", k, _key(ln)] += 1
+            for k, ln in enumerate(reversed(nonblank[-_EDGE_LINES:])):
+                counts["bottom", k, _key(ln)] += 1
+    threshold = max(2, (n + 1) // 2)  # on at least half the pages
     dropped: list[str] = []
     out: list[list[str]] = []
     for lines in pages:
-        lines = list(lines)
-        for edge in ("top", "bottom"):
-            removed = 0
-            while removed < _EDGE_LINES:
-                idx = _first_nonblank(lines, from_end=(edge == "bottom"))
-                if idx is None:
-                    break
-                line = lines[idx].strip()
-                if _key(line) in furniture or _PAGE_NUMBER.match(line):
-                    if _key(line) in furniture and line not in dropped:
-                        dropped.append(line)
-                    del lines[idx]
-                    removed += 1
-                else:
-                    break
-        out.append(lines)
-    if dropped:
-        shown = "; ".join(repr(d) for d in dropped[:3])
-        notes.append(f"dropped repeating page headers/footers: {shown}")
+        where = [i for i, ln in enumerate(lines) if ln.strip()]
+        nonblank = [lines[i].strip() for i in where]
+        lo, hi = 0, len(nonblank)
+        for k in range(min(_EDGE_LINES, hi)):
+            line = nonblank[lo]
+            if counts["top", k, _key(line)] >= threshold and _key(line).strip("# "):
+                dropped.append(line)
+            elif not _PAGE_NUMBER.match(line):
+                break
+            lo += 1
+        for k in range(min(_EDGE_LINES, hi - lo)):
+            line = nonblank[hi - 1]
+            if counts["bottom", k, _key(line)] >= threshold and _key(line).strip("# "):
+                dropped.append(line)
+            elif not _PAGE_NUMBER.match(line):
+                break
+            hi -= 1
+        out.append(lines[where[lo]:where[hi - 1] + 1] if lo < hi else [])
+    notes: list[str] = []
+    shown = list(dict.fromkeys(dropped))
+    if shown:
+        notes.append("dropped repeating page headers/footers: "
+                     + "; ".join(repr(d) for d in shown[:3]))
     return out, notes
-
-
-def _first_nonblank(lines: list[str], from_end: bool) -> int | None:
-    rng = range(len(lines) - 1, -1, -1) if from_end else range(len(lines))
-    for i in rng:
-        if lines[i].strip():
-            return i
-    return None
 
 
 def _repair(texts: list[str], notes: list[str], source: str) -> Parsed:
