@@ -1,0 +1,32 @@
+"""Shared fixtures: the bundled example policies, and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+POLICIES = ROOT / "policies"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `redline` as a user would: a separate process, its real exit code and streams."""
+    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "policy_redline", *args],
+        input=input,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def policies() -> Path:
+    return POLICIES
