@@ -471,3 +471,50 @@ def test_lazy_imports(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": str(cli), "PATH": "/usr/bin:/bin"}, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_pdf_lexipol_layout(tmp_path: Path) -> None:
+    """Lexipol manuals: two header lines, a three-line copyright footer with a page label,
+    and the title set as "Policy / 413 / Immigration Violations" on separate lines."""
+    from fpdf import FPDF
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf = FPDF(format="Letter")
+    family = "Helvetica"
+    if font.exists():
+        pdf.add_font("F", "", str(font))
+        family = "F"
+    pages = [
+        ["Policy", "413", "Immigration Violations", "413.1 PURPOSE AND SCOPE",
+         "The purpose of this policy is to provide guidelines to members of the Bedford Police",
+         "Department relating to immigration and interacting with federal immigration officials."],
+        ["413.2 VICTIMS AND WITNESSES",
+         "To encourage crime reporting and cooperation in the investigation of criminal activity, all",
+         "individuals, regardless of their immigration status, must feel secure."],
+    ]
+    for n, lines in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.set_font(family, size=9)
+        for furniture in ("Bedford Police Department", "Policy Manual"):
+            pdf.cell(0, 5, furniture, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, size=11)
+        for line in lines:
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-25)
+        pdf.set_font(family, size=8)
+        for furniture in ("Copyright Lexipol, LLC 2024/03/05, All Rights Reserved.",
+                          "Published with permission by Bedford Police Department",
+                          f"Immigration Violations - {n}"):
+            pdf.cell(0, 4, furniture, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "lexipol.pdf"))
+    doc = read_policy(tmp_path / "lexipol.pdf")
+    assert doc.title == "Policy 413 Immigration Violations"
+    assert texts(doc) == [
+        "Policy 413 Immigration Violations",
+        "413.1 PURPOSE AND SCOPE",
+        "The purpose of this policy is to provide guidelines to members of the Bedford Police "
+        "Department relating to immigration and interacting with federal immigration officials.",
+        "413.2 VICTIMS AND WITNESSES",
+        "To encourage crime reporting and cooperation in the investigation of criminal "
+        "activity, all individuals, regardless of their immigration status, must feel secure.",
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from .document import Block, Document
 from .errors import InputError
@@ -182,4 +182,4 @@ def _first_line(obj: object) -> str:
     return (" ".join(str(obj).split()) or "no detail")[:160]
 
 
-__all__ = ["read_policy", "read_bytes", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES", "Path"]
+__all__ = ["read_policy", "read_bytes", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES"]

@@ -179,7 +179,7 @@ _MAGIC = (
 def sniff(data: bytes) -> str | None:
     """The format a file's first bytes announce, if any ("pdf", "docx", "doc")."""
     head = data[:1024].lstrip()
-    if head.startswith(b"%PDF-") or data[:1024].find(b"%PDF-") != -1:
+    if head.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
@@ -321,7 +321,7 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
     also ends the block when the line before it is clearly shorter than a full line
     (the last line of a paragraph) and the next line does not start in lower case.
     """
-    stripped = [ln.strip() for ln in lines]
+    stripped = [" ".join(ln.split()) for ln in lines]
     lengths = sorted(len(s) for s in stripped if s)
     full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     blocks: list[Block] = []
@@ -334,6 +334,10 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
             kind = cur_kind
             if len(cur) == 1 and kind == "paragraph" and is_title_like(cur[0]):
                 kind = "heading"  # a line on its own that reads as a title
+            elif (pdf and kind == "paragraph" and full >= 40
+                  and all(len(c) < 0.5 * full for c in cur)
+                  and is_title_like(" ".join(cur))):
+                kind = "heading"  # a title set on several short lines ("Policy / 413 / …")
             blocks.append(_make_block(" ".join(cur), kind))
         cur = []
 
