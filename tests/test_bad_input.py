@@ -377,3 +377,16 @@ def test_corrupted_bytes_only_ever_raise_input_error(tmp_path: Path, fmt: str) -
         else:
             assert isinstance(doc, Document) and doc.blocks
     assert time.monotonic() - start < 60
+
+
+def test_damaged_pdfs_print_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """pypdf's own warnings must not reach stderr: the CLI prints exactly one line."""
+    data = pdf_bytes(tmp_path)
+    for i, variant in enumerate(_mutations(data, seed=7, count=30)):
+        try:
+            read_bytes(variant, f"v{i}.pdf")
+        except InputError:
+            pass
+    captured = capfd.readouterr()
+    assert captured.err == ""
+    assert captured.out == ""

@@ -9,9 +9,11 @@ de-hyphenation and sentence-aware joining (`common.lines_to_blocks(pdf=True)`).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
+import threading
 import warnings
 from collections import Counter
 
@@ -33,6 +35,31 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+_quiet_lock = threading.Lock()
+_quiet_depth = 0
+_saved_level = logging.NOTSET
+
+
+@contextlib.contextmanager
+def _quiet_pypdf():
+    """Silence pypdf's log warnings while reading ("one line on stderr"); thread-safe."""
+    global _quiet_depth, _saved_level
+    log = logging.getLogger("pypdf")
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            _saved_level = log.level
+            log.setLevel(logging.CRITICAL)
+            warnings.filterwarnings("ignore", module=r"pypdf(\..*)?$")
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                log.setLevel(_saved_level)
+
+
 def _damaged(source: str, what: str) -> InputError:
     return InputError(source, f"damaged PDF ({what}): open it and save or export it again")
 
@@ -43,15 +70,8 @@ def read(data: bytes, source: str) -> Parsed:
     if b"%%EOF" not in data:
         raise InputError(source, "truncated PDF (the end of the file is missing): "
                          "download or export it again")
-    log = logging.getLogger("pypdf")
-    old_level = log.level
-    log.setLevel(logging.CRITICAL)  # pypdf's warnings would break "one line on stderr"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            texts, notes = _extract(data, source)
-    finally:
-        log.setLevel(old_level)
+    with _quiet_pypdf():
+        texts, notes = _extract(data, source)
     return _repair(texts, notes, source)
 
 
