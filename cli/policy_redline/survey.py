@@ -1,0 +1,528 @@
+"""Survey a folder of policies: one row per file, the seven verdicts, a class, a summary.
+
+    survey(folder, jobs=None, reports_dir=None, progress=None) -> SurveyResult
+
+Every file under the folder (recursively) whose suffix `ingest` reads is analysed with
+`analysis.analyze`, the same call as `redline analyze`, so the survey and a single analysis
+cannot disagree. Files are found and reported in the order of their relative paths, so two
+runs over the same folder give byte-identical tables whatever order the work finishes in.
+
+A file that cannot be read or analysed gives a row with its error and no verdicts; it never
+stops the survey.
+
+Classes (one per row, from the seven verdicts):
+
+* ``permits``    at least one red verdict: somewhere the policy permits cooperation with ICE
+                 (one permissive clause is the policy, as the guide says of exemptions);
+* ``restricts``  no red verdict and at least one green: the policy limits cooperation;
+* ``silent``     all seven questions silent: the policy says nothing on immigration;
+* ``unreadable`` the file could not be read or analysed (see the ``error`` column).
+
+The work is spread over processes (`jobs`, default the number of cores). Workers inherit the
+loaded models and rubric (they are loaded once before the pool starts, and again by the
+pool initializer where processes are spawned rather than forked), take files in chunks, and
+return plain dicts.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .ingest import SUPPORTED_SUFFIXES
+from .models import QUESTION_IDS
+
+__all__ = [
+    "CLASSES",
+    "COLUMNS",
+    "SurveyResult",
+    "classify",
+    "find_policies",
+    "survey",
+    "survey_csv",
+    "survey_json",
+    "survey_html",
+    "report_name",
+    "run_survey_command",
+]
+
+#: The classes of `classify`, in the order the summary lists them.
+CLASSES = ("permits", "restricts", "silent", "unreadable")
+
+#: The table's columns, in order (CSV header, JSON row keys).
+COLUMNS: tuple[str, ...] = (
+    "file",
+    "department",
+    "words",
+    "template",
+    "boilerplate_share",
+    *QUESTION_IDS,
+    "red",
+    "green",
+    "silent",
+    "class",
+    "error",
+)
+
+_VERDICTS = ("red", "green", "silent")
+_SUFFIXES = frozenset(SUPPORTED_SUFFIXES)
+
+
+def classify(verdicts: dict[str, str] | Sequence[str], error: str | None = None) -> str:
+    """The class of one policy from its verdicts (see the module docstring)."""
+    values = list(verdicts.values()) if isinstance(verdicts, dict) else list(verdicts)
+    if error and not values:
+        return "unreadable"
+    if not values:
+        return "unreadable"
+    if "red" in values:
+        return "permits"
+    if "green" in values:
+        return "restricts"
+    return "silent"
+
+
+# ----------------------------------------------------------------------------------------
+# Finding the files
+# ----------------------------------------------------------------------------------------
+
+
+def _display(rel: str) -> str:
+    """A relative path as text that can be written anywhere (undecodable bytes -> U+FFFD)."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def find_policies(folder: str | os.PathLike[str], exclude: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
+    """Relative POSIX paths of the policy files under `folder`, sorted.
+
+    Skips hidden files and folders (a leading dot: also our own temporary files), Word's
+    lock files (``~$name.docx``), and every path in `exclude` (our own output file and
+    reports folder, when they sit inside the surveyed folder). Symbolic links to folders are
+    not followed (no loops); links to files are read like files."""
+    root = Path(folder)
+    excluded: set[str] = set()
+    for p in exclude:
+        try:
+            excluded.add(os.path.realpath(p))
+        except (OSError, ValueError):
+            pass
+    found: list[str] = []
+
+    def onerror(exc: OSError) -> None:  # an unreadable sub-folder: skip it, do not abort
+        return None
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        keep = []
+        for d in dirnames:
+            if d.startswith("."):
+                continue
+            if excluded and os.path.realpath(os.path.join(dirpath, d)) in excluded:
+                continue
+            keep.append(d)
+        dirnames[:] = sorted(keep)
+        for name in filenames:
+            if name.startswith(".") or name.startswith("~$"):
+                continue
+            if os.path.splitext(name)[1].lower() not in _SUFFIXES:
+                continue
+            full = os.path.join(dirpath, name)
+            if excluded and os.path.realpath(full) in excluded:
+                continue
+            found.append(Path(os.path.relpath(full, root)).as_posix())
+    found.sort()
+    return found
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def report_name(rel: str) -> str:
+    """The file name of a policy's report in the reports folder: the relative path with
+    ``/`` turned into ``__``, plus ``.html`` (``a/b.docx`` -> ``a__b.docx.html``)."""
+    name = _UNSAFE_NAME.sub("_", _display(rel).replace("/", "__")) + ".html"
+    if len(name.encode("utf-8")) > 200:  # file systems stop at 255 bytes
+        digest = hashlib.sha1(rel.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        head = name.encode("utf-8")[:150].decode("utf-8", "ignore")
+        name = f"{head}-{digest}.html"
+    return name
+
+
+def _report_names(files: list[str]) -> dict[str, str]:
+    """Report names for every file, made unique in file order (`a__b.txt` vs `a/b.txt`)."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for rel in files:
+        name = report_name(rel)
+        n = 2
+        base = name[: -len(".html")]
+        while name.lower() in used:
+            name = f"{base}~{n}.html"
+            n += 1
+        used.add(name.lower())
+        names[rel] = name
+    return names
+
+
+# ----------------------------------------------------------------------------------------
+# The worker: one file -> one plain dict
+# ----------------------------------------------------------------------------------------
+
+
+def _warm() -> None:
+    """Load everything a worker needs once per process (models, rubric, readers)."""
+    import importlib
+
+    from . import analysis  # noqa: F401
+    from .models import load_models, load_rubric, template
+    from .writers import report  # noqa: F401
+
+    load_models()
+    load_rubric()
+    template()
+    for mod in ("txt", "markdown", "docx", "pdf", "html"):
+        try:
+            importlib.import_module(f".readers.{mod}", __package__)
+        except Exception:  # a missing optional reader shows up per file, as an error row
+            pass
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:300] or "no detail"
+
+
+def _empty_row(rel: str, error: str) -> dict:
+    row = {c: "" for c in COLUMNS}
+    row.update(file=_display(rel), words="", boilerplate_share="", red="", green="", silent="")
+    row["error"] = error
+    row["class"] = "unreadable"
+    row["_shown"] = {}
+    row["_report"] = None
+    return row
+
+
+def _analyse_one(root: str, rel: str, report_path: str | None) -> dict:
+    from .analysis import analyze
+
+    path = os.path.join(root, rel)
+    try:
+        a = analyze(path)
+    except InputError as exc:
+        return _empty_row(rel, _one_line(exc.reason))
+    except RecursionError:
+        return _empty_row(rel, "the document is nested too deeply to analyse")
+    except MemoryError:
+        return _empty_row(rel, "the document needs too much memory to analyse")
+    except Exception as exc:  # a bug in one stage must not stop the survey
+        return _empty_row(rel, f"internal error ({type(exc).__name__}: {_one_line(exc)})")
+
+    from .writers.report import shown_verdict
+
+    findings = {f.question: f for f in a.scorecard.findings}
+    verdicts = {q: findings[q].verdict for q in QUESTION_IDS}
+    counts = {v: sum(1 for x in verdicts.values() if x == v) for v in _VERDICTS}
+    row: dict = {
+        "file": _display(rel),
+        "department": a.department or "",
+        "words": a.words,
+        "template": a.boilerplate.template or "",
+        "boilerplate_share": a.boilerplate.share,
+        **verdicts,
+        **counts,
+        "class": classify(verdicts),
+        "error": "",
+        "_shown": {q: shown_verdict(findings[q]) for q in QUESTION_IDS},
+        "_report": None,
+    }
+    if report_path is not None:
+        try:
+            from .output import write_output
+            from .writers.report import report_html
+
+            write_output(report_path, report_html(a), inputs=(path,), force=True)
+            row["_report"] = report_path
+        except InputError as exc:
+            row["error"] = f"report not written: {_one_line(exc.reason)}"
+        except Exception as exc:
+            row["error"] = f"report not written ({type(exc).__name__}: {_one_line(exc)})"
+    return row
+
+
+def _analyse_chunk(root: str, items: list[tuple[str, str | None]]) -> list[dict]:
+    return [_analyse_one(root, rel, rp) for rel, rp in items]
+
+
+# ----------------------------------------------------------------------------------------
+# The survey
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyResult:
+    folder: str
+    rows: list[dict]  # in file order; keys COLUMNS plus private `_shown`, `_report`
+    counts: dict[str, int] = field(default_factory=dict)  # class -> number of policies
+    files: list[str] = field(default_factory=list)  # the relative paths as found on disk
+
+    @property
+    def summary(self) -> str:
+        return summary_line(len(self.rows), self.counts)
+
+    def public_rows(self) -> list[dict]:
+        return [{c: r[c] for c in COLUMNS} for r in self.rows]
+
+
+def summary_line(total: int, counts: dict[str, int]) -> str:
+    """"62 policies: 28 permit cooperation, 3 restrict, 24 silent, 7 unreadable"."""
+    def verb(n: int, plural: str, singular: str) -> str:
+        return f"{n} {singular if n == 1 else plural}"
+
+    head = f"{total} {'policy' if total == 1 else 'policies'}"
+    if not total:
+        return f"{head} found"
+    return (
+        f"{head}: {verb(counts.get('permits', 0), 'permit cooperation', 'permits cooperation')}, "
+        f"{verb(counts.get('restricts', 0), 'restrict', 'restricts')}, "
+        f"{counts.get('silent', 0)} silent, {counts.get('unreadable', 0)} unreadable"
+    )
+
+
+#: The HTML table carries this, so a later survey of the same folder can tell it is ours.
+GENERATOR = "policy-redline survey"
+
+
+def is_survey_output(path: str | os.PathLike[str]) -> bool:
+    """True for a table this command wrote (CSV/JSON are never policies; HTML is marked)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".html", ".htm"):
+        return True
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
+
+
+def _check_folder(folder: str | os.PathLike[str]) -> None:
+    source = str(folder)
+    if not os.path.exists(folder):
+        raise InputError(source, "no such folder")
+    if not os.path.isdir(folder):
+        raise InputError(source, "is not a folder (use `redline analyze` for one policy file)")
+    try:
+        os.listdir(folder)
+    except PermissionError:
+        raise InputError(source, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise InputError(source, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _chunks(items: list, jobs: int) -> list[list]:
+    """About eight chunks per worker (load balance) of at most 25 files (fast feedback)."""
+    size = max(1, min(25, -(-len(items) // (jobs * 8))))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def survey(
+    folder: str | os.PathLike[str],
+    jobs: int | None = None,
+    reports_dir: str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    exclude: Sequence[str | os.PathLike[str]] = (),
+) -> SurveyResult:
+    """Analyse every policy file under `folder`; see the module docstring.
+
+    `progress(done, total)` is called as files finish. `reports_dir`, when given, receives
+    each policy's `analyze` HTML report as ``report_name(relative path)``."""
+    _check_folder(folder)
+    root = str(folder)
+    skip = list(exclude)
+    if reports_dir is not None:
+        skip.append(reports_dir)
+    files = find_policies(root, skip)
+    total = len(files)
+
+    report_paths: dict[str, str | None] = {rel: None for rel in files}
+    if reports_dir is not None:
+        rdir = Path(reports_dir)
+        here, there = os.path.realpath(root), os.path.realpath(rdir)
+        if here == there or here.startswith(there.rstrip(os.sep) + os.sep):
+            raise InputError(str(rdir), "is the surveyed folder or contains it; give --reports a folder of its own")
+        if rdir.exists() and not rdir.is_dir():
+            raise InputError(str(rdir), "is not a folder; give --reports a folder")
+        try:
+            rdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(str(rdir), f"cannot create the reports folder ({exc.strerror or exc})") from None
+        for rel, name in _report_names(files).items():
+            report_paths[rel] = os.path.join(str(reports_dir), name)
+
+    items = [(rel, report_paths[rel]) for rel in files]
+    jobs = max(1, int(jobs if jobs is not None else (os.cpu_count() or 1)))
+    jobs = min(jobs, max(1, total))
+    rows: dict[str, dict] = {}
+    done = 0
+    if progress:
+        progress(0, total)
+
+    _warm()  # once here: forked workers inherit it, and jobs=1 needs it anyway
+    if jobs == 1:
+        for rel, rp in items:
+            rows[rel] = _analyse_one(root, rel, rp)
+            done += 1
+            if progress:
+                progress(done, total)
+    else:
+        _run_pool(root, items, jobs, rows, progress, total)
+
+    ordered = [rows[rel] for rel in files]
+    counts = {c: 0 for c in CLASSES}
+    for r in ordered:
+        counts[r["class"]] += 1
+    return SurveyResult(root, ordered, counts, files)
+
+
+def _run_pool(root: str, items: list, jobs: int, rows: dict, progress, total: int) -> None:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm)
+    try:
+        pending = {pool.submit(_analyse_chunk, root, chunk): chunk for chunk in _chunks(items, jobs)}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                chunk = pending.pop(fut)
+                try:
+                    for row, (rel, _rp) in zip(fut.result(), chunk):
+                        rows[rel] = row
+                except BrokenProcessPool:
+                    for rel, _rp in chunk:
+                        rows[rel] = _empty_row(rel, "the analysis process crashed while reading this batch of files")
+                except Exception as exc:  # pickling or another pool failure: still one row each
+                    for rel, _rp in chunk:
+                        rows[rel] = _empty_row(rel, f"internal error ({type(exc).__name__}: {_one_line(exc)})")
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+# ----------------------------------------------------------------------------------------
+# Writers
+# ----------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def survey_csv(result: SurveyResult) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for r in result.rows:
+        w.writerow([_cell(r[c]) for c in COLUMNS])
+    return buf.getvalue()
+
+
+def survey_json(result: SurveyResult) -> str:
+    rows = []
+    for r in result.rows:
+        out = {}
+        for c in COLUMNS:
+            v = r[c]
+            out[c] = None if v == "" and c not in ("file",) else v
+        out["report"] = r.get("_report")
+        rows.append(out)
+    doc = {
+        "folder": result.folder,
+        "policies": rows,
+        "summary": {"policies": len(result.rows), **{c: result.counts.get(c, 0) for c in CLASSES}, "text": result.summary},
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def survey_html(result: SurveyResult, output: str | os.PathLike[str] | None = None) -> str:
+    from .writers.survey_html import survey_table_html
+
+    return survey_table_html(result, output)
+
+
+# ----------------------------------------------------------------------------------------
+# The command (kept here so `cli.py` stays a thin layer)
+# ----------------------------------------------------------------------------------------
+
+
+def run_survey_command(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool) -> None:
+    import click
+
+    from .output import write_output
+
+    fmt = "csv"
+    if output:
+        suffix = Path(output).suffix.lower()
+        fmt = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "")
+        if not fmt:
+            raise InputError(output, "choose the table format by the suffix of -o: .csv, .json or .html")
+        if os.path.exists(output) and not force and not os.path.isdir(output):
+            # fail before minutes of work, not after
+            raise InputError(output, "already exists; use --force to replace it")
+    _check_folder(folder)
+    # Our own earlier table inside the folder is not a policy; any other file is an input,
+    # and write_output refuses to replace it.
+    exclude = [output] if output and (not os.path.exists(output) or is_survey_output(output)) else []
+
+    bar = None
+    if sys.stderr.isatty():
+        state: dict = {}
+
+        def progress(done: int, total: int) -> None:
+            if "bar" not in state:
+                state["bar"] = click.progressbar(length=total, label="surveying", file=sys.stderr)
+                state["bar"].__enter__()
+                state["done"] = 0
+            state["bar"].update(done - state["done"])
+            state["done"] = done
+
+        bar = state
+    else:
+        progress = None  # type: ignore[assignment]
+
+    try:
+        result = survey(folder, jobs=jobs, reports_dir=reports, progress=progress, exclude=exclude)
+    finally:
+        if bar and "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+
+    if fmt == "csv":
+        text = survey_csv(result)
+    elif fmt == "json":
+        text = survey_json(result)
+    else:
+        text = survey_html(result, output)
+    if output:
+        inputs = tuple(os.path.join(folder, r) for r in result.files)
+        write_output(output, text, inputs=inputs, force=force)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    click.echo(result.summary, err=True)
