@@ -68,6 +68,20 @@ def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
     _emit(text, output, inputs=(policy,), force=force, color=color)
 
 
+@cli.command()
+@click.argument("folder", type=str)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table to FILE.csv, FILE.json or FILE.html (default: CSV on standard output).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes to use (default: the number of cores).")
+@click.option("--reports", type=click.Path(file_okay=False), default=None, help="Also write each policy's analyze HTML report into this folder; the HTML table links to them.")
+@force_option
+def survey(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool) -> None:
+    """Analyse every policy file under FOLDER: one row per file with the seven verdicts and a
+    class (permits / restricts / silent / unreadable), and a one-line summary."""
+    from .survey import run_survey_command
+
+    run_survey_command(folder, output, jobs, reports, force)
+
+
 @cli.command("models")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_models(fmt: str) -> None:
