@@ -522,3 +522,18 @@ def test_text_neutralises_terminal_escapes() -> None:
     for colour in (True, False):
         out = redline_to_text(redline, color=colour)
         assert "\x1b]" not in out and "\x07" not in out
+
+
+def test_diff_effort_is_bounded_and_deterministic() -> None:
+    import random
+    import time
+
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(3000)]
+    a = " ".join(rng.choice(vocab) for _ in range(4000))
+    b = " ".join(rng.choice(vocab) for _ in range(4000))
+    start = time.perf_counter()
+    first = diff_words(a, b)
+    assert time.perf_counter() - start < 15  # unbounded Myers would take minutes here
+    _check_invariant(a, b, first)
+    assert diff_words(a, b) == first

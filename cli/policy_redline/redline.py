@@ -9,10 +9,11 @@ strings, every edit boundary falls on a token boundary: an edit never splits a w
 Two details differ from a plain `diff_main` + `diff_cleanupSemantic` on characters, both on
 purpose:
 
-* `Diff_Timeout` is 0 (no deadline), so the result never depends on machine speed -- the same
-  inputs always give the same edits.  To keep that affordable on long texts, texts with many
-  tokens are first diffed line by line, then sentence by sentence, and only the changed
-  stretches are diffed token by token.
+* the clock never decides anything: diff-match-patch's deadline is replaced by a budget of
+  edit-distance steps (`_EffortBudget`), so the same inputs give the same edits on every
+  machine, and a pathological pair of texts still finishes in bounded time.  Long texts are
+  first diffed line by line, then sentence by sentence, and only the changed stretches are
+  diffed token by token.
 * diff-match-patch's "semantic lossless" pass, which slides an edit sideways to a nicer
   boundary, scores boundaries by looking at characters; here it looks at the *decoded* tokens
   on each side and only ever moves by whole tokens.
@@ -148,12 +149,40 @@ def _alphabet_index(c: str) -> int:
     return o if o < 0xD800 else o - 0x800
 
 
+class _EffortBudget:
+    """Stands in for diff-match-patch's deadline so that effort, not the clock, bounds a diff.
+
+    diff-match-patch's bisection checks ``time.time() > deadline`` once per edit-distance step
+    ``d``; Python evaluates that as ``deadline.__lt__(now)``, which here counts the step.  Once
+    the budget is spent, any remaining bisection reports its piece as replaced -- exactly what
+    a timeout does, but at the same point on every machine, so output is reproducible.
+    """
+
+    def __init__(self, steps: int) -> None:
+        self.left = steps
+
+    def __lt__(self, other: object) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+    def __gt__(self, other: object) -> bool:
+        return False
+
+
+# Edit-distance steps (summed over all bisections of one diff) before giving up on finding
+# a minimal diff.  Paragraph rewrites need well under a hundred; two unrelated 2,000-word
+# texts would otherwise cost tens of seconds.
+_EFFORT_STEPS = 1200
+
+
 class _TokenDMP(diff_match_patch):
-    """diff-match-patch whose semantic-lossless pass scores decoded token boundaries."""
+    """diff-match-patch over encoded tokens: semantic-lossless scores decoded token
+    boundaries; the deadline is an effort budget (see `_EffortBudget`), so the half-match
+    speed-up, which is deterministic, stays on."""
 
     def __init__(self, encoder: _Encoder) -> None:
         super().__init__()
-        self.Diff_Timeout = 0  # deterministic: never stop early because the clock ran out
+        self.Diff_Timeout = 1.0  # > 0 keeps diff_halfMatch on; the clock itself is never read
         self._encoder = encoder
 
     def _score(self, one: str, two: str) -> int:
@@ -241,7 +270,7 @@ def _diff_units(a: Sequence[str], b: Sequence[str], *, semantic: bool, limit: in
     ea = encoder.encode(a)
     eb = encoder.encode(b)
     dmp = _TokenDMP(encoder)
-    diffs = dmp.diff_main(ea, eb, checklines=False)
+    diffs = dmp.diff_main(ea, eb, False, _EffortBudget(_EFFORT_STEPS))
     if semantic:
         dmp.diff_cleanupSemantic(diffs)
     return [(op, encoder.decode_units(chars)) for op, chars in diffs if chars]
@@ -301,8 +330,7 @@ def _coarse_then_fine(original: str, amended: str, limit: int, level: int) -> li
 def _char_diff(original: str, amended: str) -> list[tuple[int, str]]:
     """Fallback: a character diff cleaned up semantically (used if tokens cannot be encoded)."""
     dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0
-    diffs = dmp.diff_main(original, amended, checklines=False)
+    diffs = dmp.diff_main(original, amended, False, _EffortBudget(_EFFORT_STEPS))
     dmp.diff_cleanupSemantic(diffs)
     return list(diffs)
 
@@ -337,7 +365,7 @@ def diff_words(original: str, amended: str, *, _alphabet_limit: int = _ALPHABET_
         ''.join(e.text for e in edits if e.op != 'insert') == original
         ''.join(e.text for e in edits if e.op != 'delete') == amended
 
-    The result is deterministic (no diff deadline).  If the texts have more distinct tokens
+    The result is deterministic (effort is bounded by steps, never by the clock).  If the texts have more distinct tokens
     than the encoding alphabet holds (over a million), a semantically cleaned-up character
     diff is used instead.
     """
