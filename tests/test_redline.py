@@ -537,3 +537,12 @@ def test_diff_effort_is_bounded_and_deterministic() -> None:
     assert time.perf_counter() - start < 15  # unbounded Myers would take minutes here
     _check_invariant(a, b, first)
     assert diff_words(a, b) == first
+
+
+def test_pair_paragraphs() -> None:
+    from policy_redline.redline import pair_paragraphs
+
+    original = ["413.1 PURPOSE", DETAIN, STATUS, INFO, "413.5 END"]
+    amended = ["413.1 PURPOSE", DETAIN.replace("may detain", "shall not detain"), AGREEMENT, STATUS, "413.5 END"]
+    assert pair_paragraphs(original, amended) == [(0, 0), (1, 1), (None, 2), (2, 3), (3, None), (4, 4)]
+    assert pair_paragraphs([], ["x"]) == [(None, 0)] and pair_paragraphs(["x"], []) == [(0, None)]

@@ -41,6 +41,7 @@ __all__ = [
     "Redline",
     "RedlineParagraph",
     "diff_words",
+    "pair_paragraphs",
     "tokenize",
 ]
 
@@ -437,3 +438,87 @@ class Redline:
     @property
     def changed(self) -> bool:
         return any(p.changed for p in self.paragraphs)
+
+
+# --------------------------------------------------------------------------- pairing
+
+
+def _similarity(a: str, b: str) -> float:
+    """Word-set overlap (Dice coefficient on lower-cased words), 0..1."""
+    wa = {t.lower() for t in tokenize(a) if t[0].isalnum()}
+    wb = {t.lower() for t in tokenize(b) if t[0].isalnum()}
+    if not wa or not wb:
+        return 0.0
+    return 2 * len(wa & wb) / (len(wa) + len(wb))
+
+
+def pair_paragraphs(
+    original: Sequence[str], amended: Sequence[str], *, threshold: float = 0.3
+) -> list[tuple[int | None, int | None]]:
+    """Pair two paragraph sequences in order: (i, j) for a kept or edited paragraph,
+    (i, None) for a deleted one, (None, j) for an inserted one.
+
+    Identical paragraphs are matched first by a diff over whole paragraphs; within each
+    stretch that differs, deleted and inserted paragraphs are paired by an order-preserving
+    alignment that maximises word overlap, pairing only above `threshold`.  A helper for
+    building a `Redline` from two documents whose paragraphs the caller has not aligned.
+    """
+    coarse = _diff_units(list(original), list(amended), semantic=False, limit=_ALPHABET_SIZE)
+    out: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    dels: list[int] = []
+    ins: list[int] = []
+
+    def flush() -> None:
+        out.extend(_align_block(dels, ins, original, amended, threshold))
+        dels.clear()
+        ins.clear()
+
+    for op, units in coarse:
+        for _ in units:
+            if op == 0:
+                flush()
+                out.append((i, j))
+                i += 1
+                j += 1
+            elif op == -1:
+                dels.append(i)
+                i += 1
+            else:
+                ins.append(j)
+                j += 1
+    flush()
+    return out
+
+
+def _align_block(
+    dels: list[int], ins: list[int], original: Sequence[str], amended: Sequence[str], threshold: float
+) -> list[tuple[int | None, int | None]]:
+    if not dels or not ins:
+        return [(d, None) for d in dels] + [(None, k) for k in ins]
+    n, m = len(dels), len(ins)
+    if n * m > 250_000:  # very long unmatched stretch: pair by position
+        pairs = list(zip(dels, ins))
+        return [(d, k) for d, k in pairs] + [(d, None) for d in dels[m:]] + [(None, k) for k in ins[n:]]
+    sim = [[_similarity(original[d], amended[k]) for k in ins] for d in dels]
+    # best[a][b]: best total similarity aligning dels[a:] with ins[b:]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for a in range(n - 1, -1, -1):
+        for b in range(m - 1, -1, -1):
+            take = sim[a][b] + best[a + 1][b + 1] if sim[a][b] >= threshold else -1.0
+            best[a][b] = max(take, best[a + 1][b], best[a][b + 1])
+    out: list[tuple[int | None, int | None]] = []
+    a = b = 0
+    while a < n and b < m:
+        if sim[a][b] >= threshold and best[a][b] == sim[a][b] + best[a + 1][b + 1]:
+            out.append((dels[a], ins[b]))
+            a += 1
+            b += 1
+        elif best[a][b] == best[a + 1][b]:
+            out.append((dels[a], None))
+            a += 1
+        else:
+            out.append((None, ins[b]))
+            b += 1
+    out += [(dels[x], None) for x in range(a, n)] + [(None, ins[y]) for y in range(b, m)]
+    return out
