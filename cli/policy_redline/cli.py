@@ -82,6 +82,65 @@ def survey(folder: str, output: str | None, jobs: int | None, reports: str | Non
     run_survey_command(folder, output, jobs, reports, force)
 
 
+def _redline_bytes_or_text(redline, fmt: str, color: bool):
+    """Render a Redline in the chosen format (docx is bytes, the rest text)."""
+    if fmt == "docx":
+        from .writers.docx_redline import redline_to_docx
+
+        return redline_to_docx(redline)
+    if fmt == "html":
+        from .writers.html_redline import redline_to_html
+
+        return redline_to_html(redline)
+    if fmt == "md":
+        from .writers.markdown_redline import redline_to_markdown
+
+        return redline_to_markdown(redline)
+    from .writers.text_redline import redline_to_text
+
+    return redline_to_text(redline, color=color)
+
+
+@cli.command()
+@click.argument("policy", type=str)
+@click.option("--town", help="The city or town, for the model's fill-ins (guessed from the policy when omitted).")
+@click.option("--department", help='The department\'s full name (default: "TOWN Police Department", or as the policy names itself).')
+@click.option("--board", help='The public body that approves exceptions, e.g. "the City Council" (default: guessed, else "the Select Board").')
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "html", "text", "json"]), default="docx", show_default=True)
+@click.option("--clean", is_flag=True, help="The amended policy alone, without tracked changes.")
+@click.option("--author", default="policy-redline", show_default=True, help="Author of the tracked changes and comments.")
+@click.option("--date", "date", default="2026-01-01T00:00:00Z", show_default=True, help="Date of the tracked changes (fixed by default so output is reproducible).")
+@output_option
+@force_option
+def draft(policy: str, town: str | None, department: str | None, board: str | None, fmt: str, clean: bool,
+          author: str, date: str, output: str | None, force: bool) -> None:
+    """Draft the amended POLICY: red-flag clauses replaced with model language, missing
+    protections inserted, the department's own good clauses kept; each change with its reason."""
+    import json
+
+    from .analysis import analyze as run
+    from .draft import draft as make_draft
+
+    amendment = make_draft(run(policy), town=town, department=department, board=board)
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if fmt == "json":
+        payload = {
+            "policy": {"source": amendment.source, "title": amendment.title},
+            "department": amendment.names.department,
+            "town": amendment.names.town,
+            "board": amendment.names.board,
+            "changes": [
+                {"clause": c.clause, "question": c.question, "action": c.action, "reason": c.reason, "model_clause": c.model_clause or None}
+                for c in amendment.changes
+            ],
+        }
+        result: str | bytes = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    else:
+        redline = amendment.clean(author=author, date=date) if clean else amendment.redline(author=author, date=date)
+        result = _redline_bytes_or_text(redline, fmt, color)
+    _emit(result, output, inputs=(policy,), force=force, color=color)
+
+
 @cli.command("models")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_models(fmt: str) -> None:

@@ -49,6 +49,7 @@ class Evidence:
     matched: str = ""  # "lexipol-immigration-violations:413.4", or "rubric:lunn"
     score: float = 100.0
     reason: str = ""  # the guide's wording of the flag
+    missing: bool = False  # the flag is about what the policy lacks; this clause only mentions the topic
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ def judge(
             for flag in question.red:
                 for s in sentences:
                     if any(compile_pattern(p).regex.search(s.norm) for p in flag.mentions):
-                        evidence.append(Evidence(s.clause.number, "red", s.text, f"rubric:{question.id}", 100.0, flag.description))
+                        evidence.append(Evidence(s.clause.number, "red", s.text, f"rubric:{question.id}", 100.0, flag.description, missing=True))
                         break
         evidence = _dedupe(evidence, order)
         verdict: Verdict = "red" if any(e.flag == "red" for e in evidence) else "green" if evidence else "silent"

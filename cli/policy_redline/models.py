@@ -302,6 +302,7 @@ class Question:
     green: tuple[Flag, ...]
     silence: str = ""  # when set, saying nothing is itself a gap the guide names
     ask: str = ""  # the change to ask for, in one line
+    short: str = ""  # a name for the question in a sentence ("Lunn", "287(g)")
 
     @property
     def flags(self) -> tuple[Flag, ...]:
@@ -342,7 +343,7 @@ def parse_rubric(markdown: str, path: str = "<rubric>") -> Rubric:
     def close_question() -> None:
         close_flag()
         if q is not None:
-            questions.append(Question(q["id"], q["text"], tuple(q["red"]), tuple(q["green"]), q["silence"], q["ask"]))
+            questions.append(Question(q["id"], q["text"], tuple(q["red"]), tuple(q["green"]), q["silence"], q["ask"], q["short"]))
 
     for node in nodes:
         if node.kind == "h2":
@@ -351,7 +352,7 @@ def parse_rubric(markdown: str, path: str = "<rubric>") -> Rubric:
             qid = qid.strip()
             if qid not in QUESTION_IDS:
                 raise InputError(path, f"unknown question id {qid!r} (known: {', '.join(QUESTION_IDS)})")
-            q = {"id": qid, "text": text.strip(), "red": [], "green": [], "silence": "", "ask": ""}
+            q = {"id": qid, "text": text.strip(), "red": [], "green": [], "silence": "", "ask": "", "short": ""}
             color = ""
         elif node.kind == "h3" and q is not None:
             close_flag()
@@ -359,10 +360,8 @@ def parse_rubric(markdown: str, path: str = "<rubric>") -> Rubric:
             color = "red" if "red" in lowered else "green" if "green" in lowered else ""
         elif node.kind == "p" and q is not None:
             key, _, value = node.text.partition(":")
-            if key.strip().lower() == "silence":
-                q["silence"] = value.strip()
-            elif key.strip().lower() == "ask":
-                q["ask"] = value.strip()
+            if key.strip().lower() in ("silence", "ask", "short"):
+                q[key.strip().lower()] = value.strip()
         elif node.kind == "li" and q is not None and color:
             text = node.text.strip()
             if node.depth == 1:

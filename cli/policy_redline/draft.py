@@ -1,0 +1,427 @@
+"""Draft the amended policy: the department's own policy, fixed, as tracked changes.
+
+A council can adopt an amendment to the policy it already has far more easily than a new
+policy, so the draft keeps the department's structure and every clause that is green or
+unrelated, replaces each clause that raises a red flag with the model policy's clause for
+the same question, and inserts model clauses for the questions the policy is silent on,
+next to the section they belong with, numbered as the policy numbers its sections.
+
+The draft is then judged again; any clause still raising a red flag (one that contradicts
+what was inserted, like a supervisor's duty to hand a person to ICE) is replaced in turn,
+so what comes out never contradicts itself and drafting it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from .analysis import Analysis, analyze_document
+from .document import Block, Document
+from .errors import InputError
+from .models import Model, ModelClause, load_rubric, model_policy
+from .normalize import guess_department, normalize, town_of
+from .redline import Redline, RedlineParagraph
+from .segment import Clause
+
+Action = Literal["replace", "insert", "keep"]
+
+#: Paired old and new paragraphs at least this similar are shown as an edit of one
+#: paragraph; below it, as one paragraph deleted and another inserted (easier to review).
+PAIR_SIMILARITY = 55.0
+#: Rounds of re-judging the draft before giving up on clauses that stay red.
+MAX_ROUNDS = 4
+
+_FILL_IN = re.compile(r"\{(department|town|board)\}")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One decision of the draft, for one clause and one question."""
+
+    clause: str
+    question: str | None
+    action: Action
+    reason: str
+    model_clause: str = ""  # "model-policy:5" for replace/insert
+
+
+@dataclass(frozen=True)
+class Names:
+    """Who the policy belongs to, for the model's fill-ins."""
+
+    department: str
+    town: str
+    board: str
+
+    def fill(self, text: str) -> str:
+        values = {"department": self.department, "town": self.town, "board": self.board}
+        return _FILL_IN.sub(lambda m: values[m.group(1)], text)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """The drafted policy: its paragraphs against the original, and why each change."""
+
+    title: str
+    names: Names
+    paragraphs: tuple[RedlineParagraph, ...]
+    changes: tuple[Change, ...]
+    source: str = ""
+
+    def redline(self, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z") -> Redline:
+        return Redline(self.title, self.paragraphs, author=author, date=date)
+
+    def clean(self, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z") -> Redline:
+        """The amended policy alone: no revision marks, no comments."""
+        paras = tuple(
+            RedlineParagraph(p.amended, p.amended, p.kind, p.level) for p in self.paragraphs if p.amended
+        )
+        return Redline(self.title, paras, author=author, date=date)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.action != "keep" for c in self.changes)
+
+    def document(self) -> Document:
+        """The amended policy as a document, for analysing the draft like any policy."""
+        blocks = tuple(Block(p.amended, p.kind, p.level) for p in self.paragraphs if p.amended)
+        return Document(self.source, self.title, blocks, "draft")
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def resolve_names(document: Document, town: str | None = None, department: str | None = None, board: str | None = None) -> Names:
+    """Fill-in values from the options, else guessed from the policy's own text."""
+    guessed = guess_department(document.text)
+    department = department or (f"{town} Police Department" if town and not guessed else guessed)
+    if town is None and department:
+        town = town_of(department)
+    if not town or not department:
+        raise InputError(
+            document.source,
+            "cannot tell which town or department this policy belongs to; give --town NAME (and --department NAME if it is not the NAME Police Department)",
+        )
+    if board is None:
+        text = document.text
+        if re.search(r"\b(?:City Council|Mayor|City of)\b", text):
+            board = "the City Council"
+        elif re.search(r"\bTown Council\b", text):
+            board = "the Town Council"
+        else:
+            board = "the Select Board"
+    return Names(department, town, board)
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """What happens to each clause: replaced by model clauses, or new clauses inserted after it."""
+
+    replace: dict[str, list[ModelClause]] = field(default_factory=dict)
+    replace_reasons: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # clause -> [(question, reason)]
+    insert_after: dict[str | None, list[tuple[ModelClause, str, str]]] = field(default_factory=dict)  # anchor -> [(mc, question, reason)]
+    used: set[str] = field(default_factory=set)
+
+
+def _short(question: str) -> str:
+    return load_rubric().question(question).short or question
+
+
+def _first_tagged(model: Model, question: str) -> ModelClause | None:
+    return next((mc for mc in model.clauses if mc.flag_for(question) == "green"), None)
+
+
+def _plan(analysis: Analysis, model: Model) -> tuple[_Plan, list[Change]]:
+    plan = _Plan()
+    changes: list[Change] = []
+    clause_order = [c.number for c in analysis.clauses]
+    # 1. Clauses with red-flag language are replaced by the model's clause for the question.
+    for finding in analysis.scorecard.findings:
+        if finding.verdict != "red":
+            continue
+        for e in finding.evidence:
+            if e.flag != "red" or e.missing:
+                continue
+            plan.replace.setdefault(e.clause, [])
+            reasons = plan.replace_reasons.setdefault(e.clause, [])
+            if all(q != finding.question for q, _ in reasons):
+                reasons.append((finding.question, f"{_short(finding.question)}: red flag: {e.reason}"))
+    for number in sorted(plan.replace, key=clause_order.index):
+        for question, _ in plan.replace_reasons[number]:
+            mc = _first_tagged(model, question)
+            if mc is not None and mc.ref not in plan.used:
+                plan.replace[number].append(mc)
+                plan.used.add(mc.ref)
+    # 2. Questions with no green language get the model's clause inserted where it belongs.
+    placed = _placed_model_clauses(analysis, model, plan)
+    for finding in analysis.scorecard.findings:
+        if finding.verdict == "green":
+            continue
+        mc = _first_tagged(model, finding.question)
+        if mc is None or mc.ref in plan.used:
+            continue
+        plan.used.add(mc.ref)
+        if finding.verdict == "silent":
+            why = finding.gap or "the policy does not address this question"
+            reason = f"{_short(finding.question)}: the policy is silent ({why})"
+        else:
+            missing = next((e.reason for e in finding.evidence if e.flag == "red"), "")
+            reason = f"{_short(finding.question)}: red flag: {missing}"
+        anchor = _anchor(mc, model, placed, clause_order)
+        plan.insert_after.setdefault(anchor, []).append((mc, finding.question, reason))
+        placed[mc.ref] = anchor if anchor is not None else ""
+    # The terms the new clauses use ("civil immigration detainer", "administrative warrant").
+    definitions = next((mc for mc in model.clauses if not mc.answers and "definition" in mc.heading.lower()), None)
+    if definitions is not None and plan.used and definitions.ref not in plan.used and not _has_definitions(analysis):
+        first = _first_change_anchor(plan, clause_order)
+        plan.insert_after.setdefault(first, []).insert(0, (definitions, "", "Defines the terms the new clauses use (civil immigration detainer, administrative and judicial warrants, federal immigration authorities)."))
+        plan.used.add(definitions.ref)
+    for number in clause_order:
+        if number in plan.replace:
+            for question, reason in plan.replace_reasons[number]:
+                refs = ", ".join(f"{mc.model}:{mc.number or mc.heading}" for mc in plan.replace[number])
+                changes.append(Change(number, question, "replace", reason, refs))
+        else:
+            changes.append(Change(number, None, "keep", "green or unrelated to the seven questions"))
+    return plan, changes
+
+
+def _has_definitions(analysis: Analysis) -> bool:
+    return any("definition" in c.heading.lower() for c in analysis.clauses)
+
+
+def _placed_model_clauses(analysis: Analysis, model: Model, plan: _Plan) -> dict[str, str]:
+    """Model clause ref -> the policy clause that holds it (replaced in, or aligned to it)."""
+    placed: dict[str, str] = {}
+    for number, mcs in plan.replace.items():
+        for mc in mcs:
+            placed[mc.ref] = number
+    for clause, m in zip(analysis.clauses, analysis.per_model.get(model.id, [])):
+        if m.kind != "none" and clause.number not in plan.replace:
+            placed.setdefault(f"{model.id}:{m.model_clause}", clause.number)
+    return placed
+
+
+def _anchor(mc: ModelClause, model: Model, placed: dict[str, str], order: list[str]) -> str | None:
+    """The policy clause after which a new model clause goes: after the nearest earlier model
+    clause the policy has, else before the nearest later one, else at the end (None)."""
+    refs = [c.ref for c in model.clauses]
+    i = refs.index(mc.ref)
+    for ref in reversed(refs[:i]):
+        if placed.get(ref):
+            return placed[ref]
+    for ref in refs[i + 1 :]:
+        if placed.get(ref):
+            k = order.index(placed[ref])
+            return order[k - 1] if k > 0 else "^"
+    return None
+
+
+def _first_change_anchor(plan: _Plan, order: list[str]) -> str | None:
+    """Definitions go just before the first clause the draft changes."""
+    for k, number in enumerate(order):
+        if number in plan.replace and plan.replace[number]:
+            return order[k - 1] if k > 0 else "^"
+        if number in plan.insert_after:
+            return number
+    return None
+
+
+# --- numbering and layout ----------------------------------------------------------------------
+
+
+class _Numbering:
+    """New sections continue the policy's own numbering: 413.9 after 413.8, 12 after 11."""
+
+    def __init__(self, clauses: tuple[Clause, ...]) -> None:
+        dotted = [c.number for c in clauses if re.fullmatch(r"\d+\.\d+", c.number)]
+        plain = [c.number for c in clauses if re.fullmatch(r"\d+", c.number)]
+        if dotted:
+            prefix = max(set(n.split(".")[0] for n in dotted), key=lambda p: sum(n.startswith(p + ".") for n in dotted))
+            self.prefix = prefix + "."
+            self.next = max(int(n.split(".")[1]) for n in dotted if n.startswith(self.prefix)) + 1
+        elif plain:
+            self.prefix = ""
+            self.next = max(int(n) for n in plain) + 1
+        else:
+            self.prefix = None  # the policy does not number its sections: neither do we
+            self.next = 0
+
+    def take(self) -> str:
+        if self.prefix is None:
+            return ""
+        number = f"{self.prefix}{self.next}"
+        self.next += 1
+        return number
+
+
+def _heading_text(number: str, heading: str, upper: bool) -> str:
+    heading = heading.upper() if upper else heading
+    return f"{number} {heading}".strip()
+
+
+def _model_paragraphs(mc: ModelClause, number: str, names: Names, upper: bool, level: int) -> list[tuple[str, str, int]]:
+    """(kind, text, level) of a model clause as new paragraphs of the draft."""
+    out = [("heading", _heading_text(number, names.fill(mc.heading), upper), level)]
+    for line in mc.text.split("\n"):
+        line = names.fill(line).strip()
+        if line:
+            kind = "list_item" if re.match(r"^\(?[a-z0-9]{1,3}[.)]\s", line) else "paragraph"
+            out.append((kind, line, 0))
+    return out
+
+
+def _clause_blocks(document: Document, clauses: tuple[Clause, ...]) -> tuple[list[tuple[Block, str | None]], dict[str, int]]:
+    """Each block with the number of the clause it belongs to (None for title matter)."""
+    out: list[tuple[Block, str | None]] = []
+    offset = 0
+    heading_levels: dict[str, int] = {}
+    for block in document.blocks:
+        start = offset
+        offset += len(block.text) + 2
+        owner = next((c.number for c in clauses if c.start <= start <= c.end), None)
+        out.append((block, owner))
+        if owner and block.kind == "heading" and owner not in heading_levels:
+            heading_levels[owner] = block.level
+    return out, heading_levels
+
+
+def _pair(old: list[Block], new: list[tuple[str, str, int]], comment: str) -> list[RedlineParagraph]:
+    """Old paragraphs of a clause against its new ones, each change carrying `comment` once."""
+    paras: list[RedlineParagraph] = []
+    n = max(len(old), len(new))
+    for i in range(n):
+        o = old[i] if i < len(old) else None
+        w = new[i] if i < len(new) else None
+        if o is not None and w is not None and (
+            (o.kind == "heading" and w[0] == "heading") or fuzz.ratio(normalize(o.text), normalize(w[1])) >= PAIR_SIMILARITY
+        ):
+            paras.append(RedlineParagraph(o.text, w[1], w[0], w[2] or o.level))
+        else:
+            if o is not None:
+                paras.append(RedlineParagraph(o.text, "", o.kind, o.level))
+            if w is not None:
+                paras.append(RedlineParagraph("", w[1], w[0], w[2]))
+    return _comment_first_change(paras, comment)
+
+
+def _comment_first_change(paras: list[RedlineParagraph], comment: str) -> list[RedlineParagraph]:
+    for i, p in enumerate(paras):
+        if p.changed:
+            paras[i] = RedlineParagraph(p.original, p.amended, p.kind, p.level, comment)
+            break
+    return paras
+
+
+def _build(analysis: Analysis, plan: _Plan, names: Names) -> tuple[list[RedlineParagraph], list[Change]]:
+    clauses = analysis.clauses
+    blocks, levels = _clause_blocks(analysis.document, clauses)
+    numbering = _Numbering(clauses)
+    headings = [c.heading for c in clauses if c.heading]
+    upper = bool(headings) and sum(h.isupper() for h in headings) * 2 >= len(headings)
+    default_level = min(levels.values(), default=2) or 2
+    paras: list[RedlineParagraph] = []
+    inserts: list[Change] = []
+
+    def insert(anchor: str | None) -> None:
+        for mc, question, reason in plan.insert_after.get(anchor, []):
+            number = numbering.take()
+            new = _model_paragraphs(mc, number, names, upper, default_level)
+            paras.extend(_pair([], new, reason))
+            inserts.append(Change(number or mc.heading, question or None, "insert", reason, mc.ref))
+
+    insert("^")
+    i = 0
+    while i < len(blocks):
+        block, owner = blocks[i]
+        if owner is None or owner not in plan.replace:
+            paras.append(RedlineParagraph(block.text, block.text, block.kind, block.level))
+            i += 1
+            if owner is not None and (i == len(blocks) or blocks[i][1] != owner):
+                insert(owner)
+            continue
+        old = []
+        while i < len(blocks) and blocks[i][1] == owner:
+            old.append(blocks[i][0])
+            i += 1
+        mcs = plan.replace[owner]
+        clause = next(c for c in clauses if c.number == owner)
+        reason = " ".join(r for _, r in plan.replace_reasons[owner])
+        new: list[tuple[str, str, int]] = []
+        level = levels.get(owner, default_level)
+        for k, mc in enumerate(mcs):
+            number = clause.number if k == 0 and not clause.number.startswith(("¶", "§")) else (numbering.take() if k else "")
+            new.extend(_model_paragraphs(mc, number, names, upper, level))
+        if mcs:
+            reason += " Replaced with the model policy's language: " + ", ".join(f"{mc.label}" for mc in mcs) + "."
+        else:
+            reason += " Removed: the model language that answers this is already in the draft."
+        paras.extend(_pair(old, new, reason))
+        insert(owner)
+    insert(None)
+    return paras, inserts
+
+
+def draft(
+    analysis: Analysis,
+    *,
+    town: str | None = None,
+    department: str | None = None,
+    board: str | None = None,
+    model: Model | None = None,
+) -> Amendment:
+    """Draft the amended policy for an analysed policy."""
+    model = model or model_policy()
+    names = resolve_names(analysis.document, town, department, board)
+    original = analysis.document
+    current = analysis
+    all_changes: list[Change] = []
+    paragraphs: list[RedlineParagraph] | None = None
+    for _ in range(MAX_ROUNDS):
+        plan, changes = _plan(current, model)
+        if not plan.replace and not plan.insert_after:
+            break
+        round_paras, inserts = _build(current, plan, names)
+        paragraphs = round_paras if paragraphs is None else _compose(paragraphs, round_paras)
+        all_changes.extend(c for c in changes if c.action != "keep")
+        all_changes.extend(inserts)
+        amended = Document(original.source, original.title, tuple(Block(p.amended, p.kind, p.level) for p in paragraphs if p.amended), "draft")
+        current = analyze_document(amended)
+    if paragraphs is None:
+        paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
+    kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in current.clauses if not _touched(c, all_changes)]
+    return Amendment(original.title, names, tuple(paragraphs), tuple(all_changes + kept), original.source)
+
+
+def _touched(clause: Clause, changes: list[Change]) -> bool:
+    return any(c.clause == clause.number for c in changes)
+
+
+def _compose(first: list[RedlineParagraph], second: list[RedlineParagraph]) -> list[RedlineParagraph]:
+    """A later round's edits applied on top of an earlier round's. `second` was built over
+    the paragraphs `first` keeps, so its paragraphs with an original map one to one onto
+    them; originals stay the department's, so reject-all still gives back its policy."""
+    out: list[RedlineParagraph] = []
+    k = 0
+    for p in first:
+        if not p.amended:
+            out.append(p)  # deleted in the earlier round: stays deleted, in its place
+            continue
+        while k < len(second) and not second[k].original:
+            out.append(second[k])
+            k += 1
+        s = second[k]
+        k += 1
+        if not p.original and not s.amended:
+            continue  # inserted, then taken out again: never there
+        comment = " ".join(x for x in (p.comment, s.comment) if x)
+        out.append(RedlineParagraph(p.original, s.amended, s.kind if s.amended else p.kind, s.level if s.amended else p.level, comment))
+    out.extend(second[k:])
+    return out
