@@ -4,12 +4,19 @@ Departments rarely paste the Lexipol template untouched: they rename the departm
 renumber (413, 415, 428), reorder, merge and split paragraphs and add local sentences. So
 alignment works at two grains at once, in explainable passes:
 
-1. sentences: every policy sentence is scored against every model sentence (one
-   `rapidfuzz.process.cdist` matrix, not Python loops) on the normal form of
-   `normalize.normalize`; a sentence also counts as matched when a model sentence sits
-   inside it nearly verbatim (a template sentence inside a longer local sentence);
+1. sentences: every policy sentence against every model sentence, as matrices. The words
+   two sentences share come from one 0/1 matrix product (sentence x vocabulary); the pairs
+   that share enough words are then scored exactly with `rapidfuzz.process.cpdist`
+   (`fuzz.ratio` >= 80 on the normal form of `normalize.normalize`), and a model sentence
+   also counts as matched when it sits nearly verbatim inside a longer policy sentence
+   (`fuzz.partial_ratio` >= 90: a template sentence inside a longer local sentence). Each
+   policy sentence counts once, for the model sentence it matches best;
 2. clauses: from the sentence matches, how much of the policy clause is model text and how
-   much of the model clause the policy kept, plus the similarity of the whole clauses.
+   much of the model clause the policy kept, plus the similarity of the whole clauses
+   (`fuzz.ratio`, computed where any sentence matched).
+
+The model side (normal forms, vocabulary, vectors) is computed once per model and kept;
+the policy side once per `align` call, for all models.
 
 A clause that covers two template clauses (a merge) names the second in `also`; two
 clauses that split one template clause both point at it.
@@ -67,131 +74,293 @@ class Match:
         return self.kind != "none"
 
 
+#: Sentences are normalised in one pass over the joined text; this separator survives
+#: `normalize` (it keeps "§") and never occurs in policy text.
+_SEP = " §§§ "
+#: Candidate pairs for the exact scorers come from shared words: a model sentence is a
+#: candidate for a policy sentence when they share this fraction of the longer one's words
+#: (similar sentences) or of the model sentence's words (containment). OCR noise at 2 %
+#: of characters leaves about 90 % of words intact, far above both.
+CANDIDATE_SHARED = 0.5
+CONTAINED_SHARED = 0.6
+#: A clause also covers a second model clause (a merge) when it keeps half of that clause,
+#: or at least this many words of it in whole matched sentences.
+MERGE_MIN_WORDS = 8
+
+
+def _normalize_many(texts: list[str], towns: tuple[str, ...]) -> list[str]:
+    """`normalize` of each text, in one call over the joined texts when that is safe."""
+    if not texts:
+        return []
+    if not any("§§" in t for t in texts):
+        joined = normalize(_SEP.join(texts), towns)
+        parts = [p.strip() for p in f" {joined} ".split(_SEP)]
+        if len(parts) == len(texts):
+            return parts
+    return [normalize(t, towns) for t in texts]
+
+
 @dataclass
 class _Side:
-    """Sentences of a set of clauses, flattened, with which clause each belongs to."""
+    """Sentences of a set of clauses, normalised and flattened, with the clause each
+    belongs to, plus each clause's normal form and word counts."""
 
-    texts: list[str]
-    owner: list[int]
-    words: list[int]
+    texts: list[str]  # normalised sentences (non-empty)
+    owner: np.ndarray  # clause index of each sentence
+    words: np.ndarray  # words in each sentence
+    chars: np.ndarray  # characters in each sentence
+    wordsets: list[frozenset[str]]  # distinct words of each sentence
+    clause_texts: list[str]  # normalised clause texts
+    clause_words: np.ndarray  # words of each clause (sum of its sentences)
+    n_clauses: int
 
     @classmethod
-    def of(cls, clause_sentences: Iterable[tuple[str, ...]], towns: tuple[str, ...]) -> "_Side":
-        texts, owner, words = [], [], []
-        for i, sentences in enumerate(clause_sentences):
-            for s in sentences:
-                n = normalize(s, towns)
-                if not n:
-                    continue
+    def of(cls, clause_sentences: list[tuple[str, ...]], towns: tuple[str, ...]) -> "_Side":
+        flat = [s for sentences in clause_sentences for s in sentences]
+        owners = [i for i, sentences in enumerate(clause_sentences) for _ in sentences]
+        normal = _normalize_many(flat, towns)
+        texts, owner = [], []
+        per_clause: list[list[str]] = [[] for _ in clause_sentences]
+        for n, o in zip(normal, owners):
+            if n:
                 texts.append(n)
-                owner.append(i)
-                words.append(len(n.split()))
-        return cls(texts, owner, words)
+                owner.append(o)
+                per_clause[o].append(n)
+        split = [t.split() for t in texts]
+        words = np.array([len(w) for w in split], dtype=np.float64)
+        owner_arr = np.array(owner, dtype=np.int64)
+        clause_words = np.zeros(len(clause_sentences))
+        np.add.at(clause_words, owner_arr, words)
+        return cls(
+            texts,
+            owner_arr,
+            words,
+            np.array([len(t) for t in texts], dtype=np.float64),
+            [frozenset(w) for w in split],
+            [" ".join(p) for p in per_clause],
+            clause_words,
+            len(clause_sentences),
+        )
 
 
-def _sentence_matches(policy: _Side, model: _Side) -> np.ndarray:
-    """Boolean matrix: policy sentence i matches model sentence j."""
-    if not policy.texts or not model.texts:
-        return np.zeros((len(policy.texts), len(model.texts)), dtype=bool)
-    ratio = process.cdist(policy.texts, model.texts, scorer=fuzz.ratio, score_cutoff=SENTENCE_MATCH, dtype=np.float32)
-    matched = ratio >= SENTENCE_MATCH
-    # Containment: only where the policy sentence is clearly longer than the model sentence.
-    plen = np.array([len(t) for t in policy.texts])
-    mlen = np.array([len(t) for t in model.texts])
-    longer = (plen[:, None] > mlen[None, :] * 1.3) & (mlen[None, :] >= CONTAINED_MIN_CHARS)
-    rows = np.where(longer.any(axis=1))[0]
-    if len(rows):
-        cols = np.where(longer[rows].any(axis=0))[0]
-        part = process.cdist(
-            [policy.texts[i] for i in rows],
-            [model.texts[j] for j in cols],
+@dataclass
+class _ModelSide:
+    side: _Side
+    vocab: dict[str, int]
+    vectors: np.ndarray  # sentence x vocabulary, 0/1 (float32 for BLAS)
+    clause_vectors: np.ndarray  # clause x vocabulary
+    sizes: np.ndarray  # distinct words per sentence
+    clause_sizes: np.ndarray
+
+
+def _vectors(sets: list[frozenset[str]], vocab: dict[str, int]) -> np.ndarray:
+    out = np.zeros((len(sets), len(vocab)), dtype=np.float32)
+    rows, cols = [], []
+    for i, ws in enumerate(sets):
+        for w in ws:
+            k = vocab.get(w)
+            if k is not None:
+                rows.append(i)
+                cols.append(k)
+    out[rows, cols] = 1.0
+    return out
+
+
+_MODEL_CACHE: dict[tuple[int, tuple[str, ...]], tuple[Model, _ModelSide]] = {}
+
+
+def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
+    """The normalised model, computed once per model (and town) and kept."""
+    key = (id(model), towns)
+    hit = _MODEL_CACHE.get(key)
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    side = _Side.of([m.sentences for m in model.clauses], towns)
+    vocab: dict[str, int] = {}
+    for ws in side.wordsets:
+        for w in sorted(ws):
+            vocab.setdefault(w, len(vocab))
+    clause_sets = [frozenset().union(*(side.wordsets[k] for k in np.nonzero(side.owner == j)[0])) for j in range(side.n_clauses)]
+    prepared = _ModelSide(
+        side,
+        vocab,
+        _vectors(side.wordsets, vocab),
+        _vectors(clause_sets, vocab),
+        np.array([len(w) for w in side.wordsets], dtype=np.float32),
+        np.array([len(w) for w in clause_sets], dtype=np.float32),
+    )
+    if len(_MODEL_CACHE) > 64:
+        _MODEL_CACHE.clear()
+    _MODEL_CACHE[key] = (model, prepared)
+    return prepared
+
+
+@dataclass
+class _PolicySide:
+    side: _Side
+    words: list[str]  # the policy's own vocabulary
+    sentence_entries: tuple[np.ndarray, np.ndarray]  # (sentence, word id) of each distinct word
+    clause_entries: tuple[np.ndarray, np.ndarray]  # (clause, word id)
+    clause_sizes: np.ndarray  # distinct words per clause
+
+    def vectors(self, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Sentence and clause 0/1 vectors over a model's vocabulary (words the model
+        does not use are dropped: they cannot be shared)."""
+        lookup = np.array([vocab.get(w, -1) for w in self.words], dtype=np.int64)
+        out = []
+        for (rows, cols), n in ((self.sentence_entries, len(self.side.texts)), (self.clause_entries, self.side.n_clauses)):
+            mapped = lookup[cols] if len(cols) else cols
+            keep = mapped >= 0
+            v = np.zeros((n, len(vocab)), dtype=np.float32)
+            v[rows[keep], mapped[keep]] = 1.0
+            out.append(v)
+        return out[0], out[1]
+
+
+def _policy_side(clauses: list[Clause], towns: tuple[str, ...]) -> _PolicySide:
+    side = _Side.of([c.sentences for c in clauses], towns)
+    ids: dict[str, int] = {}
+    s_rows, s_cols = [], []
+    for i, ws in enumerate(side.wordsets):
+        for w in ws:
+            s_rows.append(i)
+            s_cols.append(ids.setdefault(w, len(ids)))
+    s_rows_a = np.array(s_rows, dtype=np.int64)
+    s_cols_a = np.array(s_cols, dtype=np.int64)
+    # A clause's distinct words: the distinct (clause, word) pairs of its sentences.
+    pairs = np.unique(side.owner[s_rows_a] * max(len(ids), 1) + s_cols_a) if len(s_rows) else np.zeros(0, dtype=np.int64)
+    c_rows, c_cols = pairs // max(len(ids), 1), pairs % max(len(ids), 1)
+    sizes = np.bincount(c_rows, minlength=side.n_clauses).astype(np.float32)
+    return _PolicySide(side, list(ids), (s_rows_a, s_cols_a), (c_rows, c_cols), sizes)
+
+
+def _sentence_scores(pol: _Side, pvec: np.ndarray, mod: _ModelSide) -> tuple[np.ndarray, np.ndarray]:
+    """Score matrix (policy sentence x model sentence; 0 = no match) and a matrix of which
+    matches are containment (a model sentence inside a longer policy sentence)."""
+    m = mod.side
+    n_p, n_m = len(pol.texts), len(m.texts)
+    score = np.zeros((n_p, n_m), dtype=np.float32)
+    contained = np.zeros((n_p, n_m), dtype=bool)
+    if not n_p or not n_m:
+        return score, contained
+    shared = pvec @ mod.vectors.T  # distinct words in common
+    psize = np.array([len(w) for w in pol.wordsets], dtype=np.float32)
+    longest = np.maximum(psize[:, None], mod.sizes[None, :])
+    similar = shared >= CANDIDATE_SHARED * longest
+    pi, mj = np.nonzero(similar)
+    if len(pi):
+        r = process.cpdist(
+            [pol.texts[i] for i in pi.tolist()],
+            [m.texts[j] for j in mj.tolist()],
+            scorer=fuzz.ratio,
+            score_cutoff=SENTENCE_MATCH,
+            dtype=np.float32,
+        )
+        score[pi, mj] = r
+    longer = (pol.chars[:, None] > m.chars[None, :] * 1.3) & (m.chars[None, :] >= CONTAINED_MIN_CHARS)
+    inside = longer & (shared >= CONTAINED_SHARED * mod.sizes[None, :]) & (score < SENTENCE_MATCH)
+    pi, mj = np.nonzero(inside)
+    if len(pi):
+        r = process.cpdist(
+            [pol.texts[i] for i in pi.tolist()],
+            [m.texts[j] for j in mj.tolist()],
             scorer=fuzz.partial_ratio,
             score_cutoff=CONTAINED_MATCH,
             dtype=np.float32,
         )
-        contained = (part >= CONTAINED_MATCH) & longer[np.ix_(rows, cols)]
-        matched[np.ix_(rows, cols)] |= contained
-    return matched
+        hit = r >= CONTAINED_MATCH
+        score[pi[hit], mj[hit]] = r[hit]
+        contained[pi[hit], mj[hit]] = True
+    return score, contained
 
 
 def align_model(clauses: list[Clause], model: Model, towns: tuple[str, ...] = ()) -> list[Match]:
     """One `Match` per policy clause: its best clause of `model`."""
     if not clauses:
         return []
-    mclauses = model.clauses
-    pol = _Side.of((c.sentences for c in clauses), towns)
-    mod = _Side.of((m.sentences for m in mclauses), towns)
-    sent = _sentence_matches(pol, mod)
+    return _align_prepared(clauses, _policy_side(clauses, towns), model, _model_side(model, towns))
 
+
+def _align_prepared(clauses: list[Clause], policy: _PolicySide, model: Model, mod: _ModelSide) -> list[Match]:
+    mclauses = model.clauses
+    pol, m = policy.side, mod.side
     n_p, n_m = len(clauses), len(mclauses)
-    # Words of policy clause i (resp. model clause j) in sentences matched across the pair.
+    pvec, cvec = policy.vectors(mod.vocab)
+    score, contained = _sentence_scores(pol, pvec, mod)
+    matched = score >= min(SENTENCE_MATCH, CONTAINED_MATCH)
+
+    # Each policy sentence counts once, for the model sentence it matches best; a contained
+    # model sentence covers only its own length of the longer policy sentence.
     p_cov = np.zeros((n_p, n_m))
+    any_cov = np.zeros(n_p)
+    rows = np.nonzero(matched.any(axis=1))[0]
+    if len(rows):
+        best = score[rows].argmax(axis=1)
+        eff = np.where(contained[rows, best], np.minimum(pol.words[rows], m.words[best]), pol.words[rows])
+        np.add.at(p_cov, (pol.owner[rows], m.owner[best]), eff)
+        np.add.at(any_cov, pol.owner[rows], eff)
+    # Words of model clause j kept by policy clause i: its sentences matched by any sentence of i.
     m_cov = np.zeros((n_p, n_m))
-    pi, mj = np.nonzero(sent)
-    seen_p: set[tuple[int, int]] = set()
-    seen_m: set[tuple[int, int]] = set()
-    for a, b in zip(pi.tolist(), mj.tolist()):
-        ci, cj = pol.owner[a], mod.owner[b]
-        if (a, cj) not in seen_p:
-            seen_p.add((a, cj))
-            # A contained model sentence covers only its own length of a longer sentence.
-            p_cov[ci, cj] += min(pol.words[a], mod.words[b]) if pol.words[a] > mod.words[b] * 1.3 else pol.words[a]
-        if (b, ci) not in seen_m:
-            seen_m.add((b, ci))
-            m_cov[ci, cj] += mod.words[b]
-    p_words = np.zeros(n_p)
-    m_words = np.zeros(n_m)
-    for k, o in enumerate(pol.owner):
-        p_words[o] += pol.words[k]
-    for k, o in enumerate(mod.owner):
-        m_words[o] += mod.words[k]
+    if matched.any():
+        by_clause = np.zeros((n_p, len(m.texts)), dtype=bool)
+        pi, mj = np.nonzero(matched)
+        by_clause[pol.owner[pi], mj] = True
+        ci, sj = np.nonzero(by_clause)
+        np.add.at(m_cov, (ci, m.owner[sj]), m.words[sj])
+
+    p_words = pol.clause_words
+    m_words = m.clause_words
     p_frac = np.divide(p_cov, p_words[:, None], out=np.zeros_like(p_cov), where=p_words[:, None] > 0).clip(0, 1)
     m_frac = np.divide(m_cov, m_words[None, :], out=np.zeros_like(m_cov), where=m_words[None, :] > 0).clip(0, 1)
+    coverage = np.divide(any_cov, p_words, out=np.zeros_like(any_cov), where=p_words > 0).clip(0, 1)
 
-    whole = process.cdist(
-        [normalize(c.text, towns) for c in clauses],
-        [normalize(m.text, towns) for m in mclauses],
-        scorer=fuzz.ratio,
-        dtype=np.float32,
-    )
+    # Whole-clause similarity, exactly, where any sentence matched; elsewhere the share of
+    # distinct words in common (Dice) is the score shown for a clause with no match.
+    whole = np.zeros((n_p, n_m), dtype=np.float32)
+    ci, cj = np.nonzero((p_cov > 0) | (m_cov > 0))
+    if len(ci):
+        whole[ci, cj] = process.cpdist(
+            [pol.clause_texts[i] for i in ci.tolist()],
+            [m.clause_texts[j] for j in cj.tolist()],
+            scorer=fuzz.ratio,
+            dtype=np.float32,
+        )
+    dice = 200.0 * (cvec @ mod.clause_vectors.T) / np.maximum(policy.clause_sizes[:, None] + mod.clause_sizes[None, :], 1.0)
     both = np.sqrt(p_frac * m_frac) * 100.0
-    score = np.maximum(whole, both)
+    total = np.maximum(np.maximum(whole, both), np.where(whole > 0, 0.0, dice))
+
+    rank = np.zeros((n_p, n_m), dtype=np.int64)
+    rank[(p_cov >= PARTIAL_MIN_WORDS) & ((p_frac > 0) | (m_frac > 0))] = 1
+    rank[(whole >= NEAR) | ((p_frac >= NEAR_COVERAGE) & (m_frac >= NEAR_COVERAGE))] = 2
+    rank[whole >= VERBATIM] = 3
+    # Best model clause: highest kind, then highest score, then first in the model.
+    key = rank * 1000.0 + total
+    best = key.argmax(axis=1)
+    names = ("none", "partial", "near", "verbatim")
+    merges = (rank > 0) & ((m_frac >= 0.5) | (p_cov >= MERGE_MIN_WORDS))
 
     out: list[Match] = []
     for i, clause in enumerate(clauses):
-        kinds = [_kind(float(whole[i, j]), float(p_frac[i, j]), float(m_frac[i, j]), float(p_cov[i, j])) for j in range(n_m)]
-        order = sorted(range(n_m), key=lambda j: (-KIND_RANK[kinds[j]], -float(score[i, j]), j))
-        best = order[0]
-        kind = kinds[best]
+        b = int(best[i])
+        kind = names[int(rank[i, b])]
         if kind == "none":
-            out.append(Match(clause.number, model.id, _ref(mclauses[best]), round(float(score[i, best]), 1), "none"))
+            out.append(Match(clause.number, model.id, _ref(mclauses[b]), round(float(total[i, b]), 1), "none"))
             continue
-        also = tuple(
-            _ref(mclauses[j]) for j in order[1:] if kinds[j] != "none" and m_frac[i, j] >= 0.5
-        )
+        others = [j for j in np.nonzero(merges[i])[0].tolist() if j != b]
+        others.sort(key=lambda j: (-float(key[i, j]), j))
         out.append(
             Match(
                 clause=clause.number,
                 model=model.id,
-                model_clause=_ref(mclauses[best]),
-                score=round(float(score[i, best]), 1),
-                kind=kind,
-                coverage=round(float(p_frac[i, best]), 3),
-                model_coverage=round(float(m_frac[i, best]), 3),
-                also=also,
+                model_clause=_ref(mclauses[b]),
+                score=round(float(total[i, b]), 1),
+                kind=kind,  # type: ignore[arg-type]
+                coverage=1.0 if kind == "verbatim" else round(float(coverage[i]), 3),
+                model_coverage=round(float(m_frac[i, b]), 3),
+                also=tuple(_ref(mclauses[j]) for j in others),
             )
         )
     return out
-
-
-def _kind(whole: float, p_frac: float, m_frac: float, p_words: float) -> Kind:
-    if whole >= VERBATIM:
-        return "verbatim"
-    if whole >= NEAR or (p_frac >= NEAR_COVERAGE and m_frac >= NEAR_COVERAGE):
-        return "near"
-    if p_words >= PARTIAL_MIN_WORDS and (p_frac > 0 or m_frac > 0):
-        return "partial"
-    return "none"
 
 
 def _ref(mc: ModelClause) -> str:
@@ -212,7 +381,11 @@ def best_matches(per_model: dict[str, list[Match]]) -> list[Match]:
 
 def align(clauses: list[Clause], models: Iterable[Model], towns: tuple[str, ...] = ()) -> dict[str, list[Match]]:
     """Every clause against every model: `{model id: [Match per clause]}`."""
-    return {m.id: align_model(clauses, m, towns) for m in models}
+    models = list(models)
+    if not clauses:
+        return {m.id: [] for m in models}
+    policy = _policy_side(clauses, towns)
+    return {m.id: _align_prepared(clauses, policy, m, _model_side(m, towns)) for m in models}
 
 
 # --- boilerplate -----------------------------------------------------------------------------
@@ -222,8 +395,10 @@ def align(clauses: list[Clause], models: Iterable[Model], towns: tuple[str, ...]
 class Boilerplate:
     """How much of a policy is a template's text.
 
-    `share` counts the words of clauses matched verbatim or near to the template, and of
-    the matched sentences inside clauses that only partly follow it.
+    `share` counts the words of the template's sentences as the policy kept them: all of a
+    clause that matches verbatim, and in every other matched clause the words of its
+    sentences that match a template sentence (local sentences a department added to a
+    template clause are not boilerplate).
     """
 
     template: str | None
@@ -244,12 +419,9 @@ def boilerplate(clauses: list[Clause], matches: list[Match], template: Model) ->
     used: set[str] = set()
     listed: list[str] = []
     for clause, m in zip(clauses, matches):
-        if m.kind in ("verbatim", "near"):
-            words += clause.words
-        elif m.kind == "partial":
-            words += clause.words * m.coverage
-        else:
+        if m.kind == "none":
             continue
+        words += clause.words * m.coverage
         listed.append(clause.number)
         used.add(m.model_clause)
         used.update(m.also)

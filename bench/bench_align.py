@@ -1,0 +1,95 @@
+"""Time in-process alignment of a 200-clause policy against every bundled model.
+
+    PYTHONPATH=cli python bench/bench_align.py [--runs N]
+
+The policy: the Lexipol template's clauses repeated with edits (renamed department, a local
+sentence added, a sentence dropped, character noise) and interleaved with local clauses, 200
+clauses in all. One warm-up run (it also loads and caches the models), then the best of N.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "cli") not in sys.path:
+    sys.path.insert(0, str(ROOT / "cli"))
+
+from policy_redline.align import align, best_matches, boilerplate  # noqa: E402
+from policy_redline.models import load_models, template  # noqa: E402
+from policy_redline.segment import Clause, clause_sentences  # noqa: E402
+
+LOCAL = (
+    "Officers shall complete the daily activity log before the end of each shift and submit it to the shift supervisor.",
+    "The Chief of Police may issue general orders that supplement this policy where local conditions require.",
+    "All department vehicles shall be inspected at the start of each tour and defects reported to the fleet manager.",
+    "Members shall wear the approved uniform and display their badge and name plate while on duty.",
+    "Evidence shall be logged into the property room within the same shift in which it is collected.",
+)
+
+
+def build_policy(n: int = 200, seed: int = 7) -> list[Clause]:
+    rnd = random.Random(seed)
+    tmpl = template().clauses
+    clauses: list[Clause] = []
+    for k in range(n):
+        if k % 3 == 2:
+            text = " ".join(rnd.sample(LOCAL, 3))
+        else:
+            mc = tmpl[k % len(tmpl)]
+            sentences = list(clause_sentences(mc.text))
+            if len(sentences) > 2 and rnd.random() < 0.5:
+                del sentences[rnd.randrange(len(sentences))]
+            if rnd.random() < 0.5:
+                sentences.insert(rnd.randrange(len(sentences) + 1), rnd.choice(LOCAL))
+            text = " ".join(sentences).replace("the Department", "the Springfield Police Department")
+            if rnd.random() < 0.3:
+                chars = list(text)
+                for _ in range(max(1, len(chars) // 80)):
+                    i = rnd.randrange(len(chars))
+                    if chars[i].isalpha():
+                        chars[i] = rnd.choice("aeiourstln")
+                text = "".join(chars)
+        clauses.append(Clause(f"{k // 10 + 1}.{k % 10 + 1}", "", text, 0, 0, clause_sentences(text)))
+    return clauses
+
+
+def main(argv: list[str]) -> int:
+    runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 20
+    clauses = build_policy()
+    models = load_models()
+    tmpl = template()
+
+    def once() -> None:
+        per_model = align(clauses, models, ("Springfield",))
+        best_matches(per_model)
+        boilerplate(clauses, per_model[tmpl.id], tmpl)
+
+    once()  # warm-up: model parsing, caches, imports
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        once()
+        times.append(time.perf_counter() - t0)
+    from policy_redline.align import _normalize_many
+
+    sentences = [s for c in clauses for s in c.sentences]
+    norm = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        _normalize_many(sentences, ("Springfield",))
+        norm.append(time.perf_counter() - t0)
+    words = sum(c.words for c in clauses)
+    msentences = sum(len(mc.sentences) for m in models for mc in m.clauses)
+    print(f"{len(clauses)} clauses ({words} words, {sum(len(c.sentences) for c in clauses)} sentences) "
+          f"x {len(models)} models ({sum(len(m.clauses) for m in models)} clauses, {msentences} sentences)")
+    print(f"align + best_matches + boilerplate: best {min(times) * 1000:.1f} ms, median {sorted(times)[len(times) // 2] * 1000:.1f} ms over {runs} runs")
+    print(f"  of which normalize.normalize of the policy's sentences: best {min(norm) * 1000:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
