@@ -142,12 +142,14 @@ def _plan(analysis: Analysis, model: Model) -> tuple[_Plan, list[Change]]:
     plan = _Plan()
     changes: list[Change] = []
     clause_order = [c.number for c in analysis.clauses]
+    # Clauses that are the model's own words already are never replaced by other model words.
+    model_text = {m.clause for m in analysis.per_model.get(model.id, []) if m.kind == "verbatim"}
     # 1. Clauses with red-flag language are replaced by the model's clause for the question.
     for finding in analysis.scorecard.findings:
         if finding.verdict != "red":
             continue
         for e in finding.evidence:
-            if e.flag != "red" or e.missing:
+            if e.flag != "red" or e.missing or e.clause in model_text:
                 continue
             plan.replace.setdefault(e.clause, [])
             reasons = plan.replace_reasons.setdefault(e.clause, [])

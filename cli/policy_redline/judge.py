@@ -88,6 +88,12 @@ class _Pattern:
     regex: re.Pattern[str]
     exception: bool  # starts with except/unless/...: judged on its own
     negated: bool  # carries its own negation ("no ... shall"): a preceding "no" is part of it
+    needs: tuple[tuple[tuple[str, bool], ...], ...] = ()  # per word slot: (word, is prefix) alternatives
+
+    def could_match(self, padded: str) -> bool:
+        """A cheap necessary condition (every word slot has a candidate in the sentence),
+        so the regex with its gaps only runs where it might match."""
+        return all(any((f" {w}" if star else f" {w} ") in padded for w, star in slot) for slot in self.needs)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -96,12 +102,14 @@ def compile_pattern(pattern: str) -> _Pattern:
     tokens = pattern.split()
     parts: list[str] = []
     first_words: list[str] = []
+    needs: list[tuple[tuple[str, bool], ...]] = []
     for k, token in enumerate(tokens):
         if token in ("...", "…"):
             parts.append(None)  # type: ignore[arg-type]
             continue
         following = tokens[k + 1].lower() if k + 1 < len(tokens) else ""
         alternatives = []
+        slot: list[tuple[str, bool]] = []
         for alt in token.split("/"):
             star = alt.endswith("*")
             words = normalize(alt.rstrip("*")).split()
@@ -113,10 +121,12 @@ def compile_pattern(pattern: str) -> _Pattern:
             if len(words) == 1 and words[0] in _MODALS and following not in ("not", "never"):
                 rx += r"(?!\s+(?:not|never)\b)"  # may is not shall: "may not" is not "may"
             alternatives.append(rx)
+            slot.append((words[0], star and len(words) == 1))
             if not parts or all(p is None for p in parts):
                 first_words.append(words[0])
         if alternatives:
             parts.append("(?:" + "|".join(alternatives) + ")")
+            needs.append(tuple(slot))
     regex = ""
     for p in parts:
         if p is None:
@@ -129,12 +139,15 @@ def compile_pattern(pattern: str) -> _Pattern:
         regex=re.compile(rf"(?<!\w){regex}(?!\w)"),
         exception=bool(first & _EXCEPTION_WORDS),
         negated=bool(first & {"no", "not", "never", "nor", "neither"}) or "not" in tokens or "never" in tokens,
+        needs=tuple(needs),
     )
 
 
 def pattern_matches(pattern: str, normalized_sentence: str) -> bool:
     """Whether a phrase pattern is *asserted* by the sentence (not merely mentioned under a ban)."""
     p = compile_pattern(pattern)
+    if not p.could_match(f" {normalized_sentence} "):
+        return False
     for m in p.regex.finditer(normalized_sentence):
         if p.exception or p.negated:
             return True
@@ -197,11 +210,12 @@ def _flag_evidence(flag: Flag, question: Question, sentences: list[_Sentence], c
     # A quote spanning a whole clause (a sentence with its lettered items) is compared whole.
     if flag.quotes:
         have = {e.clause for e in found}
+        quote_norms = [normalize(quote) for quote in flag.quotes]  # once per flag, not per clause
         for number, norm in clause_norms.items():
             if number in have:
                 continue
-            for quote in flag.quotes:
-                score = fuzz.ratio(normalize(quote), norm, score_cutoff=QUOTE_MATCH)
+            for quote_norm in quote_norms:
+                score = fuzz.ratio(quote_norm, norm, score_cutoff=QUOTE_MATCH)
                 if score >= QUOTE_MATCH:
                     text = next(s.text for s in sentences if s.clause.number == number)
                     found.append(Evidence(number, flag.color, text, f"rubric:{question.id}", round(score, 1), flag.description))
