@@ -1,0 +1,122 @@
+"""Benchmark `redline survey`: policies per second at 100 and 1,000 policies.
+
+    /tmp/venv/bin/python bench/bench_survey.py [--sizes 100 1000] [--jobs 2] [--keep DIR]
+
+Generates a corpus with bench/make_corpus.py (seeded: the same files every run; the 100-policy
+corpus is the first 100 files of the 1,000), then times, for each size:
+
+* the library call `survey.survey(folder, jobs=N)` in this process, and
+* the whole command `python -m policy_redline survey FOLDER --jobs N -o table.csv` as a new
+  process (start-up, imports, model loading and writing the table included).
+
+It prints seconds, policies per second, and the growth in time from the smallest to the
+largest corpus (10x the policies should take about 10x the time). Target: 1,000 policies in
+at most 60 s with 2 processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "cli"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from make_corpus import make_corpus  # noqa: E402
+from policy_redline.survey import survey  # noqa: E402
+
+TARGET_SECONDS = 60.0
+TARGET_SIZE = 1000
+
+
+def _subset(src: Path, dst: Path, n: int) -> None:
+    """The first `n` policies of `src` (in file order), hard-linked (copied if links fail)."""
+    files = sorted(p for p in src.rglob("*") if p.is_file())[:n]
+    for f in files:
+        target = dst / f.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(f, target)
+        except OSError:
+            shutil.copy2(f, target)
+
+
+def _time_cli(folder: Path, jobs: int, out: Path) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "cli") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cmd = [sys.executable, "-m", "policy_redline", "survey", str(folder), "--jobs", str(jobs), "-o", str(out), "--force"]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0:
+        sys.exit(f"redline survey failed ({proc.returncode}): {proc.stderr.strip()}")
+    print(f"    {proc.stderr.strip().splitlines()[-1]}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=413)
+    ap.add_argument("--keep", help="generate the corpus here and keep it (reused when it exists)")
+    ap.add_argument("--no-cli", action="store_true", help="time only the library call")
+    args = ap.parse_args(argv)
+    sizes = sorted(set(args.sizes))
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="redline-bench-"))
+    full = work / f"corpus-{sizes[-1]}"
+    try:
+        if not full.exists() or sum(1 for p in full.rglob("*") if p.is_file()) != sizes[-1]:
+            shutil.rmtree(full, ignore_errors=True)
+            t = time.perf_counter()
+            make_corpus(full, sizes[-1], seed=args.seed)
+            print(f"generated {sizes[-1]} policies in {time.perf_counter() - t:.1f} s ({full})")
+        folders = {}
+        for n in sizes:
+            if n == sizes[-1]:
+                folders[n] = full
+            else:
+                folders[n] = work / f"corpus-{n}"
+                shutil.rmtree(folders[n], ignore_errors=True)
+                _subset(full, folders[n], n)
+
+        print(f"cpus: {os.cpu_count()}, jobs: {args.jobs}, python {sys.version.split()[0]}")
+        results = {}
+        for n in sizes:
+            print(f"{n} policies")
+            t = time.perf_counter()
+            result = survey(folders[n], jobs=args.jobs)
+            lib = time.perf_counter() - t
+            print(f"    library: {lib:7.2f} s  {n / lib:6.1f} policies/s   ({result.summary})")
+            cli = None
+            if not args.no_cli:
+                cli = _time_cli(folders[n], args.jobs, work / f"table-{n}.csv")
+                print(f"    command: {cli:7.2f} s  {n / cli:6.1f} policies/s")
+            results[n] = (lib, cli)
+
+        lo, hi = sizes[0], sizes[-1]
+        if lo != hi:
+            lib_growth = results[hi][0] / results[lo][0]
+            line = f"growth {lo} -> {hi} policies ({hi / lo:.0f}x): library {lib_growth:.1f}x"
+            if results[hi][1] is not None:
+                line += f", command {results[hi][1] / results[lo][1]:.1f}x"
+            print(line)
+        if TARGET_SIZE in results:
+            worst = max(x for x in results[TARGET_SIZE] if x is not None)
+            verdict = "meets" if worst <= TARGET_SECONDS else "MISSES"
+            print(f"target: {TARGET_SIZE} policies in <= {TARGET_SECONDS:.0f} s with {args.jobs} jobs: "
+                  f"{verdict} ({worst:.1f} s)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
