@@ -141,6 +141,82 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
     _emit(result, output, inputs=(policy,), force=force, color=color)
 
 
+@cli.command()
+@click.option("--department", required=True, help='The department, e.g. "Chicopee Police Department".')
+@click.option("--requester", help="Your name, for the sender block and the signature.")
+@click.option("--email", help="Where the records should be sent.")
+@click.option("--address", help="Your postal address (a \\n or a line break starts a new line).")
+@click.option("--date", "date", help="The letter's date, YYYY-MM-DD (default: today; give it for reproducible output).")
+@click.option("--since", default="2025-01-01", show_default=True, help="Start of the period asked for; it ends on the letter's date.")
+@click.option("--fee-limit", default="$25", show_default=True, help="Fees above this need your approval first.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default="text", show_default=True)
+@output_option
+@force_option
+def request(department: str, requester: str | None, email: str | None, address: str | None, date: str | None,
+            since: str, fee_limit: str, fmt: str, output: str | None, force: bool) -> None:
+    """Write a public records request (M.G.L. c. 66, § 10) to the department's Records Access
+    Officer for its policies on cooperation with ICE and its records of that cooperation."""
+    import datetime as dt
+
+    from .request import build_letter, parse_date
+    from .writers import letter as w
+
+    when = parse_date(date) if date else dt.date.today()
+    letter = build_letter(department, date=when, requester=requester, email=email, address=address,
+                          since=parse_date(since, "--since"), fee_limit=fee_limit)
+    result = {"text": w.letter_text, "md": w.letter_markdown, "docx": w.letter_docx}[fmt](letter)
+    _emit(result, output, inputs=(), force=force)
+
+
+@cli.command()
+@click.argument("policy", type=str)
+@click.option("--town", help="The city or town (guessed from the policy when omitted).")
+@click.option("--format", "fmt", type=click.Choice(["html", "docx"]), default="html", show_default=True)
+@click.option("--date", "date", help="Date of the analysis, YYYY-MM-DD (default: today; give it for reproducible output).")
+@output_option
+@force_option
+def onepager(policy: str, town: str | None, fmt: str, date: str | None, output: str | None, force: bool) -> None:
+    """One page for a meeting with the chief or the council: the seven verdicts with the clause
+    that earns each, the three most important changes to ask for, and the boilerplate share."""
+    import datetime as dt
+
+    from .analysis import analyze as run
+    from .onepager import build_onepager
+    from .request import parse_date
+    from .writers import onepager as w
+
+    when = parse_date(date) if date else dt.date.today()
+    page = build_onepager(run(policy), town=town, date=when)
+    _emit(w.onepager_docx(page) if fmt == "docx" else w.onepager_html(page), output, inputs=(policy,), force=force)
+
+
+@cli.command()
+@click.argument("policy", type=str)
+@click.option("--against", "against", metavar="MODEL_OR_PATH",
+              help="A bundled model id (see `redline models`) or another policy file. Default: the Lexipol "
+                   "template when the policy is built from it, else the model policy.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "docx"]), default="text", show_default=True)
+@click.option("--author", default="policy-redline", show_default=True, help="Author of the tracked changes (docx).")
+@click.option("--date", "date", default=None, help="Date of the tracked changes, ISO 8601 (docx; fixed by default).")
+@output_option
+@force_option
+def compare(policy: str, against: str | None, fmt: str, author: str, date: str | None, output: str | None, force: bool) -> None:
+    """Compare POLICY clause by clause with a template, a model or another policy: each clause
+    next to its best counterpart with a word-level diff, and the clauses it has nothing for."""
+    from . import compare as cmp
+
+    c = cmp.compare(policy, against)
+    color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    result = {
+        "text": lambda: cmp.to_text(c, color=color),
+        "md": lambda: cmp.to_markdown(c),
+        "html": lambda: cmp.to_html(c),
+        "docx": lambda: cmp.to_docx(c, author=author, date=date),
+    }[fmt]()
+    inputs = (policy, against) if against and against != "-" else (policy,)
+    _emit(result, output, inputs=inputs, force=force, color=color)
+
+
 @cli.command("models")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_models(fmt: str) -> None:

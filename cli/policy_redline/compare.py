@@ -1,0 +1,335 @@
+"""`redline compare`: a policy clause by clause against a template, a model or another policy.
+
+    compare(policy, against) -> Comparison
+
+`against` is a bundled model id (`lexipol-immigration-violations`, `model-policy`, `bedford`)
+or the path of any policy file, which is read, segmented and treated as a model of kind
+`policy` (two versions of one town's policy, or two towns). Without `against`, the Lexipol
+template when the policy is built from it, else the recommended model policy.
+
+Each department clause is shown next to its best clause of the other side (`align`), with a
+word-level diff (`redline.diff_words`), and then the other side's clauses the policy has
+nothing for. The diff runs in the direction a reader asks about:
+
+* against a template or another policy: original = the other side, amended = the
+  department's clause -- *what the department changed from the template*;
+* against a model policy or an example: original = the department's clause, amended = the
+  model's -- *what it would take to reach the model*.
+
+Every clause of the other side is used once: when two department clauses match the same
+template clause (a split), the template clause is diffed against the one that matches it
+best, and the other is shown as added text (against a template) or as text the model
+replaces (against a model). A clause that covers two template clauses (a merge) is diffed
+against both, joined. Department clauses with no match are kept text on both sides.
+
+Department names are *not* normalised in the diff: the redline shows the text exactly as
+written, so "the Department" -> "the Chicopee Police Department" is a (small) visible edit;
+accept-all gives exactly the amended side and reject-all exactly the original side. The
+kinds and scores, by contrast, come from `align`, which ignores such renames. Fill-ins in
+model text ({department}, {town}, {board}) are filled with the policy's own names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .align import KIND_RANK, Boilerplate, Match, align_model, boilerplate
+from .document import Document
+from .errors import InputError
+from .models import Model, ModelClause, get_model, load_models, model_policy, template
+from .normalize import guess_department, town_of
+from .redline import Edit, Redline, RedlineParagraph, diff_words
+from .segment import Clause, segment
+
+DEFAULT_BOARD = "the Select Board"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the comparison: a department clause and its counterpart, or a clause of
+    the other side the policy has nothing for (`clause is None`)."""
+
+    clause: Clause | None
+    other: tuple[ModelClause, ...]  # the other side's clause(s) diffed against (merge: two)
+    kind: str  # verbatim | near | partial | none | missing
+    score: float
+    original: str
+    amended: str
+    original_label: str
+    amended_label: str
+    note: str = ""  # why a row is shown the way it is ("split: ...")
+
+    @property
+    def edits(self) -> list[Edit]:
+        return diff_words(self.original, self.amended)
+
+    @property
+    def other_label(self) -> str:
+        return " + ".join(c.label for c in self.other)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    policy: Document
+    against: Model
+    towards_model: bool  # True: original = department, amended = model
+    rows: tuple[Row, ...]
+    boilerplate: Boilerplate | None
+    department: str | None
+    town: str | None
+    board: str = DEFAULT_BOARD
+    matches: tuple[Match, ...] = field(default=())
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"verbatim": 0, "near": 0, "partial": 0, "none": 0}
+        for r in self.rows:
+            if r.clause is not None:
+                out[r.kind] = out.get(r.kind, 0) + 1
+        return out
+
+    @property
+    def missing(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.clause is None)
+
+    @property
+    def title(self) -> str:
+        name = self.policy.title or Path(self.policy.source).name
+        return f"{name} compared with {self.against.title or self.against.id}"
+
+    def headline(self) -> str:
+        c = self.counts
+        what = {"template": "template", "model": "model policy", "example": "example policy", "policy": "policy"}.get(
+            self.against.kind, self.against.kind
+        )
+        parts = [
+            f"Compared with {what} {self.against.id}: "
+            f"{c['verbatim']} verbatim, {c['near']} near, {c['partial']} partial, {c['none']} unmatched clauses; "
+            f"{len(self.missing)} of its clauses missing from the policy"
+        ]
+        if self.boilerplate is not None:
+            bp = self.boilerplate
+            if bp.template:
+                parts.append(f"boilerplate share {bp.share:.0%} of the policy's words ({bp.template})")
+            else:
+                parts.append(f"boilerplate share {bp.share:.0%} (not built from the template)")
+        direction = (
+            "edits show what it would take to reach the model" if self.towards_model
+            else "edits show what the department changed from it"
+        )
+        return "; ".join(parts) + f". {direction[0].upper()}{direction[1:]}."
+
+    # -- redline ------------------------------------------------------------------------
+    def to_redline(self, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z") -> Redline:
+        """The whole comparison as one redline, in the department's order, the other side's
+        missing clauses placed after the clause that precedes them on that side."""
+        paragraphs: list[RedlineParagraph] = []
+        for r in self.rows:
+            comment = _row_comment(r, self.against)
+            paragraphs.append(RedlineParagraph(r.original_label, r.amended_label, "heading", 2, comment))
+            if r.original or r.amended:
+                paragraphs.append(RedlineParagraph(r.original, r.amended, "paragraph"))
+        return Redline(self.title, tuple(paragraphs), author=author, date=date)
+
+
+def _row_comment(r: Row, against: Model) -> str:
+    if r.clause is None:
+        return f"{against.id} {r.other_label}: the policy has nothing for this clause."
+    if r.kind == "none":
+        return f"No match in {against.id} (best similarity {r.score:.0f})."
+    text = f"{r.kind} match to {against.id} {r.other_label} (score {r.score:.1f})."
+    return f"{text} {r.note}".strip()
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def resolve_against(against: str | None, policy_clauses: list[Clause], towns: tuple[str, ...]) -> Model:
+    """A bundled model id, a path to a policy file, or the default."""
+    if against is None:
+        tmpl = template()
+        bp = boilerplate(policy_clauses, align_model(policy_clauses, tmpl, towns), tmpl)
+        return tmpl if bp.template else model_policy()
+    ids = {m.id for m in load_models()}
+    if against in ids:
+        return get_model(against)
+    if against == "-" or os.path.exists(against) or Path(against).suffix.lower() in (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"):
+        return policy_model(against)
+    return get_model(against)  # raises InputError naming the known ids
+
+
+def policy_model(path: str) -> Model:
+    """Any policy file as a `Model` of kind "policy", so `align` can use it."""
+    from .ingest import read_policy
+
+    doc = read_policy(path)
+    clauses = segment(doc)
+    if not clauses:
+        raise InputError(path, "no policy text found to compare against")
+    model_id = Path(path).stem if path != "-" else "stdin"
+    mclauses = tuple(ModelClause(model=model_id, number=c.number, heading=c.heading, text=c.text) for c in clauses)
+    return Model(id=model_id, kind="policy", title=doc.title or model_id, source=doc.source, date="", clauses=mclauses, path=path)
+
+
+def fill(text: str, department: str | None, town: str | None, board: str = DEFAULT_BOARD) -> str:
+    """Model fill-ins with the policy's own names."""
+    return (
+        text.replace("{department}", department or "Police Department")
+        .replace("{town}", town or "the town")
+        .replace("{board}", board)
+    )
+
+
+def compare_document(policy: Document, against: str | Model | None = None, *, board: str = DEFAULT_BOARD) -> Comparison:
+    clauses = segment(policy)
+    if not clauses:
+        raise InputError(policy.source, "no policy text found to compare")
+    department = guess_department(policy.text)
+    town = town_of(department) if department else None
+    towns = (town,) if town else ()
+    other = against if isinstance(against, Model) else resolve_against(against, clauses, towns)
+    if other.kind == "policy":
+        other_dept = guess_department("\n".join(c.text for c in other.clauses))
+        if other_dept and town_of(other_dept) not in towns:
+            towns = towns + (town_of(other_dept),)
+    matches = align_model(clauses, other, towns)
+    towards_model = other.kind in ("model", "example")
+    tmpl = template()
+    bp = boilerplate(clauses, matches if other.id == tmpl.id else align_model(clauses, tmpl, towns), tmpl)
+
+    by_ref = {(mc.number or mc.heading): k for k, mc in enumerate(other.clauses)}
+    # Each clause of the other side goes to the department clause that matches it best.
+    owner: dict[int, int] = {}
+    for i, m in enumerate(matches):
+        if m.kind == "none":
+            continue
+        for ref in (m.model_clause, *m.also):
+            k = by_ref.get(ref)
+            if k is None:
+                continue
+            j = owner.get(k)
+            if j is None or (KIND_RANK[m.kind], m.score) > (KIND_RANK[matches[j].kind], matches[j].score):
+                owner[k] = i
+
+    def text_of(mc: ModelClause) -> str:
+        return fill(mc.text, department, town, board)
+
+    def label_of(mc: ModelClause) -> str:
+        return fill(mc.label, department, town, board)
+
+    rows: list[Row] = []
+    placed: list[tuple[int, int]] = []  # (row index, other-side index) for placing missing clauses
+    for i, (c, m) in enumerate(zip(clauses, matches)):
+        mine = sorted(k for k, j in owner.items() if j == i)
+        best = by_ref.get(m.model_clause)
+        if m.kind == "none":
+            rows.append(Row(c, (), "none", m.score, c.text, c.text, c.label, c.label))
+            continue
+        if mine:
+            # best clause first, then the further clauses of a merge in their own order
+            mine.sort(key=lambda k: (k != best, k))
+            others = tuple(other.clauses[k] for k in mine)
+            other_text = "\n".join(text_of(mc) for mc in others)
+            other_label = " + ".join(label_of(mc) for mc in others)
+            note = ""
+            placed += [(len(rows), k) for k in mine]
+        else:
+            others = (other.clauses[best],) if best is not None else ()
+            other_text, other_label = "", ""
+            holder = owner.get(best) if best is not None else None
+            where = clauses[holder].label if holder is not None else "another clause"
+            note = f"Split: {_ref_label(others)} is compared with {where}."
+            if best is not None:
+                placed.append((len(rows), best))
+        if towards_model:
+            rows.append(Row(c, others, m.kind, m.score, c.text, other_text, c.label, other_label, note))
+        else:
+            rows.append(Row(c, others, m.kind, m.score, other_text, c.text, other_label, c.label, note))
+
+    # The other side's clauses the policy has nothing for, after their predecessor on that side.
+    missing = [k for k in range(len(other.clauses)) if k not in owner and all(k != p for _, p in placed)]
+    inserts: dict[int, list[Row]] = {}
+    for k in missing:
+        mc = other.clauses[k]
+        before = [r for r, p in placed if p < k]
+        at = max(before) + 1 if before else 0
+        text, label = text_of(mc), label_of(mc)
+        row = Row(None, (mc,), "missing", 0.0, "" if towards_model else text, text if towards_model else "",
+                  "" if towards_model else label, label if towards_model else "")
+        inserts.setdefault(at, []).append(row)
+    out: list[Row] = []
+    for idx in range(len(rows) + 1):
+        out.extend(inserts.get(idx, []))
+        if idx < len(rows):
+            out.append(rows[idx])
+    return Comparison(policy, other, towards_model, tuple(out), bp, department, town, board, tuple(matches))
+
+
+def _ref_label(mcs: tuple[ModelClause, ...]) -> str:
+    return " + ".join(mc.label for mc in mcs) or "its clause"
+
+
+def compare(policy: Document | str | os.PathLike[str], against: str | None = None, *, board: str = DEFAULT_BOARD) -> Comparison:
+    """Compare a policy (a `Document`, or a path read with `ingest.read_policy`)."""
+    if not isinstance(policy, Document):
+        from .ingest import read_policy
+
+        policy = read_policy(policy)
+    return compare_document(policy, against, board=board)
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def to_text(c: Comparison, *, color: bool = False) -> str:
+    """Per clause: the department's clause and its counterpart, side by side in the header
+    line, then the word-level diff (ANSI colours when `color`, else [-del-]{+ins+})."""
+    import click
+
+    from .writers.text_redline import redline_to_text
+
+    out = [click.style(c.title, bold=True) if color else c.title, c.headline(), ""]
+    for r in c.rows:
+        if r.clause is None:
+            left, right = "(nothing)", f"{c.against.id} {r.other_label}"
+            tag = "missing from the policy"
+        else:
+            left = r.clause.label
+            right = f"{c.against.id} {r.other_label}" if r.other else "(no match)"
+            tag = f"{r.kind} {r.score:.1f}" if r.kind != "none" else "no match"
+        head = f"{left}  <->  {right}  [{tag}]"
+        out.append(click.style(head, bold=True) if color else head)
+        if r.note:
+            out.append(click.style(r.note, dim=True) if color else r.note)
+        body = redline_to_text(Redline("", (RedlineParagraph(r.original, r.amended),)), color=color).rstrip("\n")
+        out += [body, ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_markdown(c: Comparison) -> str:
+    from .writers.markdown_redline import WORD_JOINER, redline_to_markdown
+
+    md = redline_to_markdown(c.to_redline())
+    head, sep, rest = md.partition("\n\n")
+    summary = c.headline().replace("{", "{" + WORD_JOINER)
+    return f"{head}{sep}*{summary}*\n\n{rest}" if sep else f"*{summary}*\n\n{md}"
+
+
+def to_html(c: Comparison) -> str:
+    import html
+
+    from .writers.html_redline import redline_to_html
+
+    page = redline_to_html(c.to_redline())
+    return page.replace("</header>", f'<p class="meta">{html.escape(c.headline(), quote=True)}</p>\n</header>', 1)
+
+
+def to_docx(c: Comparison, *, author: str = "policy-redline", date: str | None = None) -> bytes:
+    from .writers.docx_redline import redline_to_docx
+
+    kwargs = {"author": author}
+    if date:
+        kwargs["date"] = date
+    return redline_to_docx(c.to_redline(**kwargs))
