@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
 
 import click
 
@@ -219,6 +220,10 @@ def report_html(a: Analysis) -> str:
         "<h2>Next steps</h2><ul>"
         f"<li>Draft the fixes as tracked changes: <code>redline draft {_h(a.document.source)}</code></li>"
         f"<li>See what the department changed from the template: <code>redline compare {_h(a.document.source)}</code></li>"
+        f"<li>Take the findings to a meeting with the chief or the council, on one printed page: "
+        f"<code>redline onepager {_h(a.document.source)} -o onepager.html</code> (for Word: <code>--format docx -o onepager.docx</code>)</li>"
+        f"<li>Ask the department for the rest of its ICE-related records with a public records request: "
+        f"<code>redline request --department {_h(shlex.quote(a.department or 'TOWN Police Department'))} --format docx -o request.docx</code></li>"
         "</ul>\n"
         "<h2>Clause alignment</h2><table><thead><tr><th>Clause</th><th>Best match</th><th>Kind</th><th>Score</th></tr></thead>"
         f"<tbody>{align_rows}</tbody></table>\n"
