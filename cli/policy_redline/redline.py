@@ -87,9 +87,12 @@ def tokenize(text: str) -> list[str]:
     ZWJ-joined emoji sequence is one token, so a grapheme is never split between tokens.
     """
     raw = _TOKEN_RE.findall(text)
+    if text.isascii():
+        return raw  # no combining marks or joiners: nothing to glue
     out: list[str] = []
     for tok in raw:
-        if out:
+        # Gluing needs a non-ASCII character on one side (marks, joiners, modifiers).
+        if out and not (tok[0].isascii() and out[-1][-1].isascii()):
             prev = out[-1]
             first = tok[0]
             if not first.isspace() and (

@@ -75,6 +75,12 @@ class _Writer:
         self.author = xml_safe(redline.author)
         self.next_id = 0
         self.doc = docx.Document()
+        self._style_ids: dict[str, str] = {}
+        body = self.doc.element.body
+        for child in list(body):  # the default template's body is empty but for sectPr
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        self._sect_pr = body.find(qn("w:sectPr"))
 
     # -- ids ---------------------------------------------------------------------------
     def _id(self) -> str:
@@ -109,20 +115,34 @@ class _Writer:
         return r
 
     # -- paragraphs --------------------------------------------------------------------
-    def _style(self, para: RedlineParagraph) -> str:
+    def _style_id(self, para: RedlineParagraph) -> str | None:
+        """The style id for a paragraph kind; looked up once per name (python-docx's own
+        lookup by name scans every style, which dominates on long documents)."""
         if para.kind == "heading":
-            return f"Heading {min(max(para.level, 1), 6)}"
-        if para.kind == "list_item":
-            return "List Paragraph"
-        return "Normal"
+            name = f"Heading {min(max(para.level, 1), 6)}"
+        elif para.kind == "list_item":
+            name = "List Paragraph"
+        else:
+            return None
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
 
     def paragraph(self, para: RedlineParagraph) -> None:
-        p = self.doc.add_paragraph(style=self._style(para))._p
-        if para.inserted or para.deleted:
-            ppr = p.get_or_add_pPr()
-            rpr = OxmlElement("w:rPr")
-            rpr.append(self._mark("w:ins" if para.inserted else "w:del"))
-            ppr.append(rpr)
+        p = OxmlElement("w:p")
+        style_id = self._style_id(para)
+        if style_id or para.inserted or para.deleted:
+            ppr = OxmlElement("w:pPr")
+            if style_id:
+                pstyle = OxmlElement("w:pStyle")
+                pstyle.set(qn("w:val"), style_id)
+                ppr.append(pstyle)
+            if para.inserted or para.deleted:
+                rpr = OxmlElement("w:rPr")
+                rpr.append(self._mark("w:ins" if para.inserted else "w:del"))
+                ppr.append(rpr)
+            p.append(ppr)
+        self._sect_pr.addprevious(p)
 
         content = []  # (is_change, element)
         for edit in para.edits:
