@@ -82,7 +82,7 @@ _SEP = " §§§ "
 #: (similar sentences) or of the model sentence's words (containment). OCR noise at 2 %
 #: of characters leaves about 90 % of words intact, far above both.
 CANDIDATE_SHARED = 0.5
-CONTAINED_SHARED = 0.6
+CONTAINED_SHARED = 0.75
 #: A clause also covers a second model clause (a merge) when it keeps half of that clause,
 #: or at least this many words of it in whole matched sentences.
 MERGE_MIN_WORDS = 8
@@ -93,7 +93,9 @@ def _normalize_many(texts: list[str], towns: tuple[str, ...]) -> list[str]:
     if not texts:
         return []
     if not any("§§" in t for t in texts):
-        joined = normalize(_SEP.join(texts), towns)
+        # The joined text never recurs: bypass any memo cache on `normalize`, so one policy's
+        # whole text does not sit in it.
+        joined = getattr(normalize, "__wrapped__", normalize)(_SEP.join(texts), towns)
         parts = [p.strip() for p in f" {joined} ".split(_SEP)]
         if len(parts) == len(texts):
             return parts
@@ -258,7 +260,9 @@ def _sentence_scores(pol: _Side, pvec: np.ndarray, mod: _ModelSide) -> tuple[np.
         )
         score[pi, mj] = r
     longer = (pol.chars[:, None] > m.chars[None, :] * 1.3) & (m.chars[None, :] >= CONTAINED_MIN_CHARS)
-    inside = longer & (shared >= CONTAINED_SHARED * mod.sizes[None, :]) & (score < SENTENCE_MATCH)
+    # Containment is looked for only in sentences that matched nothing whole.
+    unmatched = ~(score >= SENTENCE_MATCH).any(axis=1)
+    inside = longer & (shared >= CONTAINED_SHARED * mod.sizes[None, :]) & unmatched[:, None]
     pi, mj = np.nonzero(inside)
     if len(pi):
         r = process.cpdist(
@@ -314,10 +318,11 @@ def _align_prepared(clauses: list[Clause], policy: _PolicySide, model: Model, mo
     m_frac = np.divide(m_cov, m_words[None, :], out=np.zeros_like(m_cov), where=m_words[None, :] > 0).clip(0, 1)
     coverage = np.divide(any_cov, p_words, out=np.zeros_like(any_cov), where=p_words > 0).clip(0, 1)
 
-    # Whole-clause similarity, exactly, where any sentence matched; elsewhere the share of
-    # distinct words in common (Dice) is the score shown for a clause with no match.
+    # Whole-clause similarity, exactly, where the sentences say the clauses could be the
+    # same text (at least half of each side matched; `fuzz.ratio` >= 85 needs that); elsewhere
+    # the share of distinct words in common (Dice) is the score shown for a clause with no match.
     whole = np.zeros((n_p, n_m), dtype=np.float32)
-    ci, cj = np.nonzero((p_cov > 0) | (m_cov > 0))
+    ci, cj = np.nonzero(p_frac * m_frac >= 0.25)
     if len(ci):
         whole[ci, cj] = process.cpdist(
             [pol.clause_texts[i] for i in ci.tolist()],
@@ -327,7 +332,7 @@ def _align_prepared(clauses: list[Clause], policy: _PolicySide, model: Model, mo
         )
     dice = 200.0 * (cvec @ mod.clause_vectors.T) / np.maximum(policy.clause_sizes[:, None] + mod.clause_sizes[None, :], 1.0)
     both = np.sqrt(p_frac * m_frac) * 100.0
-    total = np.maximum(np.maximum(whole, both), np.where(whole > 0, 0.0, dice))
+    total = np.maximum(np.maximum(whole, both), np.where((p_cov > 0) | (m_cov > 0), 0.0, dice))
 
     rank = np.zeros((n_p, n_m), dtype=np.int64)
     rank[(p_cov >= PARTIAL_MIN_WORDS) & ((p_frac > 0) | (m_frac > 0))] = 1
@@ -339,25 +344,38 @@ def _align_prepared(clauses: list[Clause], policy: _PolicySide, model: Model, mo
     names = ("none", "partial", "near", "verbatim")
     merges = (rank > 0) & ((m_frac >= 0.5) | (p_cov >= MERGE_MIN_WORDS))
 
+    rows_m, cols_m = np.nonzero(merges)
+    merged: dict[int, list[int]] = {}
+    for i, j in zip(rows_m.tolist(), cols_m.tolist()):
+        merged.setdefault(i, []).append(j)
+    best_l = best.tolist()
+    idx = np.arange(n_p)
+    best_rank = rank[idx, best].tolist()
+    best_total = np.round(total[idx, best].astype(np.float64), 1).tolist()
+    best_mfrac = np.round(m_frac[idx, best], 3).tolist()
+    cov = np.round(coverage, 3).tolist()
+    refs = [_ref(mc) for mc in mclauses]
+
     out: list[Match] = []
     for i, clause in enumerate(clauses):
-        b = int(best[i])
-        kind = names[int(rank[i, b])]
+        b = best_l[i]
+        kind = names[best_rank[i]]
         if kind == "none":
-            out.append(Match(clause.number, model.id, _ref(mclauses[b]), round(float(total[i, b]), 1), "none"))
+            out.append(Match(clause.number, model.id, refs[b], best_total[i], "none"))
             continue
-        others = [j for j in np.nonzero(merges[i])[0].tolist() if j != b]
-        others.sort(key=lambda j: (-float(key[i, j]), j))
+        others = [j for j in merged.get(i, ()) if j != b]
+        if len(others) > 1:
+            others.sort(key=lambda j: (-float(key[i, j]), j))
         out.append(
             Match(
                 clause=clause.number,
                 model=model.id,
-                model_clause=_ref(mclauses[b]),
-                score=round(float(total[i, b]), 1),
+                model_clause=refs[b],
+                score=best_total[i],
                 kind=kind,  # type: ignore[arg-type]
-                coverage=1.0 if kind == "verbatim" else round(float(coverage[i]), 3),
-                model_coverage=round(float(m_frac[i, b]), 3),
-                also=tuple(_ref(mclauses[j]) for j in others),
+                coverage=1.0 if kind == "verbatim" else cov[i],
+                model_coverage=best_mfrac[i],
+                also=tuple(refs[j] for j in others),
             )
         )
     return out
