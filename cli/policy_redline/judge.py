@@ -15,12 +15,14 @@ A red flag anywhere makes the answer red, because one permissive clause is the p
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from .align import Match
 from .models import Flag, Model, Question, Rubric
@@ -88,12 +90,9 @@ class _Pattern:
     regex: re.Pattern[str]
     exception: bool  # starts with except/unless/...: judged on its own
     negated: bool  # carries its own negation ("no ... shall"): a preceding "no" is part of it
-    needs: tuple[tuple[tuple[str, bool], ...], ...] = ()  # per word slot: (word, is prefix) alternatives
-
-    def could_match(self, padded: str) -> bool:
-        """A cheap necessary condition (every word slot has a candidate in the sentence),
-        so the regex with its gaps only runs where it might match."""
-        return all(any((f" {w}" if star else f" {w} ") in padded for w, star in slot) for slot in self.needs)
+    # Per word slot, its (word, is a prefix) alternatives: a sentence can only match if it
+    # holds a candidate for every slot, which a word index answers without the regex.
+    needs: tuple[tuple[tuple[str, bool], ...], ...] = ()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -115,11 +114,11 @@ def compile_pattern(pattern: str) -> _Pattern:
             words = normalize(alt.rstrip("*")).split()
             if not words:
                 continue
-            rx = r"\s+".join(re.escape(w) for w in words)
+            rx = " ".join(re.escape(w) for w in words)
             if star:
                 rx += r"\w*"
             if len(words) == 1 and words[0] in _MODALS and following not in ("not", "never"):
-                rx += r"(?!\s+(?:not|never)\b)"  # may is not shall: "may not" is not "may"
+                rx += r"(?! (?:not|never)\b)"  # may is not shall: "may not" is not "may"
             alternatives.append(rx)
             slot.append((words[0], star and len(words) == 1))
             if not parts or all(p is None for p in parts):
@@ -130,9 +129,10 @@ def compile_pattern(pattern: str) -> _Pattern:
     regex = ""
     for p in parts:
         if p is None:
-            regex += rf"(?:\s+\S+){{0,{GAP_WORDS}}}?"
+            # Normal form has single spaces between words.
+            regex += rf"(?: [^ \n]+){{0,{GAP_WORDS}}}?"
             continue
-        regex += (r"\s+" if regex else "") + p
+        regex += (" " if regex else "") + p
     first = set(first_words)
     return _Pattern(
         source=pattern,
@@ -145,15 +145,7 @@ def compile_pattern(pattern: str) -> _Pattern:
 
 def pattern_matches(pattern: str, normalized_sentence: str) -> bool:
     """Whether a phrase pattern is *asserted* by the sentence (not merely mentioned under a ban)."""
-    p = compile_pattern(pattern)
-    if not p.could_match(f" {normalized_sentence} "):
-        return False
-    for m in p.regex.finditer(normalized_sentence):
-        if p.exception or p.negated:
-            return True
-        if not _NEGATOR.search(normalized_sentence[: m.start()]) and not _NEGATOR.search(m.group(0)):
-            return True
-    return False
+    return bool(_Text([normalized_sentence]).hits(pattern))
 
 
 # --- judging --------------------------------------------------------------------------------
@@ -193,19 +185,70 @@ def _quote_sentences(quote: str) -> tuple[str, ...]:
     return tuple(normalize(s) for s in split_sentences(quote)) + (normalize(quote),)
 
 
-def _flag_evidence(flag: Flag, question: Question, sentences: list[_Sentence], clause_norms: dict[str, str]) -> list[Evidence]:
+class _Text:
+    """All sentences of a policy in normal form, with a word index, so each pattern's regex
+    runs only on the few sentences that hold a candidate for every one of its words."""
+
+    def __init__(self, norms: list[str]) -> None:
+        self.norms = norms
+        self.index: dict[str, set[int]] = {}
+        for i, n in enumerate(norms):
+            for w in n.split():
+                self.index.setdefault(w, set()).add(i)
+        self.vocab = sorted(self.index)
+
+    def _with(self, word: str, prefix: bool) -> set[int]:
+        if not prefix:
+            return self.index.get(word, set())
+        out: set[int] = set()
+        k = bisect.bisect_left(self.vocab, word)
+        while k < len(self.vocab) and self.vocab[k].startswith(word):
+            out |= self.index[self.vocab[k]]
+            k += 1
+        return out
+
+    def hits(self, pattern: str) -> set[int]:
+        """Indices of the sentences that assert the pattern."""
+        p = compile_pattern(pattern)
+        candidates: set[int] | None = None
+        for slot in p.needs:
+            found: set[int] = set()
+            for word, prefix in slot:
+                found |= self._with(word, prefix)
+            candidates = found if candidates is None else candidates & found
+            if not candidates:
+                return set()
+        out: set[int] = set()
+        for i in sorted(candidates or ()):
+            sentence = self.norms[i]
+            for m in p.regex.finditer(sentence):
+                if p.exception or p.negated or not (_NEGATOR.search(sentence[: m.start()]) or _NEGATOR.search(m.group(0))):
+                    out.add(i)
+                    break
+        return out
+
+
+def _quote_scores(flag: Flag, sentences: list[_Sentence]) -> np.ndarray:
+    """Each sentence's best similarity to any sentence of the flag's quotes (one matrix)."""
+    quotes = [q for quote in flag.quotes for q in _quote_sentences(quote)]
+    if not quotes or not sentences:
+        return np.zeros(len(sentences))
+    scores = process.cdist([s.norm for s in sentences], quotes, scorer=fuzz.ratio, score_cutoff=QUOTE_MATCH, dtype=np.float32)
+    return scores.max(axis=1)
+
+
+def _flag_evidence(flag: Flag, question: Question, sentences: list[_Sentence], clause_norms: dict[str, str], text: _Text) -> list[Evidence]:
     found: list[Evidence] = []
-    for s in sentences:
-        best = 0.0
-        for quote in flag.quotes:
-            for q in _quote_sentences(quote):
-                if abs(len(q) - len(s.norm)) > max(len(q), len(s.norm)) * 0.5:
-                    continue
-                best = max(best, fuzz.ratio(q, s.norm, score_cutoff=QUOTE_MATCH))
+    hits: set[int] = set()
+    for p in flag.patterns:
+        hits |= text.hits(p)
+    quoted = _quote_scores(flag, sentences)
+    for i, s in enumerate(sentences):
+        best = float(quoted[i])
         if best >= QUOTE_MATCH:
             found.append(Evidence(s.clause.number, flag.color, s.text, f"rubric:{question.id}", round(best, 1), flag.description))
             continue
-        if s.directive and any(pattern_matches(p, s.norm) for p in flag.patterns):
+        if i in hits and s.directive:
             found.append(Evidence(s.clause.number, flag.color, s.text, f"rubric:{question.id}", 100.0, flag.description))
     # A quote spanning a whole clause (a sentence with its lettered items) is compared whole.
     if flag.quotes:
@@ -215,6 +258,9 @@ def _flag_evidence(flag: Flag, question: Question, sentences: list[_Sentence], c
             if number in have:
                 continue
             for quote_norm in quote_norms:
+                # ratio >= 85 is impossible when the lengths differ by more than about a quarter
+                if abs(len(quote_norm) - len(norm)) > 0.3 * max(len(quote_norm), len(norm)):
+                    continue
                 score = fuzz.ratio(quote_norm, norm, score_cutoff=QUOTE_MATCH)
                 if score >= QUOTE_MATCH:
                     text = next(s.text for s in sentences if s.clause.number == number)
@@ -229,6 +275,7 @@ def _model_evidence(
     per_model: dict[str, list[Match]],
     models: dict[str, Model],
     sentences: list[_Sentence],
+    text: _Text,
 ) -> list[Evidence]:
     """Clauses copied from a model clause tagged for this question inherit its flag."""
     found = []
@@ -243,14 +290,12 @@ def _model_evidence(
             if not color:
                 continue
             flags = question.red if color == "red" else question.green
-            own = [s for s in sentences if s.clause.number == clause.number]
-            # Quote the sentence the rubric would pick out, else the clause's first sentence.
-            pick = next(
-                (s for s in own for f in flags if any(pattern_matches(p, s.norm) for p in f.patterns)),
-                own[0] if own else None,
-            )
-            if pick is None:
+            own = [i for i, s in enumerate(sentences) if s.clause.number == clause.number]
+            if not own:
                 continue
+            # Quote the sentence the rubric would pick out, else the clause's first sentence.
+            flagged = set().union(*(text.hits(p) for f in flags for p in f.patterns))
+            pick = sentences[next((i for i in own if i in flagged), own[0])]
             reason = flags[0].description if flags else ""
             found.append(Evidence(clause.number, color, pick.text, f"{model_id}:{m.model_clause}", m.score, reason))
     return found
@@ -265,6 +310,7 @@ def judge(
 ) -> Scorecard:
     """The seven findings, in the guide's order."""
     sentences = _sentences(clauses, towns)
+    text = _Text([s.norm for s in sentences])
     clause_norms = {c.number: normalize(c.text, towns) for c in clauses}
     model_map = {m.id: m for m in models}
     order = {c.number: i for i, c in enumerate(clauses)}
@@ -272,8 +318,8 @@ def judge(
     for question in rubric.questions:
         evidence: list[Evidence] = []
         for flag in question.flags:
-            evidence.extend(_flag_evidence(flag, question, sentences, clause_norms))
-        evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences))
+            evidence.extend(_flag_evidence(flag, question, sentences, clause_norms, text))
+        evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, text))
         if not any(e.flag == "green" for e in evidence):
             for flag in question.red:
                 for s in sentences:

@@ -8,6 +8,7 @@ template's "the Department" compare as the same words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,6 +22,8 @@ _DEPARTMENT = re.compile(
     r"|\b(?:this|the|our)\s+(?:department|agency)\b",
     re.IGNORECASE,
 )
+# A cheap test that `_DEPARTMENT` (slow: it tries every word) could match at all.
+_MAY_NAME_DEPARTMENT = re.compile(r"police|department|agency|dept", re.IGNORECASE)
 _NAMED_DEPARTMENT = re.compile(
     r"\b(?:the\s+)?(?:(?:city|town)\s+of\s+)?((?:[A-Z][\w'’.-]*\s+){1,3})(?:Police\s+(?:Department|Dept\.?|Service))\b"
 )
@@ -58,11 +61,13 @@ def town_of(department: str) -> str:
     return re.sub(r"\s+Police\s+(?:Department|Dept\.?|Service)$", "", department).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text: str, towns: tuple[str, ...] = ()) -> str:
     """The comparison form: lower case, no punctuation or section numbers, one name for
     the department and one for the town."""
     text = fold(text)
-    text = _DEPARTMENT.sub(" the department ", text)
+    if _MAY_NAME_DEPARTMENT.search(text):
+        text = _DEPARTMENT.sub(" the department ", text)
     text = _TOWN.sub(" the town ", text)
     for town in towns:
         if town:
