@@ -60,6 +60,7 @@ class Row:
     original_label: str
     amended_label: str
     note: str = ""  # why a row is shown the way it is ("split: ...")
+    parts: tuple[Clause, ...] = ()  # consecutive department clauses shown together (a split)
 
     @property
     def edits(self) -> list[Edit]:
@@ -85,9 +86,8 @@ class Comparison:
     @property
     def counts(self) -> dict[str, int]:
         out = {"verbatim": 0, "near": 0, "partial": 0, "none": 0}
-        for r in self.rows:
-            if r.clause is not None:
-                out[r.kind] = out.get(r.kind, 0) + 1
+        for m in self.matches:
+            out[m.kind] = out.get(m.kind, 0) + 1
         return out
 
     @property
@@ -200,9 +200,24 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     bp = boilerplate(clauses, matches if other.id == tmpl.id else align_model(clauses, tmpl, towns), tmpl)
 
     by_ref = {(mc.number or mc.heading): k for k, mc in enumerate(other.clauses)}
-    # Each clause of the other side goes to the department clause that matches it best.
-    owner: dict[int, int] = {}
+    # Consecutive department clauses matched to the same clause of the other side (a split,
+    # or an enumeration the segmenter cut into items) are shown together, as one text.
+    groups: list[list[int]] = []
     for i, m in enumerate(matches):
+        prev = matches[groups[-1][0]] if groups else None
+        if prev is not None and m.kind != "none" and prev.kind != "none" and m.model_clause == prev.model_clause and not m.also:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+
+    def group_key(g: list[int], ref: str) -> tuple[float, float]:
+        kept = sum(matches[i].model_coverage if matches[i].model_clause == ref else 0.5 for i in g)
+        return (min(kept, 1.0), max(matches[i].score for i in g))
+
+    # Each clause of the other side goes to the group that keeps most of it.
+    owner: dict[int, int] = {}
+    for gi, g in enumerate(groups):
+        m = matches[g[0]]
         if m.kind == "none":
             continue
         for ref in (m.model_clause, *m.also):
@@ -210,8 +225,8 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
             if k is None:
                 continue
             j = owner.get(k)
-            if j is None or (KIND_RANK[m.kind], m.score) > (KIND_RANK[matches[j].kind], matches[j].score):
-                owner[k] = i
+            if j is None or group_key(g, ref) > group_key(groups[j], ref):
+                owner[k] = gi
 
     def text_of(mc: ModelClause) -> str:
         return fill(mc.text, department, town, board)
@@ -221,11 +236,16 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
 
     rows: list[Row] = []
     placed: list[tuple[int, int]] = []  # (row index, other-side index) for placing missing clauses
-    for i, (c, m) in enumerate(zip(clauses, matches)):
-        mine = sorted(k for k, j in owner.items() if j == i)
+    for gi, g in enumerate(groups):
+        c, m = clauses[g[0]], matches[g[0]]
+        parts = tuple(clauses[i] for i in g)
+        own_text = "\n".join([c.text] + [f"{p.label}\n{p.text}" for p in parts[1:]])
+        kind = max((matches[i].kind for i in g), key=lambda k: KIND_RANK[k])
+        score = max(matches[i].score for i in g)
+        mine = sorted(k for k, j in owner.items() if j == gi)
         best = by_ref.get(m.model_clause)
         if m.kind == "none":
-            rows.append(Row(c, (), "none", m.score, c.text, c.text, c.label, c.label))
+            rows.append(Row(c, (), "none", m.score, c.text, c.text, c.label, c.label, parts=parts))
             continue
         if mine:
             # best clause first, then the further clauses of a merge in their own order
@@ -233,20 +253,20 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
             others = tuple(other.clauses[k] for k in mine)
             other_text = "\n".join(text_of(mc) for mc in others)
             other_label = " + ".join(label_of(mc) for mc in others)
-            note = ""
+            note = f"Shown together: {', '.join(p.label for p in parts)}." if len(parts) > 1 else ""
             placed += [(len(rows), k) for k in mine]
         else:
             others = (other.clauses[best],) if best is not None else ()
             other_text, other_label = "", ""
             holder = owner.get(best) if best is not None else None
-            where = clauses[holder].label if holder is not None else "another clause"
+            where = clauses[groups[holder][0]].label if holder is not None else "another clause"
             note = f"Split: {_ref_label(others)} is compared with {where}."
             if best is not None:
                 placed.append((len(rows), best))
         if towards_model:
-            rows.append(Row(c, others, m.kind, m.score, c.text, other_text, c.label, other_label, note))
+            rows.append(Row(c, others, kind, score, own_text, other_text, c.label, other_label, note, parts))
         else:
-            rows.append(Row(c, others, m.kind, m.score, other_text, c.text, other_label, c.label, note))
+            rows.append(Row(c, others, kind, score, other_text, own_text, other_label, c.label, note, parts))
 
     # The other side's clauses the policy has nothing for, after their predecessor on that side.
     missing = [k for k in range(len(other.clauses)) if k not in owner and all(k != p for _, p in placed)]
