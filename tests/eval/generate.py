@@ -244,6 +244,24 @@ def delete(clauses: list[GenClause], rnd: random.Random) -> None:
     del clauses[rnd.choice(leaves)]
 
 
+_REWORD = {
+    "should": "shall", "shall": "must", "members": "officers", "member": "officer", "individual": "person",
+    "individuals": "persons", "federal": "U.S.", "officials": "authorities", "ensure": "make sure",
+    "determine": "establish", "request": "ask", "timely": "prompt", "any": "every", "related": "associated",
+}
+
+
+def reword(clauses: list[GenClause], rnd: random.Random, rate: float = 0.5) -> None:
+    """Light rewording, as departments do: "should" -> "shall", "members" -> "officers", ...
+    (about half of the eligible words in each sentence; the sentence stays template text)."""
+    for c in clauses:
+        for para in c.paragraphs:
+            for p in para:
+                p.text = " ".join(
+                    _REWORD[w] if w in _REWORD and rnd.random() < rate else w for w in p.text.split(" ")
+                )
+
+
 _OCR_SUBS = {"l": "1", "I": "l", "o": "0", "O": "0", "e": "c", "c": "e", "m": "rn", "rn": "m", "i": "í", "a": "o", "s": "5", "h": "b"}
 
 
@@ -299,7 +317,7 @@ def pdf_text(clauses: list[GenClause], rnd: random.Random, width: int = 72) -> s
 
 # --- cases ---------------------------------------------------------------------------------
 
-EDITS = ("verbatim", "rename", "renumber", "reorder", "split", "merge", "insert", "delete", "pdf", "ocr", "combined")
+EDITS = ("verbatim", "rename", "renumber", "reorder", "split", "merge", "insert", "delete", "reword", "pdf", "ocr", "combined")
 
 
 def edited_case(edit: str, seed: int) -> Case:
@@ -326,6 +344,8 @@ def edited_case(edit: str, seed: int) -> Case:
         rename(clauses, rnd)
         text = pdf_text(clauses, rnd)
         return _case(name, edit, clauses, document=read_bytes(text.encode(), f"<eval:{name}>.txt", "txt"))
+    elif edit == "reword":
+        reword(clauses, rnd)
     elif edit == "ocr":
         noise(clauses, rnd, rnd.uniform(0.01, 0.02))
     elif edit == "combined":
@@ -336,6 +356,7 @@ def edited_case(edit: str, seed: int) -> Case:
         merge(clauses, rnd)
         insert_local(clauses, rnd)
         delete(clauses, rnd)
+        reword(clauses, rnd, 0.2)
         noise(clauses, rnd, 0.01)
         text = pdf_text(clauses, rnd)
         return _case(name, edit, clauses, document=read_bytes(text.encode(), f"<eval:{name}>.txt", "txt"))
