@@ -78,7 +78,7 @@ class OnePager:
     @property
     def heading(self) -> str:
         title = self.title if self.title and self.title not in (self.department, self.town) else ""
-        return f"{self.department}: {title}" if title else self.department
+        return one_line(f"{self.department}: {title}" if title else self.department, 140)
 
     def counts(self) -> dict[str, int]:
         out = {"red": 0, "gap": 0, "green": 0, "silent": 0}
