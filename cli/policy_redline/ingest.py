@@ -11,6 +11,7 @@ on; no other exception escapes, whatever the bytes. The format readers live in
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from pathlib import PurePath
@@ -153,9 +154,17 @@ def _raise(source: str, reason: str) -> str:
 
 def _title(blocks: tuple[Block, ...], hint: str, source: str) -> str:
     """First heading, else the format's own title, else a short first line, else the stem."""
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.kind == "heading":
-            return _shorten(b.text)
+            title = b.text
+            # A title wrapped over two lines ("Immigration Status and Federal" /
+            # "Immigration Enforcement") reads as two unnumbered top-level headings.
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if (i == 0 and nxt is not None and nxt.kind == "heading" and nxt.level == b.level == 1
+                    and not re.match(r"^(?:\d|[IVX]+\.|Policy\b|Section\b)", nxt.text)
+                    and not title.rstrip().endswith((".", ":"))):
+                title = f"{title} {nxt.text}"
+            return _shorten(title)
     if hint:
         return _shorten(hint)
     first = blocks[0].text
