@@ -211,3 +211,14 @@ def test_analyze_html_report_links_to_the_next_steps(pages):
     assert f"redline onepager {a.document.source}" in steps
     assert "redline request --department &#x27;Chicopee Police Department&#x27;" in steps
     assert "redline draft" in steps
+
+
+def test_cli_onepager_from_standard_input_needs_a_town():
+    text = b"Officers shall not inquire about immigration status except where required by law.\n"
+    r = run_cli("onepager", "-", "--date", "2026-03-05", input=text)
+    assert r.returncode == 1 and b"--town" in r.stderr
+    r = run_cli("onepager", "-", "--date", "2026-03-05", "--town", "Lynn", input=text)
+    assert r.returncode == 0, r.stderr
+    assert "Lynn Police Department" in r.stdout.decode("utf-8")
+    r = run_cli("onepager", "-", "--date", "2026-03-05", "--town", "Lynn", "--department", "Lynn Police", input=text)
+    assert r.returncode == 0 and "<h1>Lynn Police:" in r.stdout.decode("utf-8")

@@ -141,7 +141,7 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
     _emit(result, output, inputs=(policy,), force=force, color=color)
 
 
-@cli.command()
+@cli.command(short_help="Write a public records request for the department's ICE policies and records.")
 @click.option("--department", required=True, help='The department, e.g. "Chicopee Police Department".')
 @click.option("--requester", help="Your name, for the sender block and the signature.")
 @click.option("--email", help="Where the records should be sent.")
@@ -171,11 +171,12 @@ def request(department: str, requester: str | None, email: str | None, address: 
 @cli.command()
 @click.argument("policy", type=str)
 @click.option("--town", help="The city or town (guessed from the policy when omitted).")
+@click.option("--department", help='The department\'s full name (default: as the policy names itself, or "TOWN Police Department").')
 @click.option("--format", "fmt", type=click.Choice(["html", "docx"]), default="html", show_default=True)
 @click.option("--date", "date", help="Date of the analysis, YYYY-MM-DD (default: today; give it for reproducible output).")
 @output_option
 @force_option
-def onepager(policy: str, town: str | None, fmt: str, date: str | None, output: str | None, force: bool) -> None:
+def onepager(policy: str, town: str | None, department: str | None, fmt: str, date: str | None, output: str | None, force: bool) -> None:
     """One page for a meeting with the chief or the council: the seven verdicts with the clause
     that earns each, the three most important changes to ask for, and the boilerplate share."""
     import datetime as dt
@@ -186,7 +187,7 @@ def onepager(policy: str, town: str | None, fmt: str, date: str | None, output: 
     from .writers import onepager as w
 
     when = parse_date(date) if date else dt.date.today()
-    page = build_onepager(run(policy), town=town, date=when)
+    page = build_onepager(run(policy), town=town, department=department, date=when)
     _emit(w.onepager_docx(page) if fmt == "docx" else w.onepager_html(page), output, inputs=(policy,), force=force)
 
 

@@ -168,14 +168,14 @@ def rank_asks(analysis: Analysis, changes, limit: int = ASKS) -> tuple[AskItem, 
     return tuple(out)
 
 
-def build_onepager(analysis: Analysis, *, town: str | None = None, date: dt.date) -> OnePager:
+def build_onepager(analysis: Analysis, *, town: str | None = None, department: str | None = None, date: dt.date) -> OnePager:
     """The page's content for an analysed policy (drafts the amendment to rank the changes)."""
-    amendment = make_draft(analysis, town=town)
+    amendment = make_draft(analysis, town=town, department=department)
     rubric = load_rubric()
     rows = tuple(_row(f, rubric.question(f.question).short or f.question) for f in analysis.scorecard.findings)
     line, template = _boilerplate(analysis)
     return OnePager(
-        department=analysis.department or amendment.names.department,
+        department=department or analysis.department or amendment.names.department,
         town=amendment.names.town,
         title=analysis.document.title or "",
         source=analysis.document.source,
