@@ -138,7 +138,8 @@ def compile_pattern(pattern: str) -> _Pattern:
         source=pattern,
         regex=re.compile(rf"(?<!\w){regex}(?!\w)"),
         exception=bool(first & _EXCEPTION_WORDS),
-        negated=bool(first & {"no", "not", "never", "nor", "neither"}) or "not" in tokens or "never" in tokens,
+        # A one-word pattern is a name ("lunn"): naming it is never a permission to undo.
+        negated=bool(first & {"no", "not", "never", "nor", "neither"}) or "not" in tokens or "never" in tokens or len(tokens) == 1,
         needs=tuple(needs),
     )
 
