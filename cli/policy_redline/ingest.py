@@ -29,6 +29,14 @@ SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".ht
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
 
+# Analysis time grows with the text (about 2 ms a clause in analyze, more in compare, and
+# `draft` analyses up to four times). One department's immigration policy is a few thousand
+# words in a few dozen paragraphs; a whole policy manual is 100-250 thousand words. Past
+# these limits an answer would take minutes, so every command refuses the input at once.
+MAX_WORDS = 250_000
+MAX_BLOCKS = 5_000  # paragraphs, headings and list items; clauses are never more
+_TOO_LONG = "give the immigration policy alone, not the whole manual"
+
 # A title longer than this is a sentence, not a title.
 _TITLE_MAX_CHARS = 120
 _TITLE_MAX_WORDS = 20
@@ -123,6 +131,12 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
         if name in ("txt", "md"):
             raise InputError(source, "the file is empty")
         raise InputError(source, "the document contains no text")
+    words = sum(len(b.text.split()) for b in blocks)
+    if words > MAX_WORDS:
+        raise InputError(source, f"too long to analyse: {words:,} words (the limit is {MAX_WORDS:,}); {_TOO_LONG}")
+    if len(blocks) > MAX_BLOCKS:
+        raise InputError(source, f"too long to analyse: {len(blocks):,} paragraphs (the limit is "
+                                 f"{MAX_BLOCKS:,}); {_TOO_LONG}")
     title = _title(blocks, normalize_text(parsed.title_hint).strip(), source)
     return Document(
         source=source, title=title, blocks=blocks, format=name, notes=tuple(parsed.notes)
@@ -143,6 +157,8 @@ def _guess(data: bytes, source: str, suffix: str) -> str:
         if head.startswith((b"<!doctype html", b"<html")):
             return "html"
         return "txt"
+    if source == STDIN_SOURCE:  # `-` reads text; binary data there is not a file type to name
+        return _raise(source, binary_reason(data))
     supported = ", ".join(SUPPORTED_SUFFIXES)
     what = f"unsupported file type {suffix}" if suffix else "unsupported file type (no suffix)"
     return _raise(source, f"{what} (supported: {supported})")
@@ -191,4 +207,4 @@ def _first_line(obj: object) -> str:
     return (" ".join(str(obj).split()) or "no detail")[:160]
 
 
-__all__ = ["read_policy", "read_bytes", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES"]
+__all__ = ["read_policy", "read_bytes", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES", "MAX_WORDS", "MAX_BLOCKS"]

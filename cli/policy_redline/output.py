@@ -14,21 +14,22 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
     never sees half a file. Refuses to write over any of `inputs`, and over an existing
     file unless `force`."""
     target = Path(path)
+    shown = os.fspath(path)  # the name as the user gave it ("./out.md" stays "./out.md")
     for source in inputs:
         if source and source != "-" and _same_file(target, Path(source)):
-            raise InputError(str(target), "is an input file; refusing to overwrite it (choose another -o)")
+            raise InputError(shown, "is an input file; refusing to overwrite it (choose another -o)")
     if target.is_dir():
-        raise InputError(str(target), "is a directory; give a file name to -o")
+        raise InputError(shown, "is a directory; give a file name to -o")
     if target.exists() and not force:
-        raise InputError(str(target), "already exists; use --force to replace it")
+        raise InputError(shown, "already exists; use --force to replace it")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(str(target), f"cannot write: folder {directory} does not exist")
+        raise InputError(shown, f"cannot write: folder {directory} does not exist")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise InputError(str(target), f"cannot write ({exc.strerror or exc})") from None
+        raise InputError(shown, f"cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -36,12 +37,14 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, or Ctrl-C mid-write: never leave the temp file
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise InputError(str(target), f"cannot write ({exc.strerror or exc})") from None
+        if isinstance(exc, OSError):
+            raise InputError(shown, f"cannot write ({exc.strerror or exc})") from None
+        raise
 
 
 def _same_file(a: Path, b: Path) -> bool:
