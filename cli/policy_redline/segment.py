@@ -275,7 +275,20 @@ def segment(document: Document) -> list[Clause]:
         current.list_intro = text.endswith(":")
 
     close()
-    return _unique_numbers(clauses)
+    return _unique_numbers(_drop_front_matter(clauses))
+
+
+def _drop_front_matter(clauses: list[Clause]) -> list[Clause]:
+    """A manual's title block ("Policy 413" / "Immigration Violations" / "Chicopee Police
+    Department") directs no one; leading clauses of a few words with no sentence in them
+    are its lines, not clauses."""
+    k = 0
+    while k < len(clauses) - 1:
+        text = clauses[k].text
+        if len(text.split()) > 8 or re.search(r"[.;:!?]\s*$", text):
+            break
+        k += 1
+    return clauses[k:]
 
 
 def _unique_numbers(clauses: list[Clause]) -> list[Clause]:
