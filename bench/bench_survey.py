@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,18 @@ def _subset(src: Path, dst: Path, n: int) -> None:
             os.link(f, target)
         except OSError:
             shutil.copy2(f, target)
+
+
+def _cpu(who: int) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def _time_cli(folder: Path, jobs: int, out: Path) -> float:
@@ -87,18 +100,27 @@ def main(argv: list[str] | None = None) -> None:
                 shutil.rmtree(folders[n], ignore_errors=True)
                 _subset(full, folders[n], n)
 
-        print(f"cpus: {os.cpu_count()}, jobs: {args.jobs}, python {sys.version.split()[0]}")
+        print(f"cpus: {os.cpu_count()}, jobs: {args.jobs}, python {sys.version.split()[0]}, load average {_load()}")
+        print("(cpu = CPU seconds of this process and its workers; cpu / jobs is the wall time on an "
+              "otherwise idle machine, the fair figure when other work shares the cores)")
         results = {}
         for n in sizes:
             print(f"{n} policies")
+            c0 = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             result = survey(folders[n], jobs=args.jobs)
             lib = time.perf_counter() - t
-            print(f"    library: {lib:7.2f} s  {n / lib:6.1f} policies/s   ({result.summary})")
+            cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - c0
+            print(f"    library: {lib:7.2f} s  {n / lib:6.1f} policies/s   cpu {cpu:7.2f} s "
+                  f"({1000 * cpu / n:.0f} ms/policy; idle-machine estimate {cpu / args.jobs:.1f} s)   load {_load()}")
+            print(f"    {result.summary}")
             cli = None
             if not args.no_cli:
+                c0 = _cpu(resource.RUSAGE_CHILDREN)
                 cli = _time_cli(folders[n], args.jobs, work / f"table-{n}.csv")
-                print(f"    command: {cli:7.2f} s  {n / cli:6.1f} policies/s")
+                cpu = _cpu(resource.RUSAGE_CHILDREN) - c0
+                print(f"    command: {cli:7.2f} s  {n / cli:6.1f} policies/s   cpu {cpu:7.2f} s "
+                      f"(idle-machine estimate {cpu / args.jobs:.1f} s)   load {_load()}")
             results[n] = (lib, cli)
 
         lo, hi = sizes[0], sizes[-1]

@@ -18,6 +18,9 @@ Classes (one per row, from the seven verdicts):
 * ``silent``     all seven questions silent: the policy says nothing on immigration;
 * ``unreadable`` the file could not be read or analysed (see the ``error`` column).
 
+A row can have verdicts and an error at once only when its `--reports` page could not be
+written; it keeps the class its verdicts give.
+
 The work is spread over processes (`jobs`, default the number of cores). Workers inherit the
 loaded models and rubric (they are loaded once before the pool starts, and again by the
 pool initializer where processes are spawned rather than forked), take files in chunks, and
@@ -80,9 +83,7 @@ _SUFFIXES = frozenset(SUPPORTED_SUFFIXES)
 def classify(verdicts: dict[str, str] | Sequence[str], error: str | None = None) -> str:
     """The class of one policy from its verdicts (see the module docstring)."""
     values = list(verdicts.values()) if isinstance(verdicts, dict) else list(verdicts)
-    if error and not values:
-        return "unreadable"
-    if not values:
+    if not values:  # the file gave no verdicts: `error` says why
         return "unreadable"
     if "red" in values:
         return "permits"
@@ -193,6 +194,18 @@ def _warm() -> None:
             importlib.import_module(f".readers.{mod}", __package__)
         except Exception:  # a missing optional reader shows up per file, as an error row
             pass
+
+
+def _worker_init() -> None:
+    """A pool worker: Ctrl-C is the parent's to handle (it stops the pool), and the models
+    are loaded once (already inherited where processes are forked)."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # pragma: no cover - not the main thread
+        pass
+    _warm()
 
 
 def _one_line(text: str) -> str:
@@ -397,7 +410,7 @@ def _run_pool(root: str, items: list, jobs: int, rows: dict, progress, total: in
     from concurrent.futures.process import BrokenProcessPool
 
     done = 0
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
         pending = {pool.submit(_analyse_chunk, root, chunk): chunk for chunk in _chunks(items, jobs)}
         while pending:
@@ -416,8 +429,13 @@ def _run_pool(root: str, items: list, jobs: int, rows: dict, progress, total: in
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-    except BaseException:
+    except BaseException:  # Ctrl-C, or a bug here: stop the workers now, not after their chunks
         pool.shutdown(wait=False, cancel_futures=True)
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                proc.terminate()
+            except Exception:
+                pass
         raise
     pool.shutdown(wait=True)
 
