@@ -9,7 +9,8 @@ clause dropped or added) and times, best of N after one warm-up:
   ours, in-process       read both .docx with python-docx, pair paragraphs, diff, write redline
   ours, whole process    the same in a fresh `python -c` (interpreter + imports included)
   redline CLI            `redline compare A.docx --against B.docx --format docx -o out.docx`
-                         (only if a `redline` executable exists; otherwise says it skipped)
+                         (the `redline` executable if on PATH, else the same entry point via
+                         `python -c`, else it says it skipped)
   python-redlines        DocxodusEngine.run_redline in-process (it runs a .NET binary), and
                          as a whole `python -c` process; skipped with a clear line if the
                          package or its engine cannot be used here
@@ -206,8 +207,16 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, best of {args.runs} after one warm-up")
     if engine_note:
         print(engine_note)
+    cli_cmd: list[str] | None = [redline_cli] if redline_cli else None
     if not redline_cli:
-        print("redline CLI: not on PATH -- skipped (install the package to time `redline compare`)")
+        try:
+            import policy_redline.cli  # noqa: F401
+        except Exception:
+            print("redline CLI: not on PATH and policy_redline.cli not importable -- skipped")
+        else:
+            cli_cmd = [sys.executable, "-c", "import sys; from policy_redline.cli import main; main()"]
+            print("redline CLI: not on PATH -- timing the same entry point as "
+                  "`python -c 'from policy_redline.cli import main; main()'` instead")
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = args.keep or Path(tmp_name)
@@ -227,12 +236,15 @@ def main() -> None:
             script = OURS_SCRIPT.format(bench=str(ROOT / "bench"))
             t_ours_proc = best_of(lambda: run_process([sys.executable, "-c", script, str(a), str(b), str(out)], env), args.runs)
             t_cli = None
-            if redline_cli:
+            if cli_cmd:
                 cli_out = tmp / f"redline-cli-{n}.docx"
                 try:
-                    t_cli = best_of(lambda: run_process(
-                        [redline_cli, "compare", str(a), "--against", str(b), "--format", "docx", "-o", str(cli_out)], env
-                    ), args.runs)
+                    def run_cli() -> None:
+                        cli_out.unlink(missing_ok=True)  # the CLI will not overwrite without --force
+                        run_process([*cli_cmd, "compare", str(a), "--against", str(b),
+                                     "--format", "docx", "-o", str(cli_out)], env)
+
+                    t_cli = best_of(run_cli, args.runs)
                 except subprocess.CalledProcessError as exc:
                     print(f"redline CLI failed (exit {exc.returncode}): {exc.stderr.decode(errors='replace').strip()[:300]}")
             t_pr = t_pr_proc = None

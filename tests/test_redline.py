@@ -546,3 +546,17 @@ def test_pair_paragraphs() -> None:
     amended = ["413.1 PURPOSE", DETAIN.replace("may detain", "shall not detain"), AGREEMENT, STATUS, "413.5 END"]
     assert pair_paragraphs(original, amended) == [(0, 0), (1, 1), (None, 2), (2, 3), (3, None), (4, 4)]
     assert pair_paragraphs([], ["x"]) == [(None, 0)] and pair_paragraphs(["x"], []) == [(0, None)]
+
+
+def test_docx_many_comments_unique_ids_and_multiline() -> None:
+    paras = tuple(
+        RedlineParagraph(f"{i} {STATUS}", f"{i} {STATUS_AMENDED}", comment=f"Reason {i}.\nSecond line.")
+        for i in range(800)
+    )
+    data = redline_to_docx(Redline("Long", paras))
+    body = _xml(data, "word/document.xml")
+    comments = _xml(data, "word/comments.xml")
+    ids = body.xpath("//w:ins/@w:id | //w:del/@w:id", namespaces=NS) + comments.xpath("//w:comment/@w:id", namespaces=NS)
+    assert len(ids) == len(set(ids))
+    assert len(comments.xpath("//w:comment", namespaces=NS)) == 800
+    assert len(comments.xpath("//w:comment[1]/w:p", namespaces=NS)) == 2

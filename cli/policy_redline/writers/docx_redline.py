@@ -76,6 +76,7 @@ class _Writer:
         self.next_id = 0
         self.doc = docx.Document()
         self._style_ids: dict[str, str] = {}
+        self._comments_elm = None
         body = self.doc.element.body
         for child in list(body):  # the default template's body is empty but for sectPr
             if child.tag != qn("w:sectPr"):
@@ -175,13 +176,39 @@ class _Writer:
             p.append(el)
 
     def _comment(self, text: str) -> str:
+        """Append a `w:comment` to the comments part (created through python-docx) and return
+        its id.  Written directly: python-docx's `add_comment` rescans every existing comment
+        for a free id, which is quadratic when most paragraphs carry a comment."""
+        if self._comments_elm is None:
+            self._comments_elm = self.doc.comments._comments_elm  # creates the part if absent
         cid = self._id()
-        comment = self.doc.comments.add_comment(
-            text=text, author=self.author, initials=_initials(self.author) or None
-        )
-        elm = comment._comment_elm
-        elm.set(qn("w:id"), cid)
-        elm.date = self.when
+        comment = OxmlElement("w:comment")
+        comment.set(qn("w:id"), cid)
+        comment.set(qn("w:author"), self.author)
+        initials = _initials(self.author)
+        if initials:
+            comment.set(qn("w:initials"), initials)
+        comment.set(qn("w:date"), self.date)
+        for i, line in enumerate(text.split("\n")):
+            p = OxmlElement("w:p")
+            ppr = OxmlElement("w:pPr")
+            style = OxmlElement("w:pStyle")
+            style.set(qn("w:val"), "CommentText")
+            ppr.append(style)
+            p.append(ppr)
+            if i == 0:
+                ref = OxmlElement("w:r")
+                rpr = OxmlElement("w:rPr")
+                rstyle = OxmlElement("w:rStyle")
+                rstyle.set(qn("w:val"), "CommentReference")
+                rpr.append(rstyle)
+                ref.append(rpr)
+                ref.append(OxmlElement("w:annotationRef"))
+                p.append(ref)
+            if line:
+                p.append(self._run(line, deleted=False))
+            comment.append(p)
+        self._comments_elm.append(comment)
         return cid
 
     # -- document ----------------------------------------------------------------------
@@ -196,9 +223,9 @@ class _Writer:
             self.paragraph(para)
 
         props = doc.core_properties
-        props.title = title
-        props.author = self.author
-        props.last_modified_by = self.author
+        props.title = _core_property(title)
+        props.author = _core_property(self.author)
+        props.last_modified_by = _core_property(self.author)
         props.created = self.when.replace(tzinfo=None)
         props.modified = self.when.replace(tzinfo=None)
         props.revision = 1
@@ -207,6 +234,17 @@ class _Writer:
         buf = io.BytesIO()
         doc.save(buf)
         return _fixed_zip(buf.getvalue(), self.when)
+
+
+def _core_property(text: str) -> str:
+    """Core properties hold at most 255 characters (python-docx raises past that); a long
+    title or --author is cut there, on a word boundary when one is near."""
+    text = " ".join(text.split())
+    if len(text) <= 255:
+        return text
+    cut = text[:254]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 200 else cut) + "…"
 
 
 def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
