@@ -13,7 +13,9 @@ would end the CriticMarkup span, so runs of blank lines inside one paragraph are
 single newline (the only change to the texts besides the joiners; paragraph texts from the
 segmenter never contain blank lines).  Other Markdown syntax in the texts is written as is
 (a policy line like "413.4 DETENTIONS" needs none); it is the CriticMarkup that must never
-break.
+break -- and raw HTML: a `<` that would open a tag, a closing tag, a comment, a CDATA section
+or a processing instruction (`<script`, `</p`, `<!--`, `<?`) gets a word joiner after it, so
+no Markdown renderer sees markup that came from the policy (`<` WJ `script>` is text).
 """
 
 from __future__ import annotations
@@ -30,10 +32,15 @@ WORD_JOINER = "\u2060"
 _DELIMS = re.compile(r"(?<=\{)(?=[+\-~=>])|(?<=[+\-~=<])(?=\})|(?<=~)(?=>)")
 
 
+# A "<" that starts raw HTML in CommonMark: a tag name, "/", "!" or "?" right after it.
+_HTML_OPEN = re.compile(r"(?<=<)(?=[A-Za-z/!?])")
+
+
 def _neutralise(text: str) -> str:
     # Collapse runs of blank lines (they would end the paragraph) into single newlines.
     text = re.sub(r"\r\n?", "\n", text)
     text = re.sub(r"\n\s*\n", "\n", text)
+    text = _HTML_OPEN.sub(WORD_JOINER, text)
     return _DELIMS.sub(WORD_JOINER, text)
 
 
