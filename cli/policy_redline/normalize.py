@@ -17,7 +17,7 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": 
 
 # "the Chicopee Police Department", "Bedford Police Dept.", "the {department}".
 _DEPARTMENT = re.compile(
-    r"\b(?:the\s+)?(?:(?:city|town)\s+of\s+)?(?:[A-Z][\w'’.-]*\s+){1,3}(?:Police\s+(?:Department|Dept\.?|Service)|Department\s+of\s+Police)\b"
+    r"\b(?:the\s+)?(?:(?:city|town)\s+of\s+)?(?:(?-i:[A-Z][\w'’.-]*)\s+){1,3}(?:Police\s+(?:Department|Dept\.?|Service)|Department\s+of\s+Police)\b"
     r"|\b(?:the\s+)?\{department\}"
     r"|\b(?:this|the|our)\s+(?:department|agency)\b",
     re.IGNORECASE,
@@ -34,6 +34,8 @@ _NON_WORD = re.compile(r"[^\w§$%]+")
 
 def fold(text: str) -> str:
     """Typographic folding only: curly quotes, dashes, non-breaking spaces, compatibility forms."""
+    if text.isascii():
+        return text  # NFKC and the quote table change nothing in ASCII
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
