@@ -42,7 +42,8 @@ def surveyed() -> SurveyResult:
 
 def test_survey_of_policies_agrees_with_analyze(surveyed: SurveyResult) -> None:
     files = sorted(p.relative_to(POLICIES).as_posix() for p in POLICIES.rglob("*")
-                   if p.is_file() and p.suffix in (".pdf", ".docx", ".txt", ".md") and not p.name.startswith("."))
+                   if p.is_file() and p.suffix in (".pdf", ".docx", ".txt", ".md") and not p.name.startswith(".")
+                   and p.name != "README.md")  # the folder's notes are not a policy
     assert [r["file"] for r in surveyed.rows] == files
     for row in surveyed.rows:
         a = analyze(POLICIES / row["file"])
@@ -288,7 +289,16 @@ def _dump_dom(page: Path, fragment: str, profile: Path) -> str:
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed")
-def test_chromium_sorts_the_table(tmp_path: Path, surveyed: SurveyResult) -> None:
+def test_chromium_sorts_the_table(tmp_path: Path) -> None:
+    # The examples plus a short policy, so that sorting the word counts as text would give
+    # a different order from sorting them as numbers (a real sort bug would show).
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    for p in POLICIES.iterdir():
+        if p.suffix in (".pdf", ".docx", ".txt", ".md") and p.name != "README.md":
+            shutil.copy(p, folder / p.name)
+    (folder / "short.txt").write_text("Officers shall treat every person with dignity and respect.\n", encoding="utf-8")
+    surveyed = survey(folder, jobs=1)
     page = tmp_path / "survey.html"
     page.write_text(survey_html(surveyed, page), encoding="utf-8")
     words = {r["file"]: r["words"] for r in surveyed.rows}
@@ -306,3 +316,13 @@ def test_chromium_sorts_the_table(tmp_path: Path, surveyed: SurveyResult) -> Non
     klass = {r["file"]: r["class"] for r in surveyed.rows}
     rank = {"permits": 0, "restricts": 1, "silent": 2, "unreadable": 3}
     assert order("#sort=class") == sorted(words, key=lambda f: (rank[klass[f]], [r["file"] for r in surveyed.rows].index(f)))
+
+
+def test_a_folders_readme_is_not_surveyed_and_csv_cells_cannot_be_formulas(tmp_path: Path) -> None:
+    from policy_redline.survey import survey, survey_csv
+
+    (tmp_path / "README.md").write_text("# Notes\n\nThe Chicopee Police Department may provide available support services.\n", encoding="utf-8")
+    (tmp_path / "=HYPERLINK(1).txt").write_bytes((POLICIES / "tewksbury-bias-free.txt").read_bytes())
+    result = survey(tmp_path, jobs=1)
+    assert [r["file"] for r in result.rows] == ["=HYPERLINK(1).txt"]
+    assert "\n'=HYPERLINK(1).txt," in survey_csv(result)

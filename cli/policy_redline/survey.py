@@ -102,6 +102,10 @@ def _display(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+# A folder's own notes are not policies: policies/README.md describes the examples.
+_NOT_A_POLICY = re.compile(r"^(?:readme|license|licence|changelog|contributing)(?:\.[^.]*)?$", re.IGNORECASE)
+
+
 def find_policies(folder: str | os.PathLike[str], exclude: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
     """Relative POSIX paths of the policy files under `folder`, sorted.
 
@@ -131,7 +135,7 @@ def find_policies(folder: str | os.PathLike[str], exclude: Sequence[str | os.Pat
             keep.append(d)
         dirnames[:] = sorted(keep)
         for name in filenames:
-            if name.startswith(".") or name.startswith("~$"):
+            if name.startswith(".") or name.startswith("~$") or _NOT_A_POLICY.match(name):
                 continue
             if os.path.splitext(name)[1].lower() not in _SUFFIXES:
                 continue
@@ -450,7 +454,9 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.3f}"
-    return str(value)
+    text = str(value)
+    # A file name or department read from a document must not run as a spreadsheet formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def survey_csv(result: SurveyResult) -> str:
