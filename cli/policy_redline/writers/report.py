@@ -133,7 +133,7 @@ def report_text(a: Analysis, *, color: bool = False) -> str:
         + "."
     )
     if counts["red"] or gaps:
-        lines.append(f"Next: `redline draft {a.document.source}` proposes the fixes as tracked changes.")
+        lines.append(f"Next: `redline draft {shlex.quote(a.document.source)}` proposes the fixes as tracked changes.")
     return "\n".join(lines) + "\n"
 
 
@@ -218,10 +218,10 @@ def report_html(a: Analysis) -> str:
         + "\n</tbody></table>\n"
         f"<p>{_h(_boilerplate_line(a))}</p>\n"
         "<h2>Next steps</h2><ul>"
-        f"<li>Draft the fixes as tracked changes: <code>redline draft {_h(a.document.source)}</code></li>"
-        f"<li>See what the department changed from the template: <code>redline compare {_h(a.document.source)}</code></li>"
+        f"<li>Draft the fixes as tracked changes: <code>redline draft {_h(shlex.quote(a.document.source))}</code></li>"
+        f"<li>See what the department changed from the template: <code>redline compare {_h(shlex.quote(a.document.source))}</code></li>"
         f"<li>Take the findings to a meeting with the chief or the council, on one printed page: "
-        f"<code>redline onepager {_h(a.document.source)} -o onepager.html</code> (for Word: <code>--format docx -o onepager.docx</code>)</li>"
+        f"<code>redline onepager {_h(shlex.quote(a.document.source))} -o onepager.html</code> (for Word: <code>--format docx -o onepager.docx</code>)</li>"
         f"<li>Ask the department for the rest of its ICE-related records with a public records request: "
         f"<code>redline request --department {_h(shlex.quote(a.department or 'TOWN Police Department'))} --format docx -o request.docx</code></li>"
         "</ul>\n"
