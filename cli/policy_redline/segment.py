@@ -94,6 +94,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [
     ("lower", re.compile(r"^([a-z])[.)](?=\s|$)")),
 ]
 
+_BARE_HEADING_NUMBER = re.compile(r"^(\d{1,3})\s+(?=[A-Z])")
 _CAPS_HEADING = re.compile(r"^((?:[A-Z0-9][A-Z0-9'’&/,()-]*\s+){0,7}[A-Z0-9][A-Z0-9'’&/,()-]*)(?:\s+|$)")
 
 
@@ -227,6 +228,9 @@ def segment(document: Document) -> list[Clause]:
         if not text:
             continue
         token = read_number(text) if not block.number else read_number(block.number + " " + text)
+        if token is None and block.kind == "heading" and (bare := _BARE_HEADING_NUMBER.match(text)):
+            # Word headings are often numbered "3 Immigration status inquiries", no period.
+            token = _Token("arabic", bare.group(1), text[bare.end():].strip())
 
         # Sub-items of an enumeration introduced by a colon stay in their clause.
         if current is not None and current.list_intro and (
@@ -239,7 +243,10 @@ def segment(document: Document) -> list[Clause]:
 
         if block.kind == "heading" or (token and token.style in ("dotted", "named")):
             rest = token.rest if token else text
-            heading, body = _split_heading(rest) if token else (text, "")
+            if token is None or (block.kind == "heading" and len(rest.split()) <= 12):
+                heading, body = rest, ""  # a styled heading is a heading, whatever its case
+            else:
+                heading, body = _split_heading(rest)
             close()
             if token is not None:
                 number = token.label if token.style == "dotted" else (

@@ -1,0 +1,80 @@
+"""Clauses numbered the way police manuals number them."""
+
+from __future__ import annotations
+
+from policy_redline.document import Block, Document
+from policy_redline.segment import segment, split_sentences
+
+
+def _doc(*blocks: Block) -> Document:
+    return Document("test", "t", tuple(blocks))
+
+
+def _clauses(*blocks: Block) -> list[tuple[str, str, str]]:
+    return [(c.number, c.heading, c.text) for c in segment(_doc(*blocks))]
+
+
+def test_lexipol_sections_keep_their_numbers_and_the_title_block_is_not_a_clause():
+    got = _clauses(
+        Block("Policy 413", "heading", 1),
+        Block("Immigration Violations"),
+        Block("413.1 PURPOSE AND SCOPE", "heading", 2),
+        Block("The purpose of this policy is to provide guidelines."),
+        Block("413.4.1 SUPERVISOR RESPONSIBILITIES When notified that an officer has detained an individual, the supervisor should:"),
+        Block("Confirm the facts.", "list_item", number="(a)"),
+        Block("Document the detention.", "list_item", number="(b)"),
+    )
+    assert got == [
+        ("413.1", "PURPOSE AND SCOPE", "The purpose of this policy is to provide guidelines."),
+        ("413.4.1", "SUPERVISOR RESPONSIBILITIES",
+         "When notified that an officer has detained an individual, the supervisor should:\n(a) Confirm the facts.\n(b) Document the detention."),
+    ]
+
+
+def test_outline_numbering_nests():
+    got = _clauses(
+        Block("I. POLICY"),
+        Block("A. Members shall not stop any person solely to determine immigration status."),
+        Block("B. Booking"),
+        Block("1. The booking officer shall not ask about place of birth."),
+        Block("(a) This includes juveniles."),
+        Block("II. PROCEDURE"),
+        Block("A. Supervisors shall document every request."),
+    )
+    assert [n for n, _, _ in got] == ["I.A", "I.B.1", "I.B.1(a)", "II.A"]
+    assert got[0][2].startswith("Members shall not stop")
+
+
+def test_word_headings_numbered_without_a_period():
+    got = _clauses(
+        Block("Model Policy", "heading", 1),
+        Block("3 Immigration status inquiries", "heading", 2),
+        Block("No officer shall ask about immigration status."),
+    )
+    assert got == [("3", "Immigration status inquiries", "No officer shall ask about immigration status.")]
+
+
+def test_unnumbered_headings_and_plain_paragraphs():
+    got = _clauses(
+        Block("Detainers", "heading", 2),
+        Block("The arrestee shall be made aware of the detainer."),
+        Block("Another paragraph of the same section."),
+    )
+    assert got == [("§1", "Detainers", "The arrestee shall be made aware of the detainer.\nAnother paragraph of the same section.")]
+    memo = _clauses(Block("Officers shall be courteous."), Block("Officers shall not ask about status."))
+    assert [n for n, _, _ in memo] == ["¶1", "¶2"]
+
+
+def test_sentences_stay_addressable_and_citations_stay_whole():
+    text = (
+        "No member will restrict any other member (8 U.S.C. § 1373) from sending information. "
+        "See Lunn v. Commonwealth, 477 Mass. 517 (2017). Officers shall comply, e.g. at booking."
+    )
+    assert split_sentences(text) == [
+        "No member will restrict any other member (8 U.S.C. § 1373) from sending information.",
+        "See Lunn v. Commonwealth, 477 Mass. 517 (2017).",
+        "Officers shall comply, e.g. at booking.",
+    ]
+    clause = segment(_doc(Block("413.4 DETENTIONS"), Block(text)))[0]
+    assert len(clause.sentences) == 3
+    assert clause.number == "413.4"
