@@ -83,6 +83,11 @@ def _boilerplate_line(a: Analysis) -> str:
     return line
 
 
+def _size(a: Analysis) -> str:
+    n = len(a.clauses)
+    return f"{n} clause{'s' if n != 1 else ''} · {a.words} word{'s' if a.words != 1 else ''}"
+
+
 def _heading(a: Analysis) -> str:
     who = a.department or "Policy"
     return f"{who}: {a.document.title}" if a.document.title and a.document.title != who else who
@@ -107,7 +112,7 @@ def report_text(a: Analysis, *, color: bool = False) -> str:
     def paint(text: str, verdict: str) -> str:
         return click.style(text, fg=_STYLE[verdict], bold=verdict != "silent") if color else text
 
-    lines = [_heading(a), f"{a.document.source} · {len(a.clauses)} clauses · {a.words} words", ""]
+    lines = [_heading(a), f"{a.document.source} · {_size(a)}", ""]
     for f in a.scorecard.findings:
         shown = shown_verdict(f)
         lines.append(f"{paint(LABELS[shown].ljust(9), shown)} {f.question}: {f.text}")
@@ -142,7 +147,7 @@ def _md_cell(text: str) -> str:
 
 
 def report_markdown(a: Analysis) -> str:
-    out = [f"# {_md_cell(_heading(a))}", "", f"`{_md_cell(a.document.source)}` · {len(a.clauses)} clauses · {a.words} words", ""]
+    out = [f"# {_md_cell(_heading(a))}", "", f"`{_md_cell(a.document.source)}` · {_size(a)}", ""]
     out += ["| Question | Verdict | Clause | Policy language |", "| --- | --- | --- | --- |"]
     for f in a.scorecard.findings:
         shown = shown_verdict(f)
@@ -212,7 +217,7 @@ def report_html(a: Analysis) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{_h(_heading(a))}: policy-redline analysis</title><style>{_CSS}</style></head><body>\n"
-        f"<h1>{_h(_heading(a))}</h1>\n<p class=\"meta\">{_h(a.document.source)} · {len(a.clauses)} clauses · {a.words} words</p>\n"
+        f"<h1>{_h(_heading(a))}</h1>\n<p class=\"meta\">{_h(a.document.source)} · {_size(a)}</p>\n"
         "<table><thead><tr><th>Question</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>\n"
         + "\n".join(rows)
         + "\n</tbody></table>\n"
