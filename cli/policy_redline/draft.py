@@ -242,7 +242,10 @@ def _first_change_anchor(plan: _Plan, order: list[str]) -> str | None:
 class _Numbering:
     """New sections continue the policy's own numbering: 413.9 after 413.8, 12 after 11."""
 
-    def __init__(self, clauses: tuple[Clause, ...]) -> None:
+    def __init__(self, clauses: tuple[Clause, ...], document: Document | None = None) -> None:
+        # "1. PURPOSE" or "1 PURPOSE": new headings are typed the way the policy types them.
+        typed = [b.text for b in (document.blocks if document else ()) if re.match(r"^\d{1,3}\.?\s", b.text)]
+        self.period = bool(typed) and sum(bool(re.match(r"^\d{1,3}\.\s", t)) for t in typed) * 2 >= len(typed)
         dotted = [c.number for c in clauses if re.fullmatch(r"\d+\.\d+", c.number)]
         plain = [c.number for c in clauses if re.fullmatch(r"\d+", c.number)]
         if dotted:
@@ -261,11 +264,12 @@ class _Numbering:
             return ""
         number = f"{self.prefix}{self.next}"
         self.next += 1
-        return number
+        return number + ("." if self.period and not self.prefix else "")
 
 
 def _heading_text(number: str, heading: str, upper: bool) -> str:
-    heading = heading.upper() if upper else heading
+    if upper:
+        heading = re.sub(r"(\d)\(([A-Z])\)", lambda m: f"{m.group(1)}({m.group(2).lower()})", heading.upper())  # 287(g)
     return f"{number} {heading}".strip()
 
 
@@ -325,7 +329,7 @@ def _comment_first_change(paras: list[RedlineParagraph], comment: str) -> list[R
 def _build(analysis: Analysis, plan: _Plan, names: Names) -> tuple[list[RedlineParagraph], list[Change]]:
     clauses = analysis.clauses
     blocks, levels = _clause_blocks(analysis.document, clauses)
-    numbering = _Numbering(clauses)
+    numbering = _Numbering(clauses, analysis.document)
     headings = [c.heading for c in clauses if c.heading]
     upper = bool(headings) and sum(h.isupper() for h in headings) * 2 >= len(headings)
     default_level = min(levels.values(), default=2) or 2
@@ -337,7 +341,7 @@ def _build(analysis: Analysis, plan: _Plan, names: Names) -> tuple[list[RedlineP
             number = numbering.take()
             new = _model_paragraphs(mc, number, names, upper, default_level)
             paras.extend(_pair([], new, reason))
-            inserts.append(Change(number or mc.heading, question or None, "insert", reason, mc.ref))
+            inserts.append(Change(number.rstrip(".") or mc.heading, question or None, "insert", reason, mc.ref))
 
     insert("^")
     i = 0
@@ -398,7 +402,7 @@ def draft(
         current = analyze_document(amended)
     if paragraphs is None:
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
-    kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in current.clauses if not _touched(c, all_changes)]
+    kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]
     return Amendment(original.title, names, tuple(paragraphs), tuple(all_changes + kept), original.source)
 
 

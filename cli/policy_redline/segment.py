@@ -94,7 +94,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [
     ("lower", re.compile(r"^([a-z])[.)](?=\s|$)")),
 ]
 
-_BARE_HEADING_NUMBER = re.compile(r"^(\d{1,3})\s+(?=[A-Z])")
+_BARE_HEADING_NUMBER = re.compile(r"^(\d{1,3})\s+(?=[A-Z]|\d+\([a-z]\))")  # "3 Title", "12 287(g) Agreements"
 _CAPS_HEADING = re.compile(r"^((?:[A-Z0-9][A-Z0-9'’&/,()-]*\s+){0,7}[A-Z0-9][A-Z0-9'’&/,()-]*)(?:\s+|$)")
 
 
@@ -233,7 +233,7 @@ def segment(document: Document) -> list[Clause]:
             token = _Token("arabic", bare.group(1), text[bare.end():].strip())
 
         # Sub-items of an enumeration introduced by a colon stay in their clause.
-        if current is not None and current.list_intro and (
+        if current is not None and current.list_intro and block.kind != "heading" and (
             block.kind == "list_item" or (token and token.style in ("paren", "lower", "arabic"))
         ):
             current.parts.append(text if not block.number else f"{block.number} {text}")
