@@ -159,3 +159,13 @@ def test_draft_docx_opens_in_libreoffice_with_its_comments(tmp_path):
         content = z.read("content.xml").decode("utf-8")
     assert "office:annotation" in content and "Lunn: red flag" in content  # the comments survived
     assert "text:tracked-changes" in content  # and so did the revision marks
+
+
+def test_inserted_sections_continue_the_policys_numbering_and_read_back_as_sections():
+    amendment = draft(analyze(POLICIES / "tewksbury-bias-free.txt"))
+    inserted = [c.clause for c in amendment.changes if c.action == "insert"]
+    assert inserted == [str(n) for n in range(5, 5 + len(inserted))]  # 1.-4. are the policy's own
+    headings = [p.amended for p in amendment.paragraphs if p.inserted and p.kind == "heading"]
+    assert headings[0] == "5. DEFINITIONS" and any(h.startswith("12. 287(g)") for h in headings)
+    reread = analyze_document(amendment.document())
+    assert [c.number for c in reread.clauses] == [str(n) for n in range(1, 5 + len(inserted))]
