@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import Block, Document
+from .document import Document
 
 # Abbreviations that end in a period but do not end a sentence in policy text.
 _ABBREVIATIONS = {

@@ -3,16 +3,14 @@ or a Word document. All three read the same `Letter`, so they cannot disagree.""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import textwrap
 
-import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Inches, Pt
 
 from ..request import Letter
-from .docx_redline import _fixed_zip, xml_safe
+from .docx_page import letter_document, reproducible_bytes
+from .docx_redline import xml_safe
 
 __all__ = ["letter_text", "letter_markdown", "letter_docx"]
 
@@ -69,15 +67,7 @@ def letter_markdown(letter: Letter) -> str:
 
 def letter_docx(letter: Letter) -> bytes:
     """A one-file Word letter: Letter paper, 1-inch margins, 11 pt; byte-reproducible."""
-    doc = docx.Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Inches(8.5), Inches(11)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Inches(1))
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(8)
+    doc = letter_document(margin=1, font="Calibri", size=11, space_after=8)
     for b in letter.blocks:
         if b.kind == "heading":
             p = doc.add_paragraph()
@@ -101,16 +91,10 @@ def letter_docx(letter: Letter) -> bytes:
                 if k < len(b.lines) - 1:
                     run.add_break()
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    when = dt.datetime(letter.date.year, letter.date.month, letter.date.day)
-    props = doc.core_properties
-    props.title = letter.subject
-    props.subject = f"Public records request to the {letter.department}"
-    props.author = letter.requester or "policy-redline"
-    props.last_modified_by = letter.requester or "policy-redline"
-    props.created = when
-    props.modified = when
-    props.revision = 1
-    props.comments = "Written with policy-redline"
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _fixed_zip(buf.getvalue(), when.replace(tzinfo=dt.timezone.utc))
+    return reproducible_bytes(
+        doc,
+        day=letter.date,
+        title=letter.subject,
+        author=letter.requester or "policy-redline",
+        subject=f"Public records request to the {letter.department}",
+    )

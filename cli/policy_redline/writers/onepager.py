@@ -4,11 +4,8 @@ margins, small type; byte-reproducible). Both read the same `OnePager`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import io
 
-import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -17,7 +14,8 @@ from docx.shared import Inches, Pt, RGBColor
 
 from ..onepager import OnePager
 from ..request import long_date
-from .docx_redline import _fixed_zip, xml_safe
+from .docx_page import letter_document, reproducible_bytes
+from .docx_redline import xml_safe
 
 __all__ = ["onepager_html", "onepager_docx", "LABELS", "GUIDE"]
 
@@ -160,15 +158,8 @@ def _widths(table, inches: list[float]) -> None:
 
 
 def onepager_docx(page: OnePager) -> bytes:
-    doc = docx.Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Inches(8.5), Inches(11)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Inches(0.5))
+    doc = letter_document(margin=0.5, font="Arial", size=9, space_after=3)
     normal = doc.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(9)
-    normal.paragraph_format.space_after = Pt(3)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
 
@@ -230,15 +221,4 @@ def onepager_docx(page: OnePager) -> bytes:
         size=7, color="555555",
     )
 
-    when = dt.datetime(page.date.year, page.date.month, page.date.day)
-    props = doc.core_properties
-    props.title = f"{page.heading}: one-pager"
-    props.author = "policy-redline"
-    props.last_modified_by = "policy-redline"
-    props.created = when
-    props.modified = when
-    props.revision = 1
-    props.comments = "Written with policy-redline"
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _fixed_zip(buf.getvalue(), when.replace(tzinfo=dt.timezone.utc))
+    return reproducible_bytes(doc, day=page.date, title=f"{page.heading}: one-pager")
