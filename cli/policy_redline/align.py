@@ -31,7 +31,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .models import Model, ModelClause
-from .normalize import normalize
+from .normalize import fold, normal_form_of_folded, normalize
 from .segment import Clause
 
 Kind = Literal["verbatim", "near", "partial", "none"]
@@ -89,29 +89,54 @@ MERGE_MIN_WORDS = 8
 
 
 def _normalize_many(texts: list[str], towns: tuple[str, ...]) -> list[str]:
-    """`normalize` of each text, in one call over the joined texts when that is safe."""
+    """`normalize` of each text: each distinct text once, all of them in one pass over the
+    joined (already folded) texts when that is safe."""
     if not texts:
         return []
-    if not any("§§" in t for t in texts):
-        # The joined text never recurs: bypass any memo cache on `normalize`, so one policy's
-        # whole text does not sit in it.
-        joined = getattr(normalize, "__wrapped__", normalize)(_SEP.join(texts), towns)
+    distinct = list(dict.fromkeys(texts))
+    folded = [fold(t) for t in distinct]
+    normal: list[str] | None = None
+    if not any("§§" in t for t in folded):
+        # One regex pass over all texts; `normalize`'s memo cache is not involved, so one
+        # policy's whole text does not sit in it.
+        joined = normal_form_of_folded(_SEP.join(folded), towns)
         parts = [p.strip() for p in f" {joined} ".split(_SEP)]
-        if len(parts) == len(texts):
-            return parts
-    return [normalize(t, towns) for t in texts]
+        if len(parts) == len(distinct):
+            normal = parts
+    if normal is None:
+        normal = [normalize(t, towns) for t in distinct]
+    if len(distinct) == len(texts):
+        return normal
+    by_text = dict(zip(distinct, normal))
+    return [by_text[t] for t in texts]
+
+
+def _segments(keys: np.ndarray) -> np.ndarray:
+    """Start of each run of equal values in a sorted array (for `reduceat`)."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
 @dataclass
 class _Side:
-    """Sentences of a set of clauses, normalised and flattened, with the clause each
-    belongs to, plus each clause's normal form and word counts."""
+    """Sentences of a set of clauses, normalised, with the clause each belongs to, plus each
+    clause's normal form and word counts.
 
-    texts: list[str]  # normalised sentences (non-empty)
-    owner: np.ndarray  # clause index of each sentence
+    Scoring works on the *distinct* normal forms (`texts`): two sentences with the same
+    normal form score the same against anything, so each pair of distinct texts is scored
+    once. `uid` maps every (non-empty) sentence, in order, to its text."""
+
+    texts: list[str]  # distinct normalised sentences (non-empty), in order of first use
+    uid: np.ndarray  # text of each sentence
+    owner: np.ndarray  # clause index of each sentence (non-decreasing)
     words: np.ndarray  # words in each sentence
-    chars: np.ndarray  # characters in each sentence
-    wordsets: list[frozenset[str]]  # distinct words of each sentence
+    first: np.ndarray  # first sentence of each text
+    text_words: np.ndarray  # words in each text
+    text_chars: np.ndarray  # characters in each text
+    text_sizes: np.ndarray  # distinct words in each text (float32)
+    vocab: dict[str, int]  # the side's own words
+    entries: tuple[np.ndarray, np.ndarray]  # (text, word id) of each distinct word, by text
+    clause_entries: tuple[np.ndarray, np.ndarray]  # (clause, word id), by clause
+    clause_sizes: np.ndarray  # distinct words per clause (float32)
     clause_texts: list[str]  # normalised clause texts
     clause_words: np.ndarray  # words of each clause (sum of its sentences)
     n_clauses: int
@@ -121,24 +146,63 @@ class _Side:
         flat = [s for sentences in clause_sentences for s in sentences]
         owners = [i for i, sentences in enumerate(clause_sentences) for _ in sentences]
         normal = _normalize_many(flat, towns)
-        texts, owner = [], []
+        index: dict[str, int] = {}
+        uid: list[int] = []
+        owner: list[int] = []
         per_clause: list[list[str]] = [[] for _ in clause_sentences]
         for n, o in zip(normal, owners):
             if n:
-                texts.append(n)
+                uid.append(index.setdefault(n, len(index)))
                 owner.append(o)
                 per_clause[o].append(n)
+        texts = list(index)
         split = [t.split() for t in texts]
-        words = np.array([len(w) for w in split], dtype=np.float64)
-        owner_arr = np.array(owner, dtype=np.int64)
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for u, ws in enumerate(split):
+            for w in dict.fromkeys(ws):
+                rows.append(u)
+                cols.append(vocab.setdefault(w, len(vocab)))
+        rows_a = np.array(rows, dtype=np.int64)
+        cols_a = np.array(cols, dtype=np.int64)
+        uid_a = np.array(uid, dtype=np.int64)
+        owner_a = np.array(owner, dtype=np.int64)
+        text_words = np.array([len(w) for w in split], dtype=np.float64)
+        words = text_words[uid_a]
+        first = np.zeros(len(texts), dtype=np.int64)
+        if len(uid_a):
+            seen, at = np.unique(uid_a, return_index=True)
+            first[seen] = at
         clause_words = np.zeros(len(clause_sentences))
-        np.add.at(clause_words, owner_arr, words)
+        np.add.at(clause_words, owner_a, words)
+        text_sizes = np.bincount(rows_a, minlength=len(texts)).astype(np.float32)
+        # A clause's distinct words: the words of its distinct texts, deduplicated.
+        n_vocab = max(len(vocab), 1)
+        if len(rows_a):
+            pairs = np.unique(owner_a * max(len(texts), 1) + uid_a)
+            p_clause, p_text = pairs // max(len(texts), 1), pairs % max(len(texts), 1)
+            starts = np.searchsorted(rows_a, np.arange(len(texts)))
+            counts = text_sizes.astype(np.int64)
+            n = counts[p_text]
+            offsets = np.repeat(starts[p_text] - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+            keys = np.unique(np.repeat(p_clause, n) * n_vocab + cols_a[offsets])
+            c_rows, c_cols = keys // n_vocab, keys % n_vocab
+        else:
+            c_rows = c_cols = np.zeros(0, dtype=np.int64)
         return cls(
             texts,
-            owner_arr,
+            uid_a,
+            owner_a,
             words,
+            first,
+            text_words,
             np.array([len(t) for t in texts], dtype=np.float64),
-            [frozenset(w) for w in split],
+            text_sizes,
+            vocab,
+            (rows_a, cols_a),
+            (c_rows, c_cols),
+            np.bincount(c_rows, minlength=len(clause_sentences)).astype(np.float32),
             [" ".join(p) for p in per_clause],
             clause_words,
             len(clause_sentences),
@@ -148,24 +212,43 @@ class _Side:
 @dataclass
 class _ModelSide:
     side: _Side
-    vocab: dict[str, int]
-    vectors: np.ndarray  # sentence x vocabulary, 0/1 (float32 for BLAS)
-    clause_vectors: np.ndarray  # clause x vocabulary
-    sizes: np.ndarray  # distinct words per sentence
-    clause_sizes: np.ndarray
+    text_words_t: np.ndarray  # vocabulary x text, 0/1 (float32)
+    clause_words_t: np.ndarray  # vocabulary x clause, 0/1
 
 
-def _vectors(sets: list[frozenset[str]], vocab: dict[str, int]) -> np.ndarray:
-    out = np.zeros((len(sets), len(vocab)), dtype=np.float32)
-    rows, cols = [], []
-    for i, ws in enumerate(sets):
-        for w in ws:
-            k = vocab.get(w)
-            if k is not None:
-                rows.append(i)
-                cols.append(k)
-    out[rows, cols] = 1.0
+def _word_matrix(entries: tuple[np.ndarray, np.ndarray], n: int, n_vocab: int) -> np.ndarray:
+    out = np.zeros((n_vocab, n), dtype=np.float32)
+    rows, cols = entries
+    out[cols, rows] = 1.0
     return out
+
+
+#: Shared-word counts are summed from the model's word columns while that takes at most
+#: this many cells; larger products go to a (BLAS) matrix product. Both are exact counts.
+_GATHER_MAX = 4_000_000
+
+
+def _shared(entries: tuple[np.ndarray, np.ndarray], lookup: np.ndarray, n_rows: int, words_t: np.ndarray) -> np.ndarray:
+    """Distinct words each row (policy text or clause) has in common with each model column:
+    rows are given by their (row, policy word id) entries, sorted by row; `lookup` maps a
+    policy word id to the model's (-1: a word the model does not use)."""
+    rows, cols = entries
+    out = np.zeros((n_rows, words_t.shape[1]), dtype=np.float32)
+    if not len(rows) or not words_t.shape[1]:
+        return out
+    mapped = lookup[cols]
+    keep = mapped >= 0
+    rows, mapped = rows[keep], mapped[keep]
+    if not len(rows):
+        return out
+    if len(rows) * words_t.shape[1] <= _GATHER_MAX:
+        # Sparse rows: add up the model's row for each word (no threads, no dense product).
+        starts = _segments(rows)
+        out[rows[starts]] = np.add.reduceat(words_t[mapped], starts, axis=0)
+        return out
+    dense = np.zeros((n_rows, words_t.shape[0]), dtype=np.float32)
+    dense[rows, mapped] = 1.0
+    return dense @ words_t
 
 
 _MODEL_CACHE: dict[tuple[int, tuple[str, ...]], tuple[Model, _ModelSide]] = {}
@@ -178,18 +261,10 @@ def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
     if hit is not None and hit[0] is model:
         return hit[1]
     side = _Side.of([m.sentences for m in model.clauses], towns)
-    vocab: dict[str, int] = {}
-    for ws in side.wordsets:
-        for w in sorted(ws):
-            vocab.setdefault(w, len(vocab))
-    clause_sets = [frozenset().union(*(side.wordsets[k] for k in np.nonzero(side.owner == j)[0])) for j in range(side.n_clauses)]
     prepared = _ModelSide(
         side,
-        vocab,
-        _vectors(side.wordsets, vocab),
-        _vectors(clause_sets, vocab),
-        np.array([len(w) for w in side.wordsets], dtype=np.float32),
-        np.array([len(w) for w in clause_sets], dtype=np.float32),
+        _word_matrix(side.entries, len(side.texts), len(side.vocab)),
+        _word_matrix(side.clause_entries, side.n_clauses, len(side.vocab)),
     )
     if len(_MODEL_CACHE) > 64:
         _MODEL_CACHE.clear()
@@ -197,57 +272,21 @@ def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
     return prepared
 
 
-@dataclass
-class _PolicySide:
-    side: _Side
-    words: list[str]  # the policy's own vocabulary
-    sentence_entries: tuple[np.ndarray, np.ndarray]  # (sentence, word id) of each distinct word
-    clause_entries: tuple[np.ndarray, np.ndarray]  # (clause, word id)
-    clause_sizes: np.ndarray  # distinct words per clause
-
-    def vectors(self, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Sentence and clause 0/1 vectors over a model's vocabulary (words the model
-        does not use are dropped: they cannot be shared)."""
-        lookup = np.array([vocab.get(w, -1) for w in self.words], dtype=np.int64)
-        out = []
-        for (rows, cols), n in ((self.sentence_entries, len(self.side.texts)), (self.clause_entries, self.side.n_clauses)):
-            mapped = lookup[cols] if len(cols) else cols
-            keep = mapped >= 0
-            v = np.zeros((n, len(vocab)), dtype=np.float32)
-            v[rows[keep], mapped[keep]] = 1.0
-            out.append(v)
-        return out[0], out[1]
+def _policy_side(clauses: list[Clause], towns: tuple[str, ...]) -> _Side:
+    return _Side.of([c.sentences for c in clauses], towns)
 
 
-def _policy_side(clauses: list[Clause], towns: tuple[str, ...]) -> _PolicySide:
-    side = _Side.of([c.sentences for c in clauses], towns)
-    ids: dict[str, int] = {}
-    s_rows, s_cols = [], []
-    for i, ws in enumerate(side.wordsets):
-        for w in ws:
-            s_rows.append(i)
-            s_cols.append(ids.setdefault(w, len(ids)))
-    s_rows_a = np.array(s_rows, dtype=np.int64)
-    s_cols_a = np.array(s_cols, dtype=np.int64)
-    # A clause's distinct words: the distinct (clause, word) pairs of its sentences.
-    pairs = np.unique(side.owner[s_rows_a] * max(len(ids), 1) + s_cols_a) if len(s_rows) else np.zeros(0, dtype=np.int64)
-    c_rows, c_cols = pairs // max(len(ids), 1), pairs % max(len(ids), 1)
-    sizes = np.bincount(c_rows, minlength=side.n_clauses).astype(np.float32)
-    return _PolicySide(side, list(ids), (s_rows_a, s_cols_a), (c_rows, c_cols), sizes)
-
-
-def _sentence_scores(pol: _Side, pvec: np.ndarray, mod: _ModelSide) -> tuple[np.ndarray, np.ndarray]:
-    """Score matrix (policy sentence x model sentence; 0 = no match) and a matrix of which
-    matches are containment (a model sentence inside a longer policy sentence)."""
+def _sentence_scores(pol: _Side, lookup: np.ndarray, mod: _ModelSide) -> tuple[np.ndarray, np.ndarray]:
+    """Score matrix (distinct policy text x distinct model text; 0 = no match) and a matrix
+    of which matches are containment (a model sentence inside a longer policy sentence)."""
     m = mod.side
     n_p, n_m = len(pol.texts), len(m.texts)
     score = np.zeros((n_p, n_m), dtype=np.float32)
     contained = np.zeros((n_p, n_m), dtype=bool)
     if not n_p or not n_m:
         return score, contained
-    shared = pvec @ mod.vectors.T  # distinct words in common
-    psize = np.array([len(w) for w in pol.wordsets], dtype=np.float32)
-    longest = np.maximum(psize[:, None], mod.sizes[None, :])
+    shared = _shared(pol.entries, lookup, n_p, mod.text_words_t)  # distinct words in common
+    longest = np.maximum(pol.text_sizes[:, None], m.text_sizes[None, :])
     similar = shared >= CANDIDATE_SHARED * longest
     pi, mj = np.nonzero(similar)
     if len(pi):
@@ -259,10 +298,10 @@ def _sentence_scores(pol: _Side, pvec: np.ndarray, mod: _ModelSide) -> tuple[np.
             dtype=np.float32,
         )
         score[pi, mj] = r
-    longer = (pol.chars[:, None] > m.chars[None, :] * 1.3) & (m.chars[None, :] >= CONTAINED_MIN_CHARS)
+    longer = (pol.text_chars[:, None] > m.text_chars[None, :] * 1.3) & (m.text_chars[None, :] >= CONTAINED_MIN_CHARS)
     # Containment is looked for only in sentences that matched nothing whole.
     unmatched = ~(score >= SENTENCE_MATCH).any(axis=1)
-    inside = longer & (shared >= CONTAINED_SHARED * mod.sizes[None, :]) & unmatched[:, None]
+    inside = longer & (shared >= CONTAINED_SHARED * m.text_sizes[None, :]) & unmatched[:, None]
     pi, mj = np.nonzero(inside)
     if len(pi):
         r = process.cpdist(
@@ -285,32 +324,42 @@ def align_model(clauses: list[Clause], model: Model, towns: tuple[str, ...] = ()
     return _align_prepared(clauses, _policy_side(clauses, towns), model, _model_side(model, towns))
 
 
-def _align_prepared(clauses: list[Clause], policy: _PolicySide, model: Model, mod: _ModelSide) -> list[Match]:
+def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _ModelSide) -> list[Match]:
     mclauses = model.clauses
-    pol, m = policy.side, mod.side
+    m = mod.side
     n_p, n_m = len(clauses), len(mclauses)
-    pvec, cvec = policy.vectors(mod.vocab)
-    score, contained = _sentence_scores(pol, pvec, mod)
+    lookup = np.array([m.vocab.get(w, -1) for w in pol.vocab], dtype=np.int64)
+    score, contained = _sentence_scores(pol, lookup, mod)  # distinct texts x distinct texts
     matched = score >= min(SENTENCE_MATCH, CONTAINED_MATCH)
 
-    # Each policy sentence counts once, for the model sentence it matches best; a contained
-    # model sentence covers only its own length of the longer policy sentence.
+    # Each policy sentence counts once, for the model sentence it matches best (the first
+    # one, in model order, of those with the highest score); a contained model sentence
+    # covers only its own length of the longer policy sentence.
     p_cov = np.zeros((n_p, n_m))
     any_cov = np.zeros(n_p)
-    rows = np.nonzero(matched.any(axis=1))[0]
+    text_rows = matched.any(axis=1)
+    rows = np.nonzero(text_rows[pol.uid])[0] if len(pol.uid) else np.zeros(0, dtype=np.int64)
     if len(rows):
-        best = score[rows].argmax(axis=1)
-        eff = np.where(contained[rows, best], np.minimum(pol.words[rows], m.words[best]), pol.words[rows])
+        s = score[text_rows]
+        first = np.where(s == s.max(axis=1)[:, None], m.first[None, :], len(m.uid)).min(axis=1)
+        best_of_text = np.zeros(len(pol.texts), dtype=np.int64)
+        best_of_text[text_rows] = first
+        best = best_of_text[pol.uid[rows]]
+        eff = np.where(contained[pol.uid[rows], m.uid[best]], np.minimum(pol.words[rows], m.words[best]), pol.words[rows])
         np.add.at(p_cov, (pol.owner[rows], m.owner[best]), eff)
         np.add.at(any_cov, pol.owner[rows], eff)
     # Words of model clause j kept by policy clause i: its sentences matched by any sentence of i.
     m_cov = np.zeros((n_p, n_m))
     if matched.any():
+        n_t = len(pol.texts)
+        pairs = np.unique(pol.owner * n_t + pol.uid)  # distinct (clause, text), by clause
+        p_clause, p_text = pairs // n_t, pairs % n_t
+        starts = _segments(p_clause)
         by_clause = np.zeros((n_p, len(m.texts)), dtype=bool)
-        pi, mj = np.nonzero(matched)
-        by_clause[pol.owner[pi], mj] = True
-        ci, sj = np.nonzero(by_clause)
-        np.add.at(m_cov, (ci, m.owner[sj]), m.words[sj])
+        by_clause[p_clause[starts]] = np.logical_or.reduceat(matched[p_text], starts, axis=0)
+        kept = by_clause[:, m.uid] * m.words  # policy clause x model sentence: words kept
+        mstarts = _segments(m.owner)  # model sentences are in clause order
+        m_cov[:, m.owner[mstarts]] = np.add.reduceat(kept, mstarts, axis=1)
 
     p_words = pol.clause_words
     m_words = m.clause_words
@@ -330,7 +379,8 @@ def _align_prepared(clauses: list[Clause], policy: _PolicySide, model: Model, mo
             scorer=fuzz.ratio,
             dtype=np.float32,
         )
-    dice = 200.0 * (cvec @ mod.clause_vectors.T) / np.maximum(policy.clause_sizes[:, None] + mod.clause_sizes[None, :], 1.0)
+    common = _shared(pol.clause_entries, lookup, n_p, mod.clause_words_t)
+    dice = 200.0 * common / np.maximum(pol.clause_sizes[:, None] + m.clause_sizes[None, :], 1.0)
     both = np.sqrt(p_frac * m_frac) * 100.0
     total = np.maximum(np.maximum(whole, both), np.where((p_cov > 0) | (m_cov > 0), 0.0, dice))
 
@@ -399,11 +449,33 @@ def best_matches(per_model: dict[str, list[Match]]) -> list[Match]:
 
 def align(clauses: list[Clause], models: Iterable[Model], towns: tuple[str, ...] = ()) -> dict[str, list[Match]]:
     """Every clause against every model: `{model id: [Match per clause]}`."""
-    models = list(models)
-    if not clauses:
-        return {m.id: [] for m in models}
-    policy = _policy_side(clauses, towns)
-    return {m.id: _align_prepared(clauses, policy, m, _model_side(m, towns)) for m in models}
+    aligner = Aligner(clauses, towns)
+    return {m.id: aligner.matches(m) for m in models}
+
+
+class Aligner:
+    """One policy's clauses, normalised once, aligned against as many models as asked:
+    `Aligner(clauses, towns).matches(model)` is `align_model(clauses, model, towns)`.
+    Results are kept per model object for the life of the aligner (one policy, one set of
+    towns), so asking twice for the same model costs nothing."""
+
+    def __init__(self, clauses: list[Clause], towns: tuple[str, ...] = ()) -> None:
+        self.clauses = list(clauses)
+        self.towns = towns
+        self._side: _Side | None = None
+        self._done: dict[int, tuple[Model, list[Match]]] = {}
+
+    def matches(self, model: Model) -> list[Match]:
+        hit = self._done.get(id(model))
+        if hit is not None and hit[0] is model:
+            return list(hit[1])
+        if not self.clauses:
+            return []
+        if self._side is None:
+            self._side = _policy_side(self.clauses, self.towns)
+        out = _align_prepared(self.clauses, self._side, model, _model_side(model, self.towns))
+        self._done[id(model)] = (model, out)
+        return list(out)
 
 
 # --- boilerplate -----------------------------------------------------------------------------

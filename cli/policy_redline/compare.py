@@ -31,11 +31,12 @@ model text ({department}, {town}, {board}) are filled with the policy's own name
 
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .align import KIND_RANK, Boilerplate, Match, align_model, boilerplate
+from .align import KIND_RANK, Aligner, Boilerplate, Match, boilerplate
 from .document import Document
 from .errors import InputError
 from .models import Model, ModelClause, get_model, load_models, model_policy, template
@@ -146,11 +147,15 @@ def _row_comment(r: Row, against: Model) -> str:
 # --- building ----------------------------------------------------------------------------
 
 
-def resolve_against(against: str | None, policy_clauses: list[Clause], towns: tuple[str, ...]) -> Model:
-    """A bundled model id, a path to a policy file, or the default."""
+def resolve_against(against: str | None, policy_clauses: list[Clause], towns: tuple[str, ...],
+                    *, aligner: Aligner | None = None) -> Model:
+    """A bundled model id, a path to a policy file, or the default (`aligner`, for these
+    clauses and towns, saves aligning the policy again)."""
     if against is None:
         tmpl = template()
-        bp = boilerplate(policy_clauses, align_model(policy_clauses, tmpl, towns), tmpl)
+        if aligner is None or aligner.towns != towns:
+            aligner = Aligner(policy_clauses, towns)
+        bp = boilerplate(policy_clauses, aligner.matches(tmpl), tmpl)
         return tmpl if bp.template else model_policy()
     ids = {m.id for m in load_models()}
     if against in ids:
@@ -189,15 +194,19 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     department = guess_department(policy.text)
     town = town_of(department) if department else None
     towns = (town,) if town else ()
-    other = against if isinstance(against, Model) else resolve_against(against, clauses, towns)
+    # The policy is normalised once for every model it is aligned with (the default model
+    # is chosen by aligning with the template, whose matches also give the boilerplate).
+    aligner = Aligner(clauses, towns)
+    other = against if isinstance(against, Model) else resolve_against(against, clauses, towns, aligner=aligner)
     if other.kind == "policy":
         other_dept = guess_department("\n".join(c.text for c in other.clauses))
         if other_dept and town_of(other_dept) not in towns:
             towns = towns + (town_of(other_dept),)
-    matches = align_model(clauses, other, towns)
+            aligner = Aligner(clauses, towns)
+    matches = aligner.matches(other)
     towards_model = other.kind in ("model", "example")
     tmpl = template()
-    bp = boilerplate(clauses, matches if other.id == tmpl.id else align_model(clauses, tmpl, towns), tmpl)
+    bp = boilerplate(clauses, matches if other.id == tmpl.id else aligner.matches(tmpl), tmpl)
 
     by_ref = {(mc.number or mc.heading): k for k, mc in enumerate(other.clauses)}
     # Consecutive department clauses matched to the same clause of the other side (a split,
@@ -269,12 +278,19 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
             rows.append(Row(c, others, kind, score, other_text, own_text, other_label, c.label, note, parts))
 
     # The other side's clauses the policy has nothing for, after their predecessor on that side.
-    missing = [k for k in range(len(other.clauses)) if k not in owner and all(k != p for _, p in placed)]
+    placed_at = {p for _, p in placed}
+    missing = [k for k in range(len(other.clauses)) if k not in owner and k not in placed_at]
     inserts: dict[int, list[Row]] = {}
+    # After the last row holding a clause that precedes k on the other side.
+    by_other = sorted(placed, key=lambda rp: rp[1])
+    other_keys = [p for _, p in by_other]
+    last_row: list[int] = []
+    for r, _ in by_other:
+        last_row.append(max(r, last_row[-1]) if last_row else r)
     for k in missing:
         mc = other.clauses[k]
-        before = [r for r, p in placed if p < k]
-        at = max(before) + 1 if before else 0
+        n_before = bisect.bisect_left(other_keys, k)
+        at = last_row[n_before - 1] + 1 if n_before else 0
         text, label = text_of(mc), label_of(mc)
         row = Row(None, (mc,), "missing", 0.0, "" if towards_model else text, text if towards_model else "",
                   "" if towards_model else label, label if towards_model else "")

@@ -67,7 +67,12 @@ def town_of(department: str) -> str:
 def normalize(text: str, towns: tuple[str, ...] = ()) -> str:
     """The comparison form: lower case, no punctuation or section numbers, one name for
     the department and one for the town."""
-    text = fold(text)
+    return normal_form_of_folded(fold(text), towns)
+
+
+def normal_form_of_folded(text: str, towns: tuple[str, ...] = ()) -> str:
+    """`normalize` of a text `fold` has already been applied to (so several folded texts
+    can be normalised in one pass, joined by a separator these steps keep)."""
     if _MAY_NAME_DEPARTMENT.search(text):
         text = _DEPARTMENT.sub(" the department ", text)
     text = _TOWN.sub(" the town ", text)

@@ -77,6 +77,10 @@ class _Writer:
         self.doc = docx.Document()
         self._style_ids: dict[str, str] = {}
         self._comments_elm = None
+        self._body_xml: list[str] = []
+        self._comments_xml: list[str] = []
+        self._author_attr = _attr(self.author)
+        self._date_attr = _attr(self.date)
         body = self.doc.element.body
         for child in list(body):  # the default template's body is empty but for sectPr
             if child.tag != qn("w:sectPr"):
@@ -129,87 +133,80 @@ class _Writer:
             self._style_ids[name] = self.doc.styles[name].style_id
         return self._style_ids[name]
 
+    def _mark_xml(self, tag: str) -> str:
+        return f'<{tag} w:id="{self._id()}" w:author={self._author_attr} w:date={self._date_attr}'
+
     def paragraph(self, para: RedlineParagraph) -> None:
-        p = OxmlElement("w:p")
+        """Append one paragraph. Its WordprocessingML is written as text and parsed with all
+        the others at the end (`_flush`): the same elements as building them one by one
+        with python-docx's `OxmlElement`, at a fraction of the cost."""
+        out = ["<w:p>"]
         style_id = self._style_id(para)
         if style_id or para.inserted or para.deleted:
-            ppr = OxmlElement("w:pPr")
+            out.append("<w:pPr>")
             if style_id:
-                pstyle = OxmlElement("w:pStyle")
-                pstyle.set(qn("w:val"), style_id)
-                ppr.append(pstyle)
+                out.append(f"<w:pStyle w:val={_attr(style_id)}/>")
             if para.inserted or para.deleted:
-                rpr = OxmlElement("w:rPr")
-                rpr.append(self._mark("w:ins" if para.inserted else "w:del"))
-                ppr.append(rpr)
-            p.append(ppr)
-        self._sect_pr.addprevious(p)
+                out.append(f"<w:rPr>{self._mark_xml('w:ins' if para.inserted else 'w:del')}/></w:rPr>")
+            out.append("</w:pPr>")
 
-        content = []  # (is_change, element)
+        content = []  # (is_change, xml)
         for edit in para.edits:
             if edit.op == "equal":
-                content.append((False, self._run(edit.text, deleted=False)))
+                content.append((False, _run_xml(edit.text, deleted=False)))
             else:
-                wrapper = self._mark("w:ins" if edit.op == "insert" else "w:del")
-                wrapper.append(self._run(edit.text, deleted=edit.op == "delete"))
-                content.append((True, wrapper))
+                tag = "w:ins" if edit.op == "insert" else "w:del"
+                content.append((True, f"{self._mark_xml(tag)}>{_run_xml(edit.text, deleted=edit.op == 'delete')}</{tag}>"))
 
         comment = xml_safe(para.comment).strip()
+        elements = [x for _, x in content]
         if comment and content:
             changed = [i for i, (is_change, _) in enumerate(content) if is_change]
             first, last = (changed[0], changed[-1]) if changed else (0, len(content) - 1)
             cid = self._comment(comment)
-            start = OxmlElement("w:commentRangeStart")
-            start.set(qn("w:id"), cid)
-            end = OxmlElement("w:commentRangeEnd")
-            end.set(qn("w:id"), cid)
-            ref_run = OxmlElement("w:r")
-            ref = OxmlElement("w:commentReference")
-            ref.set(qn("w:id"), cid)
-            ref_run.append(ref)
-            elements = [el for _, el in content]
-            elements[last + 1 : last + 1] = [end, ref_run]
-            elements.insert(first, start)
-        else:
-            elements = [el for _, el in content]
-        for el in elements:
-            p.append(el)
+            elements[last + 1 : last + 1] = [
+                f'<w:commentRangeEnd w:id="{cid}"/>',
+                f'<w:r><w:commentReference w:id="{cid}"/></w:r>',
+            ]
+            elements.insert(first, f'<w:commentRangeStart w:id="{cid}"/>')
+        out.extend(elements)
+        out.append("</w:p>")
+        self._body_xml.append("".join(out))
 
     def _comment(self, text: str) -> str:
-        """Append a `w:comment` to the comments part (created through python-docx) and return
-        its id.  Written directly: python-docx's `add_comment` rescans every existing comment
-        for a free id, which is quadratic when most paragraphs carry a comment."""
-        if self._comments_elm is None:
-            self._comments_elm = self.doc.comments._comments_elm  # creates the part if absent
+        """Add a `w:comment` for the comments part and return its id. Written directly:
+        python-docx's `add_comment` rescans every existing comment for a free id, which is
+        quadratic when most paragraphs carry a comment."""
         cid = self._id()
-        comment = OxmlElement("w:comment")
-        comment.set(qn("w:id"), cid)
-        comment.set(qn("w:author"), self.author)
         initials = _initials(self.author)
-        if initials:
-            comment.set(qn("w:initials"), initials)
-        comment.set(qn("w:date"), self.date)
+        out = [
+            f'<w:comment w:id="{cid}" w:author={self._author_attr}'
+            + (f" w:initials={_attr(initials)}" if initials else "")
+            + f" w:date={self._date_attr}>"
+        ]
         for i, line in enumerate(text.split("\n")):
-            p = OxmlElement("w:p")
-            ppr = OxmlElement("w:pPr")
-            style = OxmlElement("w:pStyle")
-            style.set(qn("w:val"), "CommentText")
-            ppr.append(style)
-            p.append(ppr)
+            out.append('<w:p><w:pPr><w:pStyle w:val="CommentText"/></w:pPr>')
             if i == 0:
-                ref = OxmlElement("w:r")
-                rpr = OxmlElement("w:rPr")
-                rstyle = OxmlElement("w:rStyle")
-                rstyle.set(qn("w:val"), "CommentReference")
-                rpr.append(rstyle)
-                ref.append(rpr)
-                ref.append(OxmlElement("w:annotationRef"))
-                p.append(ref)
+                out.append('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>')
             if line:
-                p.append(self._run(line, deleted=False))
-            comment.append(p)
-        self._comments_elm.append(comment)
+                out.append(_run_xml(line, deleted=False))
+            out.append("</w:p>")
+        out.append("</w:comment>")
+        self._comments_xml.append("".join(out))
         return cid
+
+    def _flush(self) -> None:
+        """Parse the paragraphs and comments written as text and put them in place."""
+        if self._body_xml:
+            for el in _parse_children(self._body_xml):
+                self._sect_pr.addprevious(el)
+            self._body_xml = []
+        if self._comments_xml:
+            if self._comments_elm is None:
+                self._comments_elm = self.doc.comments._comments_elm  # creates the part if absent
+            for el in _parse_children(self._comments_xml):
+                self._comments_elm.append(el)
+            self._comments_xml = []
 
     # -- document ----------------------------------------------------------------------
     def build(self) -> bytes:
@@ -221,6 +218,7 @@ class _Writer:
             header.paragraphs[0].text = title
         for para in self.redline.paragraphs:
             self.paragraph(para)
+        self._flush()
 
         props = doc.core_properties
         props.title = _core_property(title)
@@ -231,9 +229,7 @@ class _Writer:
         props.revision = 1
         props.comments = "Redline generated by policy-redline"
 
-        buf = io.BytesIO()
-        doc.save(buf)
-        return _fixed_zip(buf.getvalue(), self.when)
+        return _save_fixed(doc, self.when)
 
 
 def _core_property(text: str) -> str:
@@ -245,6 +241,124 @@ def _core_property(text: str) -> str:
     cut = text[:254]
     space = cut.rfind(" ")
     return (cut[:space] if space > 200 else cut) + "…"
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
+def _attr(value: str) -> str:
+    """A quoted XML attribute value that parses back to exactly `value`."""
+    return '"' + value.translate(_ATTR_ESCAPES) + '"'
+
+
+def _run_xml(text: str, deleted: bool) -> str:
+    """`_Writer._run` as WordprocessingML text: tabs become w:tab, line breaks w:br."""
+    out = ["<w:r>"]
+    tag = "w:delText" if deleted else "w:t"
+    for piece in _PIECES.split(xml_safe(text)):
+        if not piece:
+            continue
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r\n", "\r", "\n"):
+            out.append("<w:br/>")
+        else:
+            space = ' xml:space="preserve"' if piece != piece.strip() or "  " in piece else ""
+            out.append(f"<{tag}{space}>{piece.translate(_XML_ESCAPES)}</{tag}>")
+    out.append("</w:r>")
+    return "".join(out)
+
+
+def _parse_children(fragments: list[str]):
+    """Elements of WordprocessingML fragments, parsed at once by python-docx's parser (so
+    they are its element classes); moved into the document they declare no namespace of
+    their own, as elements made one by one would not."""
+    from docx.oxml.parser import parse_xml
+
+    root = parse_xml(f'<w:root xmlns:w="{_W_NS}">' + "".join(fragments) + "</w:root>")
+    return list(root)
+
+
+#: Compressed zip entries by content, for the large parts every redline shares (the styles
+#: of python-docx's template): the same bytes compress to the same bytes, so this is only
+#: a shortcut, never a stale answer.
+_DEFLATED: dict[bytes, bytes] = {}
+_DEFLATE_CACHE_MIN = 64 * 1024
+_DEFLATE_CACHE_MAX_ENTRIES = 8
+
+
+class _Replay:
+    """Stands in for zipfile's compressor with the already compressed bytes of an entry."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def compress(self, _data: bytes) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def flush(self) -> bytes:
+        return b""
+
+
+class _FixedZipWriter:
+    """python-docx's physical package writer, with fixed entry timestamps and attributes:
+    the zip `_fixed_zip` would make of python-docx's own, written once."""
+
+    def __init__(self, when: dt.datetime) -> None:
+        self.stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
+        self.buf = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.buf, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 0
+        info.external_attr = 0
+        cached = _DEFLATED.get(blob) if len(blob) >= _DEFLATE_CACHE_MIN else None
+        with self.zip.open(info, mode="w") as dest:
+            if cached is not None and hasattr(dest, "_compressor"):
+                dest._compressor = _Replay(cached)
+                dest.write(blob)
+                return
+            if len(blob) >= _DEFLATE_CACHE_MIN and hasattr(dest, "_compressor"):
+                compressor = dest._compressor
+                deflated = compressor.compress(blob) + compressor.flush()
+                dest._compressor = _Replay(deflated)
+                dest.write(blob)
+                if len(_DEFLATED) >= _DEFLATE_CACHE_MAX_ENTRIES:
+                    _DEFLATED.clear()
+                _DEFLATED[blob] = deflated
+                return
+            dest.write(blob)
+
+    def close(self) -> bytes:
+        self.zip.close()
+        return self.buf.getvalue()
+
+
+def _save_fixed(doc, when: dt.datetime) -> bytes:
+    """The document as .docx bytes with fixed zip timestamps (reproducible output)."""
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = doc.part.package
+        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels, PackageWriter._write_parts)
+    except (ImportError, AttributeError):  # a python-docx without these internals
+        buf = io.BytesIO()
+        doc.save(buf)
+        return _fixed_zip(buf.getvalue(), when)
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    writer = _FixedZipWriter(when)
+    steps[0](writer, parts)
+    steps[1](writer, package.rels)
+    steps[2](writer, parts)
+    return writer.close()
 
 
 def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
