@@ -6,7 +6,13 @@ For each size it writes an original and an amended policy as .docx (realistic po
 sentences; about 10% of clauses edited -- words swapped, a sentence rewritten, an occasional
 clause dropped or added) and times, best of N after one warm-up:
 
+  redline, in-process    the paragraphs of both .docx already read: pair them, diff each pair
+                         word by word and write the .docx redline (python-redlines' in-process
+                         figure likewise starts from two files it has not parsed, so this
+                         is the narrower measure; the next two lines are the wider ones)
   ours, in-process       read both .docx with python-docx, pair paragraphs, diff, write redline
+  compare, in-process    `compare(A, B)` + `to_docx` -- everything `redline compare` does but
+                         interpreter start and imports (reading, segmenting, aligning clauses)
   ours, whole process    the same in a fresh `python -c` (interpreter + imports included)
   redline CLI            `redline compare A.docx --against B.docx --format docx -o out.docx`
                          (the `redline` executable if on PATH, else the same entry point via
@@ -15,6 +21,12 @@ clause dropped or added) and times, best of N after one warm-up:
                          as a whole `python -c` process; skipped with a clear line if the
                          package or its engine cannot be used here
                          (pip install "python-redlines[docxodus]")
+
+Every figure is the best of N wall-clock times, with the CPU time of that run next to it
+(process time in-process; user+sys of the child for whole processes). On a busy machine
+wall time suffers and CPU time much less; ratios are of wall times measured in one run.
+Child processes get a private bytecode cache (PYTHONPYCACHEPREFIX, written during the
+warm-up) even when PYTHONDONTWRITEBYTECODE is set, as an installed package has .pyc files.
 
 Prints figures and ratios; asserts nothing.
 """
@@ -149,14 +161,40 @@ def ours(original: Path, amended: Path, out: Path) -> int:
     return sum(p.changed for p in paras)
 
 
-def best_of(fn, runs: int) -> float:
+def best_of(fn, runs: int) -> tuple[float, float]:
+    """(best wall time, CPU time of that run): this process's and its children's."""
     fn()  # warm-up
     times = []
     for _ in range(runs):
+        c0, k0 = time.process_time(), _children_cpu()
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
+        wall = time.perf_counter() - start
+        times.append((wall, time.process_time() - c0 + _children_cpu() - k0))
     return min(times)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def redline_only(a: list[tuple[str, str, int]], b: list[tuple[str, str, int]], title: str) -> bytes:
+    """Pair already-read paragraphs, diff them and write the .docx redline."""
+    paras = []
+    for i, j in pair_paragraphs([t for t, _, _ in a], [t for t, _, _ in b]):
+        src = a[i] if i is not None else b[j]
+        paras.append(RedlineParagraph(a[i][0] if i is not None else "", b[j][0] if j is not None else "",
+                                      kind=src[1], level=src[2]))
+    return redline_to_docx(Redline(title=title, paragraphs=tuple(paras)))
+
+
+def compare_in_process(a: Path, b: Path) -> bytes:
+    from policy_redline.compare import compare, to_docx
+
+    return to_docx(compare(str(a), str(b)))
 
 
 def run_process(cmd: list[str], env: dict[str, str] | None = None) -> None:
@@ -180,8 +218,8 @@ Path(sys.argv[3]).write_bytes(out)
 """
 
 
-def fmt(seconds: float | None) -> str:
-    return "   skipped" if seconds is None else f"{seconds * 1000:9.1f} ms"
+def fmt(t: tuple[float, float] | None) -> str:
+    return "   skipped" if t is None else f"{t[0] * 1000:9.1f} ms wall {t[1] * 1000:9.1f} ms CPU"
 
 
 def main() -> None:
@@ -191,6 +229,9 @@ def main() -> None:
     args = parser.parse_args()
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "cli") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    pycache = tempfile.TemporaryDirectory()
+    env["PYTHONPYCACHEPREFIX"] = pycache.name
     redline_cli = shutil.which("redline") or (
         str(Path(sys.executable).parent / "redline") if (Path(sys.executable).parent / "redline").exists() else None
     )
@@ -204,7 +245,8 @@ def main() -> None:
     except Exception as exc:  # ImportError, missing binary, extraction failure
         engine_note = f"python-redlines unavailable ({type(exc).__name__}: {exc}); timing ours only"
 
-    print(f"python {sys.version.split()[0]}, best of {args.runs} after one warm-up")
+    print(f"python {sys.version.split()[0]}, best of {args.runs} after one warm-up; {os.cpu_count()} CPUs, "
+          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if engine_note:
         print(engine_note)
     cli_cmd: list[str] | None = [redline_cli] if redline_cli else None
@@ -232,7 +274,10 @@ def main() -> None:
             print(f"\n== {n} clauses: {len(orig_paras)} -> {len(amend_paras)} paragraphs, {words} words, "
                   f"{changed} paragraphs changed")
 
+            pa, pb = _read(a), _read(b)
+            t_redline = best_of(lambda: redline_only(pa, pb, a.stem), args.runs)
             t_ours = best_of(lambda: ours(a, b, out), args.runs)
+            t_compare = best_of(lambda: compare_in_process(a, b), args.runs)
             script = OURS_SCRIPT.format(bench=str(ROOT / "bench"))
             t_ours_proc = best_of(lambda: run_process([sys.executable, "-c", script, str(a), str(b), str(out)], env), args.runs)
             t_cli = None
@@ -258,17 +303,22 @@ def main() -> None:
                 except Exception as exc:
                     print(f"python-redlines failed here ({type(exc).__name__}: {str(exc)[:300]})")
 
-            print(f"ours, in-process            {fmt(t_ours)}")
+            print(f"redline, in-process         {fmt(t_redline)}   (pair + diff + write, paragraphs already read)")
+            print(f"ours, in-process            {fmt(t_ours)}   (read both .docx + the above)")
+            print(f"compare, in-process         {fmt(t_compare)}   (compare() + to_docx: read, segment, align, diff, write)")
             print(f"ours, whole process         {fmt(t_ours_proc)}")
             print(f"redline CLI, whole process  {fmt(t_cli)}")
             print(f"python-redlines, in-process {fmt(t_pr)}")
             print(f"python-redlines, process    {fmt(t_pr_proc)}")
             if t_pr:
-                print(f"ratio python-redlines / ours, in-process:   {t_pr / t_ours:6.1f}x")
+                print(f"ratio python-redlines / ours, in-process:   {t_pr[0] / t_ours[0]:6.1f}x wall")
+                print(f"ratio python-redlines / compare, in-process: {t_pr[0] / t_compare[0]:6.1f}x wall")
             if t_pr_proc:
-                print(f"ratio python-redlines / ours, whole process: {t_pr_proc / t_ours_proc:6.1f}x")
+                print(f"ratio python-redlines / ours, whole process: {t_pr_proc[0] / t_ours_proc[0]:6.1f}x wall, "
+                      f"{t_pr_proc[1] / t_ours_proc[1]:.1f}x CPU")
                 if t_cli:
-                    print(f"ratio python-redlines / redline CLI:         {t_pr_proc / t_cli:6.1f}x")
+                    print(f"ratio python-redlines / redline CLI:         {t_pr_proc[0] / t_cli[0]:6.1f}x wall, "
+                          f"{t_pr_proc[1] / t_cli[1]:.1f}x CPU")
 
 
 if __name__ == "__main__":
