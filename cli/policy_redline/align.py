@@ -276,6 +276,13 @@ def _policy_side(clauses: list[Clause], towns: tuple[str, ...]) -> _Side:
     return _Side.of([c.sentences for c in clauses], towns)
 
 
+def _pair_scores(left: list[str], right: list[str], li: np.ndarray, rj: np.ndarray, scorer, cutoff: float) -> np.ndarray:
+    """Exact scores of the candidate pairs (left[li[k]], right[rj[k]]) only."""
+    return process.cpdist(
+        [left[i] for i in li.tolist()], [right[j] for j in rj.tolist()], scorer=scorer, score_cutoff=cutoff, dtype=np.float32
+    )
+
+
 def _sentence_scores(pol: _Side, lookup: np.ndarray, mod: _ModelSide) -> tuple[np.ndarray, np.ndarray]:
     """Score matrix (distinct policy text x distinct model text; 0 = no match) and a matrix
     of which matches are containment (a model sentence inside a longer policy sentence)."""
@@ -290,27 +297,14 @@ def _sentence_scores(pol: _Side, lookup: np.ndarray, mod: _ModelSide) -> tuple[n
     similar = shared >= CANDIDATE_SHARED * longest
     pi, mj = np.nonzero(similar)
     if len(pi):
-        r = process.cpdist(
-            [pol.texts[i] for i in pi.tolist()],
-            [m.texts[j] for j in mj.tolist()],
-            scorer=fuzz.ratio,
-            score_cutoff=SENTENCE_MATCH,
-            dtype=np.float32,
-        )
-        score[pi, mj] = r
+        score[pi, mj] = _pair_scores(pol.texts, m.texts, pi, mj, fuzz.ratio, SENTENCE_MATCH)
     longer = (pol.text_chars[:, None] > m.text_chars[None, :] * 1.3) & (m.text_chars[None, :] >= CONTAINED_MIN_CHARS)
     # Containment is looked for only in sentences that matched nothing whole.
     unmatched = ~(score >= SENTENCE_MATCH).any(axis=1)
     inside = longer & (shared >= CONTAINED_SHARED * m.text_sizes[None, :]) & unmatched[:, None]
     pi, mj = np.nonzero(inside)
     if len(pi):
-        r = process.cpdist(
-            [pol.texts[i] for i in pi.tolist()],
-            [m.texts[j] for j in mj.tolist()],
-            scorer=fuzz.partial_ratio,
-            score_cutoff=CONTAINED_MATCH,
-            dtype=np.float32,
-        )
+        r = _pair_scores(pol.texts, m.texts, pi, mj, fuzz.partial_ratio, CONTAINED_MATCH)
         hit = r >= CONTAINED_MATCH
         score[pi[hit], mj[hit]] = r[hit]
         contained[pi[hit], mj[hit]] = True

@@ -278,23 +278,22 @@ class _Styles:
         return self.num_pr(sid)[0]
 
 
-def _rows(tbl):
-    """A table's rows, looking through content controls around rows."""
-    for child in tbl:
-        if child.tag == f"{W}tr":
+def _children(parent, tag: str):
+    """`parent`'s children with `tag`, looking through content controls wrapped around them."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in (f"{W}sdt", f"{W}customXml"):
             content = child.find(f"{W}sdtContent")
-            yield from _rows(content if content is not None else child)
+            yield from _children(content if content is not None else child, tag)
+
+
+def _rows(tbl):
+    return _children(tbl, f"{W}tr")
 
 
 def _cells(tr):
-    for child in tr:
-        if child.tag == f"{W}tc":
-            yield child
-        elif child.tag in (f"{W}sdt", f"{W}customXml"):
-            content = child.find(f"{W}sdtContent")
-            yield from _cells(content if content is not None else child)
+    return _children(tr, f"{W}tc")
 
 
 class _Walker:
