@@ -88,8 +88,12 @@ class Amendment:
 
     def document(self) -> Document:
         """The amended policy as a document, for analysing the draft like any policy."""
-        blocks = tuple(Block(p.amended, p.kind, p.level) for p in self.paragraphs if p.amended)
-        return Document(self.source, self.title, blocks, "draft")
+        return _amended_document(self.source, self.title, self.paragraphs)
+
+
+def _amended_document(source: str, title: str, paragraphs) -> Document:
+    """What accepting every change gives, as a document the pipeline can read again."""
+    return Document(source, title, tuple(Block(p.amended, p.kind, p.level) for p in paragraphs if p.amended), "draft")
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -186,12 +190,9 @@ def _plan(analysis: Analysis, model: Model) -> tuple[_Plan, list[Change]]:
         plan.insert_after.setdefault(first, []).insert(0, (definitions, "", "Defines the terms the new clauses use (civil immigration detainer, administrative and judicial warrants, federal immigration authorities)."))
         plan.used.add(definitions.ref)
     for number in clause_order:
-        if number in plan.replace:
-            for question, reason in plan.replace_reasons[number]:
-                refs = ", ".join(f"{mc.model}:{mc.number or mc.heading}" for mc in plan.replace[number])
-                changes.append(Change(number, question, "replace", reason, refs))
-        else:
-            changes.append(Change(number, None, "keep", "green or unrelated to the seven questions"))
+        for question, reason in plan.replace_reasons.get(number, []):
+            refs = ", ".join(f"{mc.model}:{mc.number or mc.heading}" for mc in plan.replace[number])
+            changes.append(Change(number, question, "replace", reason, refs))
     return plan, changes
 
 
@@ -396,10 +397,9 @@ def draft(
             break
         round_paras, inserts = _build(current, plan, names)
         paragraphs = round_paras if paragraphs is None else _compose(paragraphs, round_paras)
-        all_changes.extend(c for c in changes if c.action != "keep")
+        all_changes.extend(changes)
         all_changes.extend(inserts)
-        amended = Document(original.source, original.title, tuple(Block(p.amended, p.kind, p.level) for p in paragraphs if p.amended), "draft")
-        current = analyze_document(amended)
+        current = analyze_document(_amended_document(original.source, original.title, paragraphs))
     if paragraphs is None:
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
     kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]

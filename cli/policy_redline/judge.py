@@ -144,11 +144,6 @@ def compile_pattern(pattern: str) -> _Pattern:
     )
 
 
-def pattern_matches(pattern: str, normalized_sentence: str) -> bool:
-    """Whether a phrase pattern is *asserted* by the sentence (not merely mentioned under a ban)."""
-    return bool(_Text([normalized_sentence]).hits(pattern))
-
-
 # --- judging --------------------------------------------------------------------------------
 
 
