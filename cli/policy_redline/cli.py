@@ -52,8 +52,9 @@ def cli() -> None:
 @output_option
 @force_option
 def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
-    """Answer the guide's seven questions for POLICY: red, green or silent, with the clause
-    that earns each verdict, and how much of it is Lexipol boilerplate."""
+    """Answer the guide's seven questions for POLICY: red, green, silent or unclear (read the
+    quoted clause yourself), with the clause that earns each verdict, and how much of it is
+    Lexipol boilerplate."""
     from .analysis import analyze as run
     from .writers import report
 
@@ -76,7 +77,7 @@ def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
 @force_option
 def survey(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool) -> None:
     """Analyse every policy file under FOLDER: one row per file with the seven verdicts and a
-    class (permits / restricts / silent / unreadable), and a one-line summary."""
+    class (permits / restricts / needs reading / silent / unreadable), and a one-line summary."""
     from .survey import run_survey_command
 
     run_survey_command(folder, output, jobs, reports, force)
@@ -115,7 +116,8 @@ def _redline_bytes_or_text(redline, fmt: str, color: bool):
 def draft(policy: str, town: str | None, department: str | None, board: str | None, fmt: str, clean: bool,
           author: str, date: str, output: str | None, force: bool) -> None:
     """Draft the amended POLICY: red-flag clauses replaced with model language, missing
-    protections inserted, the department's own good clauses kept; each change with its reason."""
+    protections inserted, the department's own good clauses kept; each change with its reason.
+    Clauses the tool cannot classify (unclear) are kept, with a note to read them yourself."""
     import json
 
     from .analysis import analyze as run

@@ -6,6 +6,11 @@ unrelated, replaces each clause that raises a red flag with the model policy's c
 the same question, and inserts model clauses for the questions the policy is silent on,
 next to the section they belong with, numbered as the policy numbers its sections.
 
+A question answered `unclear` (the policy speaks to it, in words the tool cannot classify)
+is neither: its clause is kept as written, no model clause is added for it, and the change
+list carries a `review` entry for the clause, with a note on the clause itself (a Word
+comment; a footnote in Markdown and HTML) saying a person must read it.
+
 The draft is then judged again; any clause still raising a red flag (one that contradicts
 what was inserted, like a supervisor's duty to hand a person to ICE) is replaced in turn,
 so what comes out never contradicts itself and drafting it again changes nothing.
@@ -27,7 +32,7 @@ from .normalize import guess_department, normalize, town_of
 from .redline import Redline, RedlineParagraph
 from .segment import Clause
 
-Action = Literal["replace", "insert", "keep"]
+Action = Literal["replace", "insert", "keep", "review"]
 
 #: Paired old and new paragraphs at least this similar are shown as an edit of one
 #: paragraph; below it, as one paragraph deleted and another inserted (easier to review).
@@ -84,7 +89,13 @@ class Amendment:
 
     @property
     def changed(self) -> bool:
-        return any(c.action != "keep" for c in self.changes)
+        """True when the draft changes the policy's text (a `review` note changes nothing)."""
+        return any(c.action in ("replace", "insert") for c in self.changes)
+
+    @property
+    def to_read(self) -> tuple[Change, ...]:
+        """The clauses a person must read: questions the policy answers `unclear`."""
+        return tuple(c for c in self.changes if c.action == "review")
 
     def document(self) -> Document:
         """The amended policy as a document, for analysing the draft like any policy."""
@@ -168,7 +179,7 @@ def _plan(analysis: Analysis, model: Model) -> tuple[_Plan, list[Change]]:
     # 2. Questions with no green language get the model's clause inserted where it belongs.
     placed = _placed_model_clauses(analysis, model, plan)
     for finding in analysis.scorecard.findings:
-        if finding.verdict == "green":
+        if finding.verdict in ("green", "unclear"):  # unclear: a person reads it; see _review
             continue
         mc = _first_tagged(model, finding.question)
         if mc is None or mc.ref in plan.used:
@@ -194,6 +205,49 @@ def _plan(analysis: Analysis, model: Model) -> tuple[_Plan, list[Change]]:
             refs = ", ".join(f"{mc.model}:{mc.number or mc.heading}" for mc in plan.replace[number])
             changes.append(Change(number, question, "replace", reason, refs))
     return plan, changes
+
+
+def _review(analysis: Analysis) -> list[Change]:
+    """A `review` change for each clause quoted by an `unclear` answer, in clause order."""
+    order = {c.number: i for i, c in enumerate(analysis.clauses)}
+    out: list[Change] = []
+    for finding in analysis.scorecard.findings:
+        if finding.verdict != "unclear":
+            continue
+        clauses = list(dict.fromkeys(e.clause for e in finding.evidence if e.flag == "unclear"))
+        for number in clauses:
+            reason = (
+                f"{_short(finding.question)}: read this clause yourself. It speaks to the question, but "
+                "policy-redline cannot tell whether it is a red flag or green language, so the draft "
+                "neither replaces it nor adds the model clause for this question."
+            )
+            out.append(Change(number, finding.question, "review", reason))
+    out.sort(key=lambda c: order.get(c.clause, len(order)))
+    return out
+
+
+def _review_notes(paragraphs: list[RedlineParagraph], analysis: Analysis, reviews: list[Change]) -> list[RedlineParagraph]:
+    """The `review` reasons as notes on the clauses themselves, on the paragraph holding the
+    quoted sentence (else the clause's first paragraph), where the draft keeps it as written."""
+    if not reviews:
+        return paragraphs
+    blocks, _levels = _clause_blocks(analysis.document, analysis.clauses)
+    kept = [i for i, p in enumerate(paragraphs) if p.original]
+    if len(kept) != len(blocks) or any(paragraphs[i].original != b.text for i, (b, _o) in zip(kept, blocks)):
+        return paragraphs  # not the department's paragraphs one for one: the change list says it
+    owners = [owner for _b, owner in blocks]
+    findings = {f.question: f for f in analysis.scorecard.findings}
+    out = list(paragraphs)
+    for change in reviews:
+        spots = [i for i, owner in zip(kept, owners) if owner == change.clause]
+        quotes = [normalize(e.text) for e in findings[change.question].evidence if e.flag == "unclear" and e.clause == change.clause]
+        at = next((i for i in spots for q in quotes if q and q in normalize(out[i].original)), spots[0] if spots else None)
+        if at is None or out[at].changed:
+            continue  # replaced for another question: that change carries the reason
+        p = out[at]
+        comment = " ".join(x for x in (p.comment, change.reason) if x)
+        out[at] = RedlineParagraph(p.original, p.amended, p.kind, p.level, comment)
+    return out
 
 
 def _has_definitions(analysis: Analysis) -> bool:
@@ -402,6 +456,9 @@ def draft(
         current = analyze_document(_amended_document(original.source, original.title, paragraphs))
     if paragraphs is None:
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
+    reviews = _review(analysis)
+    paragraphs = _review_notes(list(paragraphs), analysis, reviews)
+    all_changes.extend(reviews)
     kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]
     return Amendment(original.title, names, tuple(paragraphs), tuple(all_changes + kept), original.source)
 

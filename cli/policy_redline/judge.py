@@ -27,9 +27,10 @@ from rapidfuzz import fuzz, process
 from .align import Match
 from .models import Flag, Model, Question, Rubric
 from .normalize import normalize
+from .provisions import expand_items, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
 from .segment import Clause, split_sentences
 
-Verdict = Literal["red", "green", "silent"]
+Verdict = Literal["red", "green", "silent", "unclear"]
 
 #: A policy sentence is the rubric's quoted sentence, edited, at or above this similarity.
 QUOTE_MATCH = 85.0
@@ -46,7 +47,7 @@ class Evidence:
     """The clause (and sentence) that earns a flag."""
 
     clause: str
-    flag: str  # "red" | "green"
+    flag: str  # "red" | "green" | "unclear" (the sentence a person must read)
     text: str
     matched: str = ""  # "lexipol-immigration-violations:413.4", or "rubric:lunn"
     score: float = 100.0
@@ -75,7 +76,7 @@ class Scorecard:
         return next(f for f in self.findings if f.question == question)
 
     def counts(self) -> dict[str, int]:
-        out = {"red": 0, "green": 0, "silent": 0}
+        out = {"red": 0, "green": 0, "silent": 0, "unclear": 0}
         for f in self.findings:
             out[f.verdict] += 1
         return out
@@ -305,25 +306,38 @@ def judge(
     towns: tuple[str, ...] = (),
 ) -> Scorecard:
     """The seven findings, in the guide's order."""
-    sentences = _sentences(clauses, towns)
+    lexicon = load_lexicon()
+    operative = [c for c in clauses if operative_heading(c.heading, lexicon)]
+    sentences = _sentences(operative, towns)
     text = _Text([s.norm for s in sentences])
-    clause_norms = {c.number: normalize(c.text, towns) for c in clauses}
+    clause_norms = {c.number: normalize(c.text, towns) for c in operative}
     model_map = {m.id: m for m in models}
     order = {c.number: i for i, c in enumerate(clauses)}
+    readings = _provisions(operative, lexicon)
+    agreement = is_agreement_document([reading_form(r) for _, _, r in readings], lexicon)
     findings = []
     for question in rubric.questions:
         evidence: list[Evidence] = []
         for flag in question.flags:
             evidence.extend(_flag_evidence(flag, question, sentences, clause_norms, text))
-        evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, text))
+        evidence.extend(_model_evidence(question, operative, per_model, model_map, sentences, text))
+        evidence.extend(_provision_evidence(question, readings, lexicon))
+        if agreement and question.id in _AGREEMENT_QUESTIONS:
+            clause, quoted = next((c, q) for c, q, r in readings if reading_form(r) == agreement)
+            evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, _AGREEMENT_REASON))
         if not any(e.flag == "green" for e in evidence):
             for flag in question.red:
+                if not flag.mentions:
+                    continue
                 for s in sentences:
-                    if any(compile_pattern(p).regex.search(s.norm) for p in flag.mentions):
+                    if any(compile_pattern(p).regex.search(s.norm) for p in flag.mentions) and s.directive and _is_operative(s.text, lexicon):
                         evidence.append(Evidence(s.clause.number, "red", s.text, f"rubric:{question.id}", 100.0, flag.description, missing=True))
                         break
         evidence = _dedupe(evidence, order)
-        verdict: Verdict = "red" if any(e.flag == "red" for e in evidence) else "green" if evidence else "silent"
+        colors = {e.flag for e in evidence}
+        verdict: Verdict = "red" if "red" in colors else "green" if "green" in colors else "unclear" if colors else "silent"
+        if verdict in ("red", "green"):
+            evidence = [e for e in evidence if e.flag != "unclear"]
         findings.append(
             Finding(
                 question=question.id,
@@ -337,6 +351,46 @@ def judge(
     return Scorecard(tuple(findings))
 
 
+_AGREEMENT_QUESTIONS = ("status_checks", "info_sharing", "resources", "agreements_287g")
+_AGREEMENT_REASON = "The text is itself a 287(g) agreement: it delegates immigration powers to local officers."
+_ANAPHORA = re.compile(r"\b(?:these|such|those|this|that|the)\s+(agreements?|programs?|memorand(?:a|um)|contracts?)\b", re.I)
+_NAMES_287G = re.compile(r"\b(?:287|1357)\s*\(\s*g\s*\)", re.I)
+
+
+def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]:
+    """(clause, sentence as quoted, sentence as read) for every operative sentence, list
+    items carrying their lead-in and "these agreements" read as the 287(g) agreements the
+    sentence before named."""
+    out = []
+    named_287g = False
+    for c in clauses:
+        for quoted, read in expand_items(c.sentences):
+            if _NAMES_287G.search(read):
+                named_287g = True
+            elif named_287g and _ANAPHORA.search(read):
+                read = _ANAPHORA.sub(lambda m: "287(g) " + m.group(1), read, count=1)
+            out.append((c, quoted, read))
+    return out
+
+
+def _is_operative(sentence: str, lexicon) -> bool:
+    return operative_sentence(reading_form(sentence), lexicon)
+
+
+def _provision_evidence(question: Question, readings: list[tuple[Clause, str, str]], lexicon) -> list[Evidence]:
+    found = []
+    for clause, quoted, read in readings:
+        r = read_sentence(quoted, read, lexicon, question.id)
+        if r is None:
+            continue
+        flags = question.red if r.color == "red" else question.green if r.color == "green" else ()
+        reason = next((f.description for f in flags if not f.mentions), "") if flags else "The policy speaks to this question here; read this clause yourself."
+        if r.why and r.why not in ("allowed", "forbidden", "required", "red flag language"):
+            reason = f"{reason} ({r.why})" if reason else r.why
+        found.append(Evidence(clause.number, r.color, quoted, f"rubric:{question.id}", 100.0, reason))
+    return found
+
+
 def _dedupe(evidence: list[Evidence], order: dict[str, int]) -> list[Evidence]:
     """One entry per (clause, flag, sentence), the strongest; red first, then policy order."""
     best: dict[tuple[str, str, str], Evidence] = {}
@@ -346,4 +400,5 @@ def _dedupe(evidence: list[Evidence], order: dict[str, int]) -> list[Evidence]:
         # Prefer a model-clause match (it names where the language comes from).
         if kept is None or (kept.matched.startswith("rubric:") and not e.matched.startswith("rubric:")):
             best[key] = e
-    return sorted(best.values(), key=lambda e: (e.flag != "red", order.get(e.clause, 0), -e.score, e.text))
+    rank = {"red": 0, "green": 1, "unclear": 2}
+    return sorted(best.values(), key=lambda e: (rank.get(e.flag, 3), order.get(e.clause, 0), -e.score, e.text))

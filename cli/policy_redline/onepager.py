@@ -1,7 +1,8 @@
 """Step 3 of the guide: one page to take to the chief, the mayor or the council.
 
 The page carries the seven verdicts (as a person sees them: a silence the guide counts as a
-red flag is a gap), a one-line quote of the clause that earns each, the three most important
+red flag is a gap; an answer the tool cannot classify is UNCLEAR, with the sentence to read
+yourself), a one-line quote of the clause that earns each, the three most important
 changes to ask for, the share of the policy that is template boilerplate, and the date of the
 analysis. The changes come from the draft (`draft.draft`), ranked: red-flag clauses the draft
 replaces first, in the guide's question order; then protections it inserts where the guide
@@ -40,7 +41,7 @@ class Row:
     question: str  # the fixed id
     short: str  # "Status checks"
     text: str  # the question as the guide asks it
-    verdict: str  # red | green | silent | gap (as shown)
+    verdict: str  # red | green | silent | gap | unclear (as shown)
     clause: str  # the clause that earns the verdict ("" when none)
     quote: str  # one line: the clause's words, or what is missing
 
@@ -81,10 +82,15 @@ class OnePager:
         return one_line(f"{self.department}: {title}" if title else self.department, 140)
 
     def counts(self) -> dict[str, int]:
-        out = {"red": 0, "gap": 0, "green": 0, "silent": 0}
+        out = {"red": 0, "gap": 0, "green": 0, "silent": 0, "unclear": 0}
         for r in self.rows:
-            out[r.verdict] += 1
+            out[r.verdict] = out.get(r.verdict, 0) + 1
         return out
+
+    @property
+    def to_read(self) -> tuple[Row, ...]:
+        """The answers a person must read (verdict `unclear`)."""
+        return tuple(r for r in self.rows if r.verdict == "unclear")
 
 
 def _and(items: tuple[str, ...]) -> str:
@@ -111,6 +117,8 @@ def _row(f: Finding, short: str) -> Row:
     e = next((x for x in f.evidence if x.flag == f.verdict), None)
     if e is not None:
         return Row(f.question, short, f.text, shown, e.clause, one_line(e.text))
+    if shown == "unclear":  # never "does not address": the policy speaks to it somewhere
+        return Row(f.question, short, f.text, shown, "", "The policy speaks to this, but the tool cannot classify it: read the policy yourself.")
     if shown == "gap":
         return Row(f.question, short, f.text, shown, "", one_line("Missing: " + f.gap))
     return Row(f.question, short, f.text, shown, "", "The policy does not address this.")

@@ -16,7 +16,14 @@ Classes (one per row, from the seven verdicts):
                  (one permissive clause is the policy, as the guide says of exemptions);
 * ``restricts``  no red verdict and at least one green: the policy limits cooperation;
 * ``silent``     all seven questions silent: the policy says nothing on immigration;
+* ``needs reading`` no red and no green verdict, but at least one ``unclear``: the policy
+                 speaks to a question in words the tool cannot classify, so a person must
+                 read those clauses before the policy can be classed;
 * ``unreadable`` the file could not be read or analysed (see the ``error`` column).
+
+The ``unclear`` column counts a policy's unclear answers in every class (a policy that
+permits cooperation can still have a clause a person must read); the summary line says how
+many policies have at least one.
 
 A row can have verdicts and an error at once only when its `--reports` page could not be
 written; it keeps the class its verdicts give.
@@ -59,7 +66,7 @@ __all__ = [
 ]
 
 #: The classes of `classify`, in the order the summary lists them.
-CLASSES = ("permits", "restricts", "silent", "unreadable")
+CLASSES = ("permits", "restricts", "silent", "needs reading", "unreadable")
 
 #: The table's columns, in order (CSV header, JSON row keys).
 COLUMNS: tuple[str, ...] = (
@@ -72,11 +79,12 @@ COLUMNS: tuple[str, ...] = (
     "red",
     "green",
     "silent",
+    "unclear",
     "class",
     "error",
 )
 
-_VERDICTS = ("red", "green", "silent")
+_VERDICTS = ("red", "green", "silent", "unclear")
 _SUFFIXES = frozenset(SUPPORTED_SUFFIXES)
 
 
@@ -89,6 +97,8 @@ def classify(verdicts: dict[str, str] | Sequence[str], error: str | None = None)
         return "permits"
     if "green" in values:
         return "restricts"
+    if "unclear" in values:
+        return "needs reading"
     return "silent"
 
 
@@ -218,7 +228,7 @@ def _one_line(text: str) -> str:
 
 def _empty_row(rel: str, error: str) -> dict:
     row = {c: "" for c in COLUMNS}
-    row.update(file=_display(rel), words="", boilerplate_share="", red="", green="", silent="")
+    row.update(file=_display(rel), words="", boilerplate_share="", red="", green="", silent="", unclear="")
     row["error"] = error
     row["class"] = "unreadable"
     row["_shown"] = {}
@@ -291,25 +301,42 @@ class SurveyResult:
 
     @property
     def summary(self) -> str:
-        return summary_line(len(self.rows), self.counts)
+        return summary_line(len(self.rows), self.counts, self.to_read)
+
+    @property
+    def to_read(self) -> int:
+        """How many policies have at least one answer a person must read (`unclear`)."""
+        return sum(1 for r in self.rows if isinstance(r.get("unclear"), int) and r["unclear"] > 0)
 
     def public_rows(self) -> list[dict]:
         return [{c: r[c] for c in COLUMNS} for r in self.rows]
 
 
-def summary_line(total: int, counts: dict[str, int]) -> str:
-    """"62 policies: 28 permit cooperation, 3 restrict, 24 silent, 7 unreadable"."""
+def summary_line(total: int, counts: dict[str, int], to_read: int = 0) -> str:
+    """"62 policies: 28 permit cooperation, 3 restrict, 24 silent, 7 unreadable".
+
+    When some policies have answers a person must read (`to_read`, any class) or are
+    classed ``needs reading``, the line says so: "62 policies: 28 permit cooperation,
+    3 restrict, 20 silent, 4 need reading, 7 unreadable; 9 policies have answers a person
+    must read"."""
     def verb(n: int, plural: str, singular: str) -> str:
         return f"{n} {singular if n == 1 else plural}"
 
     head = f"{total} {'policy' if total == 1 else 'policies'}"
     if not total:
         return f"{head} found"
-    return (
+    reading = counts.get("needs reading", 0)
+    line = (
         f"{head}: {verb(counts.get('permits', 0), 'permit cooperation', 'permits cooperation')}, "
         f"{verb(counts.get('restricts', 0), 'restrict', 'restricts')}, "
-        f"{counts.get('silent', 0)} silent, {counts.get('unreadable', 0)} unreadable"
+        f"{counts.get('silent', 0)} silent, "
+        + (f"{verb(reading, 'need reading', 'needs reading')}, " if reading or to_read else "")
+        + f"{counts.get('unreadable', 0)} unreadable"
     )
+    to_read = max(to_read, reading)  # a policy that needs reading has such an answer
+    if to_read:
+        line += f"; {to_read} {'policy has an answer' if to_read == 1 else 'policies have answers'} a person must read"
+    return line
 
 
 #: The HTML table carries this, so a later survey of the same folder can tell it is ours.
@@ -480,7 +507,12 @@ def survey_json(result: SurveyResult) -> str:
     doc = {
         "folder": result.folder,
         "policies": rows,
-        "summary": {"policies": len(result.rows), **{c: result.counts.get(c, 0) for c in CLASSES}, "text": result.summary},
+        "summary": {
+            "policies": len(result.rows),
+            **{c: result.counts.get(c, 0) for c in CLASSES},
+            "policies_to_read": result.to_read,
+            "text": result.summary,
+        },
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

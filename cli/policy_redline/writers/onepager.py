@@ -19,13 +19,41 @@ from .docx_redline import xml_safe
 
 __all__ = ["onepager_html", "onepager_docx", "LABELS", "GUIDE"]
 
-LABELS = {"red": "RED FLAG", "green": "GREEN", "silent": "SILENT", "gap": "GAP"}
-COLORS = {"red": "B3261E", "green": "1B6E3A", "gap": "8A5A00", "silent": "E8E8E8"}
+LABELS = {"red": "RED FLAG", "green": "GREEN", "silent": "SILENT", "gap": "GAP", "unclear": "UNCLEAR"}
+COLORS = {"red": "B3261E", "green": "1B6E3A", "gap": "8A5A00", "silent": "E8E8E8", "unclear": "6A1B9A"}
 GUIDE = (
     "Questions from Citizens for Juvenile Justice, \u201cIdentifying, Analyzing, and Changing Police "
     "Policies Regarding Communication with ICE\u201d (March 2026). GAP: the policy is silent where the "
     "guide counts silence itself as a red flag."
 )
+#: Added to the footer when some answer is UNCLEAR.
+UNCLEAR_NOTE = "UNCLEAR: the policy speaks to the question in the quoted words, but the tool cannot classify them."
+#: Said with every UNCLEAR answer.
+READ_IT = "Read this clause yourself."
+
+
+def _guide(page: OnePager) -> str:
+    return f"{GUIDE} {UNCLEAR_NOTE}" if page.to_read else GUIDE
+
+
+def _read_note(page: OnePager) -> str:
+    """Under the changes to ask for: the UNCLEAR answers to read first ("" when none)."""
+    if not page.to_read or not page.asks:
+        return ""
+    which = ", ".join(f"{r.short} ({r.clause})" if r.clause else r.short for r in page.to_read)
+    return f"Also read yourself before the meeting (marked UNCLEAR above): {which}."
+
+
+def _no_asks(page: OnePager) -> str:
+    """What the page says when the draft has no change to ask for."""
+    n = len(page.to_read)
+    if n:
+        which = ", ".join(r.short for r in page.to_read)
+        return (
+            f"None from the draft yet: {'one answer is' if n == 1 else f'{n} answers are'} UNCLEAR ({which}). "
+            "Read the quoted clause yourself before the meeting."
+        )
+    return "None: the policy answers all seven questions with green language."
 
 
 def _summary(page: OnePager) -> str:
@@ -36,6 +64,8 @@ def _summary(page: OnePager) -> str:
     parts.append(f"{c['green']} green")
     if c["silent"]:
         parts.append(f"{c['silent']} silent")
+    if c["unclear"]:
+        parts.append(f"{c['unclear']} unclear (read {'it' if c['unclear'] == 1 else 'them'} yourself)")
     return "Of the guide's seven questions: " + ", ".join(parts) + "."
 
 
@@ -76,6 +106,7 @@ td.q b { display: block; } td.q span { color: #555; font-size: 8pt; }
 td.v { font-weight: 700; font-size: 8pt; text-align: center; white-space: nowrap; }
 .v-red { color: #fff; background: #b3261e; } .v-green { color: #fff; background: #1b6e3a; }
 .v-gap { color: #fff; background: #8a5a00; } .v-silent { color: #333; background: #e8e8e8; }
+.v-unclear { color: #fff; background: #6a1b9a; } td.e .read { color: #6a1b9a; font-weight: 700; margin-left: 3pt; }
 td.e .c { font-weight: 700; margin-right: 3pt; }
 td.e .miss { color: #555; font-style: italic; }
 ol { margin: 2pt 0 0 0; padding-left: 16pt; } li { margin: 0 0 4pt; }
@@ -96,6 +127,8 @@ def onepager_html(page: OnePager) -> str:
             evidence = f'<span class="c">{_h(r.clause)}</span>\u201c{_h(r.quote)}\u201d'
         else:
             evidence = f'<span class="miss">{_h(r.quote)}</span>'
+        if r.verdict == "unclear" and r.clause:
+            evidence += f'<span class="read">{_h(READ_IT)}</span>'
         rows.append(
             f'<tr id="{_h(r.question)}"><td>{i}</td><td class="q"><b>{_h(r.short)}</b><span>{_h(r.text)}</span></td>'
             f'<td class="v v-{r.verdict}">{LABELS[r.verdict]}</td><td class="e">{evidence}</td></tr>'
@@ -105,7 +138,7 @@ def onepager_html(page: OnePager) -> str:
             f'<li><b>{_h(a.short)}</b> <span class="where">({_h(a.where)})</span>: {_h(a.ask)}</li>' for a in page.asks
         ) + "</ol>"
     else:
-        asks = "<p>None: the policy answers all seven questions with green language.</p>"
+        asks = f"<p>{_h(_no_asks(page))}</p>"
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -117,8 +150,10 @@ def onepager_html(page: OnePager) -> str:
         + "\n".join(rows)
         + "\n</tbody></table>\n"
         f"<h2>{_h(_asks_heading(page))}</h2>\n{asks}\n"
+        + (f"<p>{_h(_read_note(page))}</p>\n" if _read_note(page) else "")
+        + 
         f"<p class=\"bp\"><b>Boilerplate:</b> {_h(page.boilerplate)}</p>\n"
-        f"<footer>{_h(GUIDE)} Analysed with policy-redline from <code>{_h(page.source)}</code> on {_h(page.date.isoformat())}; "
+        f"<footer>{_h(_guide(page))} Analysed with policy-redline from <code>{_h(page.source)}</code> on {_h(page.date.isoformat())}; "
         f"the amended policy as tracked changes: <code>redline draft {_h(page.source)}</code>.</footer>\n"
         "</body></html>\n"
     )
@@ -193,7 +228,10 @@ def onepager_docx(page: OnePager) -> bytes:
         cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _shade(cells[2], COLORS[r.verdict])
         if r.clause:
-            _cell_text(cells[3], [(r.clause + " ", {"bold": True}), (f"\u201c{r.quote}\u201d", {})])
+            parts = [(r.clause + " ", {"bold": True}), (f"\u201c{r.quote}\u201d", {})]
+            if r.verdict == "unclear":
+                parts.append((" " + READ_IT, {"bold": True, "color": COLORS["unclear"]}))
+            _cell_text(cells[3], parts)
         else:
             _cell_text(cells[3], [(r.quote, {"italic": True, "color": "555555"})])
     _widths(table, [0.3, 2.2, 0.85, 4.15])
@@ -210,13 +248,15 @@ def onepager_docx(page: OnePager) -> bytes:
                 if "color" in fmt:
                     run.font.color.rgb = RGBColor.from_string(fmt["color"])
     else:
-        para("None: the policy answers all seven questions with green language.")
+        para(_no_asks(page))
+    if _read_note(page):
+        para(_read_note(page))
     p = para(after=6)
     p.paragraph_format.space_before = Pt(6)
     p.add_run("Boilerplate: ").bold = True
     p.add_run(xml_safe(page.boilerplate))
     para(
-        f"{GUIDE} Analysed with policy-redline from {page.source} on {page.date.isoformat()}; "
+        f"{_guide(page)} Analysed with policy-redline from {page.source} on {page.date.isoformat()}; "
         f"the amended policy as tracked changes: redline draft {page.source}.",
         size=7, color="555555",
     )

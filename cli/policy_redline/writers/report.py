@@ -4,6 +4,12 @@ fixed by DESIGN.md), Markdown for an issue or an email, HTML for a browser or a 
 Every writer reads the same `Analysis`, so the formats cannot disagree. The guide counts
 silence as a red flag for three questions (detainers, resources, 287(g)); JSON keeps the
 verdict `silent`, and the human formats show those as gaps to fix.
+
+A fourth verdict, `unclear`, means the policy speaks to the question in the quoted sentence
+but the tool cannot tell whether it is a red flag or green language: every format shows it
+as UNCLEAR with the sentence and its clause and tells the reader to read that clause
+themselves (never as "not addressed" or "missing"), and the summaries count it. JSON keeps
+the verdict `unclear` and its evidence (flag `unclear`).
 """
 
 from __future__ import annotations
@@ -18,11 +24,42 @@ import click
 from ..analysis import Analysis
 from ..judge import Finding
 
-__all__ = ["report_json", "report_text", "report_markdown", "report_html", "analysis_dict", "shown_verdict"]
+__all__ = [
+    "report_json",
+    "report_text",
+    "report_markdown",
+    "report_html",
+    "analysis_dict",
+    "shown_verdict",
+    "verdict_counts",
+    "VERDICTS",
+    "READ_IT",
+]
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
-LABELS = {"red": "RED FLAG", "green": "GREEN", "silent": "SILENT", "gap": "GAP"}
+LABELS = {"red": "RED FLAG", "green": "GREEN", "silent": "SILENT", "gap": "GAP", "unclear": "UNCLEAR"}
+
+#: The four verdicts of the JSON, in the order summaries list them.
+VERDICTS = ("red", "green", "silent", "unclear")
+
+#: What an `unclear` answer asks of the reader.
+READ_IT = "read this clause yourself"
+#: Why, in one sentence.
+READ_WHY = (
+    "The policy speaks to this question here, but policy-redline cannot tell whether it is a "
+    "red flag or green language: a person must read it."
+)
+
+
+def verdict_counts(findings) -> dict[str, int]:
+    """How many findings have each verdict: red, green, silent and unclear (always all four
+    keys). Counted from the findings, so it does not depend on `Scorecard.counts()`."""
+    findings = getattr(findings, "findings", findings)
+    out = {v: 0 for v in VERDICTS}
+    for f in findings:
+        out[f.verdict] = out.get(f.verdict, 0) + 1
+    return out
 
 
 def shown_verdict(finding: Finding) -> str:
@@ -103,7 +140,7 @@ def _quote(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-_STYLE = {"red": "red", "green": "green", "silent": "bright_black", "gap": "yellow"}
+_STYLE = {"red": "red", "green": "green", "silent": "bright_black", "gap": "yellow", "unclear": "magenta"}
 
 
 def report_text(a: Analysis, *, color: bool = False) -> str:
@@ -124,22 +161,39 @@ def report_text(a: Analysis, *, color: bool = False) -> str:
             others = sorted({x.clause for x in f.evidence if x.flag == f.verdict and x.clause != e.clause})
             if others:
                 lines.append(f"          also: {', '.join(others)}")
+            if shown == "unclear":
+                lines.append(f"          {paint(READ_IT, 'unclear')}: policy-redline cannot tell whether this is a red flag or green language")
+        elif shown == "unclear":
+            lines.append(f"          {paint(READ_IT, 'unclear')}: the policy speaks to this, but the tool cannot classify it")
         elif shown == "gap":
             lines.append(f"          missing: {f.gap}")
         else:
             lines.append("          the policy does not address this")
         lines.append("")
     lines.append(_boilerplate_line(a))
-    counts = a.scorecard.counts()
+    counts = verdict_counts(a.scorecard)
     gaps = sum(1 for f in a.scorecard.findings if shown_verdict(f) == "gap")
     lines.append(
         f"Summary: {counts['red']} red, {counts['green']} green, {counts['silent']} silent"
         + (f" ({gaps} of them gaps the guide counts as red flags)" if gaps else "")
+        + (f", {counts['unclear']} unclear (a person must read {'it' if counts['unclear'] == 1 else 'them'})" if counts["unclear"] else "")
         + "."
     )
     if counts["red"] or gaps:
         lines.append(f"Next: `redline draft {shlex.quote(a.document.source)}` proposes the fixes as tracked changes.")
+    if counts["unclear"]:
+        lines.append(f"Read yourself: {', '.join(_read_list(a))}.")
     return "\n".join(lines) + "\n"
+
+
+def _read_list(a: Analysis) -> list[str]:
+    """"lunn (413.4)" for each unclear answer: the clauses a person must read."""
+    out = []
+    for f in a.scorecard.findings:
+        if f.verdict == "unclear":
+            clauses = list(dict.fromkeys(e.clause for e in f.evidence if e.flag == "unclear"))
+            out.append(f"{f.question} ({', '.join(clauses)})" if clauses else f.question)
+    return out
 
 
 def _md_cell(text: str) -> str:
@@ -153,13 +207,22 @@ def report_markdown(a: Analysis) -> str:
         shown = shown_verdict(f)
         e = _first(f)
         clause = e.clause if e else ""
-        text = _md_cell(e.text) if e else (_md_cell("Missing: " + f.gap) if shown == "gap" else "Not addressed")
-        out.append(f"| {f.question}: {_md_cell(f.text)} | **{LABELS[shown]}** | {_md_cell(clause)} | {text} |")
+        if shown == "unclear":
+            text = (_md_cell(e.text) + " " if e else "") + f"*{READ_IT.capitalize()}: {_md_cell(READ_WHY)}*"
+        else:
+            text = _md_cell(e.text) if e else (_md_cell("Missing: " + f.gap) if shown == "gap" else "Not addressed")
+        label = f"**{LABELS[shown]}** — {READ_IT}" if shown == "unclear" else f"**{LABELS[shown]}**"
+        out.append(f"| {f.question}: {_md_cell(f.text)} | {label} | {_md_cell(clause)} | {text} |")
     out += ["", _md_cell(_boilerplate_line(a)), ""]
     asks = [f for f in a.scorecard.findings if shown_verdict(f) in ("red", "gap") and f.ask]
     if asks:
         out += ["## What to ask for", ""]
         out += [f"- **{f.question}**: {_md_cell(f.ask)}" for f in asks]
+        out.append("")
+    unclear = [f for f in a.scorecard.findings if f.verdict == "unclear"]
+    if unclear:
+        out += ["## Read these clauses yourself", "", _md_cell(READ_WHY), ""]
+        out += [f"- **{_md_cell(item)}**" for item in _read_list(a)]
         out.append("")
     out += ["## Clause alignment", "", "| Clause | Best match | Kind | Score |", "| --- | --- | --- | --- |"]
     for m in a.alignment:
@@ -173,7 +236,7 @@ def _h(text: str) -> str:
 
 
 _CSS = """
-:root { --red: #b3261e; --green: #1b6e3a; --gap: #8a5a00; --muted: #5f6368; }
+:root { --red: #b3261e; --green: #1b6e3a; --gap: #8a5a00; --unclear: #6a1b9a; --muted: #5f6368; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } p.meta { color: var(--muted); margin-top: 0; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; } th, td { border: 1px solid #ccc; padding: .4rem .55rem; vertical-align: top; text-align: left; }
@@ -181,10 +244,18 @@ th { background: #f3f3f3; }
 .v { font-weight: 700; white-space: nowrap; }
 .v-red { color: #fff; background: var(--red); } .v-green { color: #fff; background: var(--green); }
 .v-gap { color: #fff; background: var(--gap); } .v-silent { color: #333; background: #e8e8e8; }
+.v-unclear { color: #fff; background: var(--unclear); } .read { color: var(--unclear); font-weight: 700; }
 blockquote { margin: .3rem 0; padding-left: .6rem; border-left: 3px solid #bbb; }
 small { color: var(--muted); }
 @media print { body { max-width: none; margin: 0; font-size: 10.5pt; } .v { -webkit-print-color-adjust: exact; print-color-adjust: exact; } tr { break-inside: avoid; } }
 """.strip()
+
+
+def _read_html(a: Analysis) -> str:
+    items = _read_list(a)
+    if not items:
+        return ""
+    return f'<p><span class="read">Read these clauses yourself:</span> {_h(", ".join(items))}. {_h(READ_WHY)}</p>\n'
 
 
 def report_html(a: Analysis) -> str:
@@ -200,6 +271,10 @@ def report_html(a: Analysis) -> str:
                 + "</div>"
                 for e in evidence
             )
+            if shown == "unclear":
+                cell += f'<div><small><span class="read">{_h(READ_IT.capitalize())}.</span> {_h(READ_WHY)}</small></div>'
+        elif shown == "unclear":
+            cell = f'<small><span class="read">{_h(READ_IT.capitalize())}.</span> {_h(READ_WHY)}</small>'
         elif shown == "gap":
             cell = f"<small>Missing: {_h(f.gap)}</small>"
         else:
@@ -221,7 +296,8 @@ def report_html(a: Analysis) -> str:
         "<table><thead><tr><th>Question</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>\n"
         + "\n".join(rows)
         + "\n</tbody></table>\n"
-        f"<p>{_h(_boilerplate_line(a))}</p>\n"
+        + _read_html(a)
+        + f"<p>{_h(_boilerplate_line(a))}</p>\n"
         "<h2>Next steps</h2><ul>"
         f"<li>Draft the fixes as tracked changes: <code>redline draft {_h(shlex.quote(a.document.source))}</code></li>"
         f"<li>See what the department changed from the template: <code>redline compare {_h(shlex.quote(a.document.source))}</code></li>"
@@ -233,6 +309,8 @@ def report_html(a: Analysis) -> str:
         "<h2>Clause alignment</h2><table><thead><tr><th>Clause</th><th>Best match</th><th>Kind</th><th>Score</th></tr></thead>"
         f"<tbody>{align_rows}</tbody></table>\n"
         "<p><small>Verdicts follow the seven questions of the Citizens for Juvenile Justice guide. "
-        "GAP marks a question the policy is silent on where the guide counts silence itself as a red flag.</small></p>\n"
+        "GAP marks a question the policy is silent on where the guide counts silence itself as a red flag. "
+        "UNCLEAR marks a question the policy speaks to, in the quoted sentence, in words the tool cannot "
+        "classify: read that clause yourself.</small></p>\n"
         "</body></html>\n"
     )

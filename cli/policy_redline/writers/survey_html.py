@@ -33,15 +33,21 @@ QUESTION_LABELS: dict[str, tuple[str, str]] = {
     "agreements_287g": ("287(g)", "Is there a ban on 287(g) agreements?"),
 }
 
-_LABELS = {"red": "RED", "green": "GREEN", "silent": "SILENT", "gap": "GAP"}
-_RANK = {"red": 0, "gap": 1, "silent": 2, "green": 3}
-_CLASS_RANK = {"permits": 0, "restricts": 1, "silent": 2, "unreadable": 3}
+_LABELS = {"red": "RED", "green": "GREEN", "silent": "SILENT", "gap": "GAP", "unclear": "UNCLEAR"}
+_RANK = {"red": 0, "gap": 1, "unclear": 2, "silent": 3, "green": 4}
+_CLASS_RANK = {"permits": 0, "restricts": 1, "needs reading": 2, "silent": 3, "unreadable": 4}
 _CLASS_LABELS = {
     "permits": "permits cooperation",
     "restricts": "restricts cooperation",
+    "needs reading": "needs reading",
     "silent": "silent",
     "unreadable": "unreadable",
 }
+
+
+def _slug(value: str) -> str:
+    """A class value as one CSS class name ("needs reading" -> "needs-reading")."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", value)
 
 
 def _h(value: object) -> str:
@@ -49,7 +55,7 @@ def _h(value: object) -> str:
 
 
 _CSS = """
-:root { --red: #b3261e; --green: #1b6e3a; --gap: #8a5a00; --muted: #5f6368; }
+:root { --red: #b3261e; --green: #1b6e3a; --gap: #8a5a00; --unclear: #6a1b9a; --muted: #5f6368; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; margin: 1.5rem; color: #1a1a1a; }
 h1 { font-size: 1.4rem; margin: 0 0 .2rem; } p.meta { color: var(--muted); margin: 0 0 1rem; }
 .controls { display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; align-items: center; margin: .8rem 0; }
@@ -66,8 +72,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.v { font-weight: 700; text-align: center; white-space: nowrap; }
 .v-red { color: #fff; background: var(--red); } .v-green { color: #fff; background: var(--green); }
 .v-gap { color: #fff; background: var(--gap); } .v-silent { color: #333; background: #e8e8e8; }
+.v-unclear { color: #fff; background: var(--unclear); }
 .c-permits { color: var(--red); font-weight: 700; } .c-restricts { color: var(--green); font-weight: 700; }
-.c-unreadable { color: var(--muted); font-style: italic; }
+.c-unreadable { color: var(--muted); font-style: italic; } .c-needs-reading { color: var(--unclear); font-weight: 700; }
 td.err { color: var(--muted); max-width: 22rem; }
 small { color: var(--muted); }
 @media print { thead tr.filters, .controls { display: none; } td.v { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
@@ -171,7 +178,9 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
         ("red", "num", "Red", "Questions with a red flag"),
         ("green", "num", "Green", "Questions answered with green language"),
         ("silent", "num", "Silent", "Questions the policy does not address"),
-        ("class", "num", "Class", "permits: any red flag; restricts: no red, some green; silent: all seven silent; unreadable: not read"),
+        ("unclear", "num", "Unclear", "Questions the policy speaks to in words the tool cannot classify: a person must read those clauses"),
+        ("class", "num", "Class", "permits: any red flag; restricts: no red, some green; needs reading: no red or green, some unclear; "
+         "silent: all seven silent; unreadable: not read"),
         ("error", "text", "Error", "Why the file could not be read"),
     ]
     head_row = "".join(
@@ -181,7 +190,7 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
     for i, (k, _t, label, _tip) in enumerate(heads):
         if k in QUESTION_IDS:
             opts = '<option value="">any</option>' + "".join(
-                f'<option value="{v}">{_LABELS[v].lower()}</option>' for v in ("red", "gap", "silent", "green")
+                f'<option value="{v}">{_LABELS[v].lower()}</option>' for v in ("red", "gap", "unclear", "silent", "green")
             )
             filter_cells.append(f'<th><select data-col="{i}" aria-label="{_h(label)} verdict">{opts}</select></th>')
         else:
@@ -212,15 +221,15 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
                 )
             else:
                 cells.append('<td class="v" data-v="" data-sort=""></td>')
-        for c in ("red", "green", "silent"):
-            cells.append(f'<td class="num">{_h(r[c])}</td>')
+        for c in ("red", "green", "silent", "unclear"):
+            cells.append(f'<td class="num">{_h(r.get(c, ""))}</td>')
         klass = r["class"]
-        cells.append(f'<td class="c-{_h(klass)}" data-sort="{_CLASS_RANK.get(klass, 9)}">{_h(_CLASS_LABELS.get(klass, klass))}</td>')
+        cells.append(f'<td class="c-{_h(_slug(klass))}" data-sort="{_CLASS_RANK.get(klass, 9)}">{_h(_CLASS_LABELS.get(klass, klass))}</td>')
         cells.append(f'<td class="err">{_h(r["error"])}</td>')
         body.append(f'<tr data-class="{_h(klass)}">' + "".join(cells) + "</tr>")
 
     class_opts = '<option value="">any class</option>' + "".join(
-        f'<option value="{c}">{_h(_CLASS_LABELS[c])}</option>' for c in ("permits", "restricts", "silent", "unreadable")
+        f'<option value="{c}">{_h(_CLASS_LABELS[c])}</option>' for c in ("permits", "restricts", "needs reading", "silent", "unreadable")
     )
     n = len(result.rows)
     return (
@@ -241,8 +250,10 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
         + "\n</tbody></table>\n"
         "<p><small>Verdicts follow the seven questions of the Citizens for Juvenile Justice guide. "
         "GAP marks a question the policy is silent on where the guide counts silence itself as a red flag "
-        "(detainers, resources, 287(g)). Classes: <b>permits cooperation</b> = at least one red flag; "
-        "<b>restricts</b> = no red flag and at least one green answer; <b>silent</b> = all seven questions "
+        "(detainers, resources, 287(g)). UNCLEAR marks a question the policy speaks to in words the tool "
+        "cannot classify: read that clause yourself (the policy's report quotes it). Classes: <b>permits cooperation</b> = at least one red flag; "
+        "<b>restricts</b> = no red flag and at least one green answer; <b>needs reading</b> = no red flag and "
+        "no green answer, but at least one UNCLEAR one; <b>silent</b> = all seven questions "
         "unaddressed; <b>unreadable</b> = the file could not be read. Click a column header to sort; "
         "<code>#sort=words</code> or <code>#sort=-words</code> in the address opens the table sorted.</small></p>\n"
         f"<script>{_JS}</script>\n"

@@ -1,0 +1,479 @@
+"""Read each sentence of a policy as a provision: who may, must or must not do what, on
+what, under which exceptions — and which of the guide's questions that answers.
+
+Real policies are written in many shapes the rubric's quoted sentences do not cover:
+ordinances ("No agency or agent shall …"), votes ("the Town shall not enter into …"),
+policy statements without a modal ("It is the policy of this Department to help …"),
+enumerations whose lead-in carries the negation ("No officer shall: (1) … (2) …"), and
+exceptions that swallow the rule ("… shall not apply when the person has been convicted of
+a felony"). Matching phrases with a fixed negation rule reads most of them wrong, so the
+stance of each action is worked out from the words that govern it: the nearest modal,
+the negations around it, and the exceptions attached to the sentence.
+
+Every word the reading uses is data in `models/provisions.md`; the code here only knows
+the shape of a provision. Every reading keeps the sentence it came from, so a verdict is
+always explainable by a quote.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .normalize import fold
+
+#: A `...` in a pattern stands for up to this many words (policy sentences are long:
+#: "shall not share with any federal agency or official for the purpose of … information").
+GAP_WORDS = 20
+
+QUESTIONS = ("status_checks", "info_sharing", "lunn", "detainers", "raids", "resources", "agreements_287g")
+
+# Section headings of the kinds of rule a list of patterns under a question can be.
+_RULE_KINDS = {
+    "forbidden is green, allowed is red": "bad",
+    "required is green, forbidden is red": "good",
+    "red wherever it appears": "red",
+    "named, not a flag on its own": "named",
+}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    negation_words: frozenset[str]
+    negation_verbs: tuple[re.Pattern[str], ...]
+    negation_after: tuple[re.Pattern[str], ...]
+    modals: tuple[re.Pattern[str], ...]
+    exception_markers: tuple[str, ...]
+    lawful: tuple[re.Pattern[str], ...]
+    swallowing: tuple[re.Pattern[str], ...]
+    hollowing: frozenset[str]
+    inoperative_headings: tuple[re.Pattern[str], ...]
+    inoperative_openings: tuple[str, ...]
+    definition_words: tuple[re.Pattern[str], ...]
+    about_itself: tuple[re.Pattern[str], ...]
+    savings: tuple[re.Pattern[str], ...]
+    rules: dict[str, dict[str, tuple[re.Pattern[str], ...]]]
+    agreement_document: tuple[re.Pattern[str], ...]
+
+
+# --- reading form ---------------------------------------------------------------------------
+
+_DEPT = re.compile(
+    r"\b(?:the\s+)?(?:(?:city|town|county)\s+of\s+)?(?:[A-Z][\w'’.-]*\s+){1,3}(?:Police\s+(?:Department|Dept\.?|Service)|Sheriff'?s?\s+(?:Office|Department))\b"
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def reading_form(text: str) -> str:
+    """Lower case words and the punctuation that bounds a provision (`;` `:` `,`), one
+    space apart; 287(g) reads as 287g so it is one word."""
+    t = fold(text)
+    t = _DEPT.sub(" the department ", t)
+    t = t.lower()
+    t = re.sub(r"\b(287|1357)\s*\(\s*g\s*\)", r"\1g", t)
+    t = re.sub(r"\bi\s*-\s*(247|203|200|205)\w*", r"i-\1", t)
+    t = t.replace("u.s.c.", "usc").replace("u.s.", "us")
+    t = re.sub(r"[;:,]", lambda m: f" {m.group(0)} ", t)
+    t = re.sub(r"[^\w§;:,\-]+", " ", t)
+    t = re.sub(r"(?<!\w)-|-(?!\w)", " ", t)
+    return " ".join(t.split())
+
+
+def _alt_regex(token: str) -> str:
+    alternatives = []
+    for alt in token.split("/"):
+        star = alt.endswith("*")
+        words = reading_form(alt.rstrip("*").replace("_", " ").replace("(g)", "g")).split()
+        if not words:
+            continue
+        rx = " ".join(re.escape(w) for w in words)
+        if star:
+            rx += r"[\w-]*"
+        alternatives.append(rx)
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_phrase(pattern: str) -> re.Pattern[str]:
+    """A pattern in the rubric's syntax (`a/b`, `word*`, `...`) as a regex over reading form.
+
+    `/` binds tighter than spaces, except that an alternative may itself be several words
+    when written with spaces *inside* a `/` group ("immigration authorit*/federal
+    immigration" is read as the two alternatives): a run of words joined to a `/` group is
+    one group.
+    """
+    tokens = pattern.split()
+    # Re-join multi-word alternatives: "a b/c d" -> ["a", "b/c", "d"] stays as written;
+    # the lexicon writes multi-word alternatives with single spaces only around `/`-less
+    # words, so tokens are taken one by one.
+    parts: list[str | None] = []
+    for token in tokens:
+        if token in ("...", "…"):
+            parts.append(None)
+        else:
+            parts.append(_alt_regex(token))
+    regex = ""
+    for p in parts:
+        if p is None:
+            regex += rf"(?: [^ ;]+){{0,{GAP_WORDS}}}?"
+            continue
+        regex += (" " if regex else "") + p
+    return re.compile(rf"(?<![\w-]){regex}(?![\w-])")
+
+
+def _phrase_list(text: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(compile_phrase(p.strip()) for p in text.split(",") if p.strip())
+
+
+# --- the lexicon file ---------------------------------------------------------------------
+
+
+def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
+    """Parse `models/provisions.md`: `##` sections of `- Key: a, b, c` bullets, and, under
+    each question id, `###` rule kinds with one pattern per bullet."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    section = sub = ""
+    for raw in markdown.splitlines():
+        line = raw.rstrip()
+        if line.startswith("## "):
+            section, sub = line[3:].strip().lower(), ""
+            sections.setdefault(section, {})
+        elif line.startswith("### "):
+            sub = line[4:].strip().lower()
+            sections.setdefault(section, {}).setdefault(sub, [])
+        elif line.startswith("- ") and section:
+            sections[section].setdefault(sub, []).append(line[2:].strip())
+
+    def keyed(name: str) -> dict[str, str]:
+        out = {}
+        for item in sections.get(name, {}).get("", []):
+            key, sep, value = item.partition(":")
+            if sep:
+                out[key.strip().lower()] = value.strip()
+        return out
+
+    neg = keyed("negation")
+    exc = keyed("exceptions")
+    inop = keyed("not operative")
+    if not neg or not exc or not inop:
+        raise InputError(path, "the provisions lexicon needs Negation, Exceptions and Not operative sections")
+    rules: dict[str, dict[str, tuple[re.Pattern[str], ...]]] = {}
+    for q in QUESTIONS:
+        if q not in sections:
+            raise InputError(path, f"the provisions lexicon has no section for {q}")
+        rules[q] = {}
+        for heading, items in sections[q].items():
+            if not heading:
+                continue
+            kind = _RULE_KINDS.get(heading)
+            if kind is None:
+                raise InputError(path, f"{q}: unknown rule kind {heading!r} (known: {', '.join(_RULE_KINDS)})")
+            rules[q][kind] = tuple(compile_phrase(p) for p in items)
+    mod = keyed("modals")
+    modals = _phrase_list(mod.get("words", "")) + _phrase_list(mod.get("phrases", ""))
+    whole = keyed("whole-document shapes")
+    return Lexicon(
+        negation_words=frozenset(w.strip() for w in neg.get("words", "").split(",") if w.strip()),
+        negation_verbs=_phrase_list(neg.get("verbs", "")),
+        negation_after=_phrase_list(neg.get("after", "")),
+        modals=modals,
+        exception_markers=tuple(sorted((reading_form(m) for m in exc.get("markers", "").split(",") if m.strip()), key=len, reverse=True)),
+        lawful=_phrase_list(exc.get("lawful floor", "")),
+        swallowing=_phrase_list(exc.get("swallowing", "")),
+        hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
+        inoperative_headings=_phrase_list(inop.get("headings", "")),
+        inoperative_openings=tuple(reading_form(o) for o in inop.get("openings", "").split(",") if o.strip()),
+        definition_words=_phrase_list(inop.get("definitions", "")),
+        about_itself=_phrase_list(inop.get("about itself", "")),
+        savings=tuple(compile_phrase(p) for p in sections.get("savings clauses", {}).get("", [])),
+        rules=rules,
+        agreement_document=_phrase_list(whole.get("287(g) agreement", "")),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load(directory: str) -> Lexicon:
+    path = Path(directory) / "provisions.md"
+    return parse_lexicon(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_lexicon() -> Lexicon:
+    from .models import models_dir
+
+    return _load(str(models_dir()))
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one sentence says on one question."""
+
+    question: str
+    color: str  # "red" | "green" | "unclear"
+    sentence: str  # as the policy has it (the item, for a list item)
+    why: str  # "forbidden", "allowed", "exception swallows the rule: …", …
+
+
+_ITEM = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.|[•\-–*·▪●◦])\s+", re.I)
+_INLINE_ITEMS = re.compile(r"(?:(?<=:)|(?<=;)|(?<=; and)|(?<=; or))\s*(?=\(?(?:[0-9]{1,2}|[a-z]|[ivx]{1,4})\)\s)")
+
+
+def expand_items(sentences: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    """(sentence as quoted, sentence as read): list items carry their lead-in.
+
+    "No officer shall:" followed by "(a) ask about status" reads "No officer shall ask
+    about status"; inline enumerations "shall not: (1) …; (2) …" are split the same way.
+    """
+    out: list[tuple[str, str]] = []
+    lead = ""
+    for s in sentences:
+        pieces = [p for p in _INLINE_ITEMS.split(s) if p.strip()]
+        if len(pieces) > 1 and pieces[0].rstrip().endswith(":"):
+            head = pieces[0].rstrip()[:-1]
+            out.append((pieces[0].strip(), pieces[0].strip()))
+            for p in pieces[1:]:
+                item = _ITEM.sub("", p).strip().rstrip(";").strip()
+                item = re.sub(r"\b(?:and|or)$", "", item).strip()
+                out.append((p.strip(), f"{head} {item}"))
+            lead = head if s.rstrip().endswith(":") else ""
+            continue
+        if lead and (_ITEM.match(s) or s[:1].islower()):
+            item = _ITEM.sub("", s).strip().rstrip(";").strip()
+            item = re.sub(r"\b(?:and|or)$", "", item).strip()
+            out.append((s, f"{lead} {item}"))
+            continue
+        lead = s.rstrip()[:-1] if s.rstrip().endswith(":") else ""
+        out.append((s, s))
+    return out
+
+
+def operative_heading(heading: str, lexicon: Lexicon) -> bool:
+    """A clause headed "Definitions", "Purpose", "Findings" … directs no one."""
+    form = reading_form(heading)
+    if not form:
+        return True
+    words = form.split()
+    if len(words) > 8:
+        return True
+    for rx in lexicon.inoperative_headings:
+        m = rx.search(form)
+        # The heading *is* one of these ("Purpose and scope", "Definitions"), not merely
+        # contains the word ("Limits on the use of resources for immigration purposes").
+        if m and m.start() <= 3 and len(words) <= 4:
+            return False
+    return True
+
+
+def operative_sentence(form: str, lexicon: Lexicon) -> bool:
+    """Definitions, WHEREAS and findings, and the text describing itself direct no one."""
+    head = " ".join(form.split()[:14])
+    for opening in lexicon.inoperative_openings:
+        if form.startswith(opening + " ") or form == opening:
+            return False
+    for rx in lexicon.definition_words:
+        m = rx.search(head)
+        if m and not _has_modal_before(form[: m.start()], lexicon):
+            return False
+    for rx in lexicon.about_itself:
+        m = rx.search(form)
+        if m and m.start() <= 40:
+            return False
+    return True
+
+
+def _has_modal_before(text: str, lexicon: Lexicon) -> bool:
+    return any(rx.search(text) for rx in lexicon.modals)
+
+
+_BOUNDARY = re.compile(r"(?:^| )(?:;|:|however|but|provided|except|unless|if|when|where|whenever|while)(?= |$)")
+
+
+@dataclass(frozen=True)
+class _Stance:
+    provision: bool  # a modal or a negation governs the action
+    forbidden: bool
+    hollowed: str  # an adverb that hollows a prohibition ("shall not routinely …")
+
+
+def stance(form: str, start: int, lexicon: Lexicon) -> _Stance:
+    """How the words before an action at `start` govern it."""
+    before = form[:start]
+    # The governing words are those since the last boundary that opens a condition or an
+    # exception ("if the person is not …, the officer may …"): but the subject often comes
+    # before an "if" clause ("No officer shall, if asked, share …"), so try the nearest
+    # stretch first and fall back to the whole sentence start.
+    spans = []
+    last = None
+    for m in _BOUNDARY.finditer(before):
+        last = m
+    if last is not None:
+        spans.append(before[last.end():])
+    spans.append(before)
+    for span in spans:
+        s = _stance_in(span, form[start:], lexicon)
+        if s.provision:
+            return s
+    return _Stance(False, False, "")
+
+
+_SUBJECT_BOUNDARY = re.compile(r"(?:^| )(?:and|but|or|;|,)(?= |$)")
+
+
+def _stance_in(span: str, after: str, lexicon: Lexicon) -> _Stance:
+    """The nearest modal governs; its own negations ("shall not", "may refrain from") and a
+    negative subject ("No officer … shall") forbid, and two negations cancel ("no member
+    shall prohibit any member from sending")."""
+    modal = None
+    for rx in lexicon.modals:
+        for m in rx.finditer(span):
+            if modal is None or m.start() > modal.start():
+                modal = m
+    verbs_at = [m for rx in lexicon.negation_verbs for m in rx.finditer(span)]
+    tail = after.split(";")[0][:200]
+    after_neg = any(rx.search(tail) for rx in lexicon.negation_after)
+    if modal is None and not verbs_at and not after_neg:
+        return _Stance(False, False, "")
+    anchor = modal.start() if modal is not None else min((m.start() for m in verbs_at), default=len(span))
+    governed = span[anchor:]
+    negations = 0
+    hollowed = ""
+    for w in governed.split():
+        if w in lexicon.negation_words:
+            negations += 1
+        if w in lexicon.hollowing:
+            hollowed = w
+    for rx in lexicon.negation_verbs:
+        for m in rx.finditer(governed):
+            # "not authorized to" already counted its "not"
+            negations += 0 if " not " in f" {m.group(0)} " else 1
+    # The subject: from the last conjunction before the modal ("… and will only be
+    # detained" has none) back to the sentence start ("No officer or employee shall").
+    subject = span[:anchor]
+    cut = None
+    for m in _SUBJECT_BOUNDARY.finditer(subject):
+        if m.group(0).strip() in ("and", "but", ";") or (m.group(0).strip() == "," and False):
+            cut = m
+    if cut is not None and modal is not None and _previous_modal(subject[: cut.start()], lexicon):
+        subject = subject[cut.end():]
+    if any(w in lexicon.negation_words for w in subject.split()):
+        negations += 1
+    if after_neg:
+        negations += 1
+    return _Stance(True, negations % 2 == 1, hollowed)
+
+
+def _previous_modal(text: str, lexicon: Lexicon) -> bool:
+    return any(rx.search(text) for rx in lexicon.modals)
+
+
+def exceptions(form: str, lexicon: Lexicon) -> list[str]:
+    """The exception clauses of a sentence, each from its marker to the next boundary."""
+    out = []
+    padded = f" {form} "
+    for marker in lexicon.exception_markers:
+        for m in re.finditer(rf"(?<= ){re.escape(marker)}(?= )", padded):
+            rest = padded[m.end():]
+            stop = re.search(r" ; | : ", rest)
+            out.append((m.start(), marker + " " + (rest[: stop.start()] if stop else rest).strip()))
+    out.sort()
+    # markers nested in one another ("only if" and "if") give overlapping spans: keep the first
+    kept: list[str] = []
+    last_end = -1
+    for pos, text in out:
+        if pos > last_end:
+            kept.append(text)
+            last_end = pos + len(text)
+    return kept
+
+
+def classify_exception(text: str, lexicon: Lexicon) -> str:
+    """"lawful" when it only keeps what the law requires, "swallows" when it names the
+    convictions, gangs and public-safety reasons the guide calls red flags, else "other"."""
+    if any(rx.search(text) for rx in lexicon.swallowing):
+        # "required by law" next to "felony" still swallows: the felony is the exception.
+        return "swallows"
+    if any(rx.search(text) for rx in lexicon.lawful):
+        return "lawful"
+    return "other"
+
+
+def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Reading | None:
+    """What `read` (the sentence with its list lead-in) says on `question`, if anything."""
+    form = reading_form(read)
+    if not form or not operative_sentence(form, lexicon):
+        return None
+    if any(rx.search(form) for rx in lexicon.savings):
+        return None
+    rules = lexicon.rules[question]
+    for rx in rules.get("red", ()):
+        m = rx.search(form)
+        if m:
+            st = stance(form, m.start(), lexicon)
+            if not st.forbidden:
+                return Reading(question, "red", quoted, "red flag language")
+    best: Reading | None = None
+    for kind in ("bad", "good"):
+        for rx in rules.get(kind, ()):
+            for m in rx.finditer(form):
+                r = _judge_action(form, m, kind, quoted, question, lexicon)
+                if r is None:
+                    continue
+                if r.color == "red":
+                    return r
+                if best is None or (best.color == "unclear" and r.color == "green"):
+                    best = r
+    if best is None and "named" in rules:
+        for rx in rules["named"]:
+            if rx.search(form) and any(rx2.search(form) for rx2 in lexicon.modals):
+                return Reading(question, "unclear", quoted, "names it but does not say what officers do")
+    return best
+
+
+def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
+    st = stance(form, m.start(), lexicon)
+    # "No … shall" often sits inside the match itself when the pattern starts at a noun
+    # ("funds … shall be used"); read the match's own words too.
+    if not st.provision:
+        inner = _stance_in(form[: m.end()], "", lexicon)
+        if not inner.provision:
+            # "In the event that ICE requests assistance, the Department will make every
+            # effort to assist": the provision follows its condition.
+            rest = form[m.end():].split(" ; ")[0]
+            inner = _stance_in(rest, "", lexicon)
+            if not inner.provision:
+                return None
+        st = inner
+    excs = exceptions(form, lexicon)
+    kinds = [classify_exception(e, lexicon) for e in excs]
+    if kind == "good":
+        if st.forbidden:
+            return Reading(question, "red", quoted, "forbids what the guide asks for")
+        return Reading(question, "green", quoted, "required")
+    # kind == "bad": forbidding it is green, allowing it is red
+    if st.forbidden:
+        if st.hollowed:
+            return Reading(question, "red", quoted, f"the prohibition is hollowed: '{st.hollowed}'")
+        for e, k in zip(excs, kinds):
+            if k == "swallows":
+                return Reading(question, "red", quoted, f"an exception swallows the rule: '{e}'")
+        if any(e.rstrip().endswith((" below", " following")) for e in excs):
+            return Reading(question, "red", quoted, "a list of exceptions")
+        return Reading(question, "green", quoted, "forbidden")
+    # allowed or required: red unless its only condition is what the law requires
+    if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except")) for e in excs):
+        return Reading(question, "green", quoted, "only as the law requires")
+    return Reading(question, "red", quoted, "allowed")
+
+
+def is_agreement_document(forms: list[str], lexicon: Lexicon) -> str | None:
+    """The sentence that shows the text is itself a 287(g) agreement, if it is one."""
+    for form in forms:
+        for rx in lexicon.agreement_document:
+            if rx.search(form) and not stance(form, rx.search(form).start(), lexicon).forbidden:
+                return form
+    return None
