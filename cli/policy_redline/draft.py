@@ -207,8 +207,9 @@ def _plan(analysis: Analysis, model: Model) -> tuple[_Plan, list[Change]]:
     return plan, changes
 
 
-def _review(analysis: Analysis) -> list[Change]:
-    """A `review` change for each clause quoted by an `unclear` answer, in clause order."""
+def _review(analysis: Analysis, replaced: set[str] = frozenset()) -> list[Change]:  # type: ignore[assignment]
+    """A `review` change for each clause quoted by an `unclear` answer, in clause order.
+    `replaced`: the clauses the draft replaces for another question."""
     order = {c.number: i for i, c in enumerate(analysis.clauses)}
     out: list[Change] = []
     for finding in analysis.scorecard.findings:
@@ -216,11 +217,11 @@ def _review(analysis: Analysis) -> list[Change]:
             continue
         clauses = list(dict.fromkeys(e.clause for e in finding.evidence if e.flag == "unclear"))
         for number in clauses:
-            reason = (
-                f"{_short(finding.question)}: read this clause yourself. It speaks to the question, but "
-                "policy-redline cannot tell whether it is a red flag or green language, so the draft "
-                "neither replaces it nor adds the model clause for this question."
-            )
+            reason = f"{_short(finding.question)}: read this clause yourself. It speaks to the question, but policy-redline cannot tell whether it is a red flag or green language, so "
+            if number in replaced:
+                reason += "the draft adds no model clause for this question; the clause itself is replaced for another question (see that change): check that the replacement says what you want on this one."
+            else:
+                reason += "the draft keeps it as written and adds no model clause for this question."
             out.append(Change(number, finding.question, "review", reason))
     out.sort(key=lambda c: order.get(c.clause, len(order)))
     return out
@@ -456,7 +457,7 @@ def draft(
         current = analyze_document(_amended_document(original.source, original.title, paragraphs))
     if paragraphs is None:
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
-    reviews = _review(analysis)
+    reviews = _review(analysis, {c.clause for c in all_changes if c.action == "replace"})
     paragraphs = _review_notes(list(paragraphs), analysis, reviews)
     all_changes.extend(reviews)
     kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from .align import Match
 from .models import Flag, Model, Question, Rubric
 from .normalize import normalize
-from .provisions import expand_items, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
+from .provisions import disapplies, expand_items, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
 from .segment import Clause, split_sentences
 
 Verdict = Literal["red", "green", "silent", "unclear"]
@@ -321,7 +321,14 @@ def judge(
         for flag in question.flags:
             evidence.extend(_flag_evidence(flag, question, sentences, clause_norms, text))
         evidence.extend(_model_evidence(question, operative, per_model, model_map, sentences, text))
-        evidence.extend(_provision_evidence(question, readings, lexicon))
+        provided = _provision_evidence(question, readings, lexicon)
+        evidence.extend(provided)
+        if any(e.flag == "green" for e in provided):
+            for clause, quoted, read in readings:
+                if (why := disapplies(read, lexicon)) is not None:
+                    reason = next((f.description for f in question.red if not f.mentions), "")
+                    evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, f"{reason} (an exception swallows the rule: '{why}')"))
+                    break
         if agreement and question.id in _AGREEMENT_QUESTIONS:
             clause, quoted = next((c, q) for c, q, r in readings if reading_form(r) == agreement)
             evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, _AGREEMENT_REASON))
@@ -383,8 +390,8 @@ def _provision_evidence(question: Question, readings: list[tuple[Clause, str, st
         r = read_sentence(quoted, read, lexicon, question.id)
         if r is None:
             continue
-        flags = question.red if r.color == "red" else question.green if r.color == "green" else ()
-        reason = next((f.description for f in flags if not f.mentions), "") if flags else "The policy speaks to this question here; read this clause yourself."
+        meaning = (lexicon.meaning or {}).get(question.id, {})
+        reason = meaning.get(r.color, "") if r.color != "unclear" else "The policy speaks to this question here, in words the tool cannot classify: read this clause yourself."
         if r.why and r.why not in ("allowed", "forbidden", "required", "red flag language"):
             reason = f"{reason} ({r.why})" if reason else r.why
         found.append(Evidence(clause.number, r.color, quoted, f"rubric:{question.id}", 100.0, reason))

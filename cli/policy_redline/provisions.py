@@ -57,6 +57,9 @@ class Lexicon:
     savings: tuple[re.Pattern[str], ...]
     rules: dict[str, dict[str, tuple[re.Pattern[str], ...]]]
     agreement_document: tuple[re.Pattern[str], ...]
+    disapplication: tuple[re.Pattern[str], ...] = ()
+    answering: tuple[re.Pattern[str], ...] = ()
+    meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
 
 # --- reading form ---------------------------------------------------------------------------
@@ -118,7 +121,9 @@ def compile_phrase(pattern: str) -> re.Pattern[str]:
     regex = ""
     for p in parts:
         if p is None:
-            regex += rf"(?: [^ ;]+){{0,{GAP_WORDS}}}?"
+            # A gap does not cross a ";" and crosses at most one ",": a pattern's words
+            # belong to one provision, not to a list of separate ones.
+            regex += rf"(?: [^ ;,]+){{0,{GAP_WORDS}}}?(?: ,(?: [^ ;,]+){{0,{GAP_WORDS}}}?)?"
             continue
         regex += (" " if regex else "") + p
     return re.compile(rf"(?<![\w-]){regex}(?![\w-])")
@@ -191,6 +196,9 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         savings=tuple(compile_phrase(p) for p in sections.get("savings clauses", {}).get("", [])),
         rules=rules,
         agreement_document=_phrase_list(whole.get("287(g) agreement", "")),
+        disapplication=_phrase_list(keyed("disapplication").get("phrases", "")),
+        answering=_phrase_list(mod.get("answering verbs", "")),
+        meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
 
 
@@ -290,7 +298,13 @@ def _has_modal_before(text: str, lexicon: Lexicon) -> bool:
     return any(rx.search(text) for rx in lexicon.modals)
 
 
-_BOUNDARY = re.compile(r"(?:^| )(?:;|:|however|but|provided|except|unless|if|when|where|whenever|while)(?= |$)")
+# Words that open a condition or an exception: a modal after one of them governs the
+# condition ("if the person is not under arrest"), not the action the sentence is about.
+_CONDITION = re.compile(r"(?:^| )(?:;|:|however|provided|except|unless|if|when|where|whenever|while|who|which|that)(?= |$)")
+# A condition inside the subject ("If the person is not under arrest, officers may …";
+# "No officer, if asked, shall …") is not the subject's negation.
+_CONDITION_SPAN = re.compile(r"(?:^| )(?:if|when|where|whenever|while|unless|except|provided|in the event)\b[^,;]*(?:,|$)")
+_CONJUNCTION = re.compile(r"(?:^| )(?:and|but|;)(?= |$)")
 
 
 @dataclass(frozen=True)
@@ -300,46 +314,54 @@ class _Stance:
     hollowed: str  # an adverb that hollows a prohibition ("shall not routinely …")
 
 
-def stance(form: str, start: int, lexicon: Lexicon) -> _Stance:
-    """How the words before an action at `start` govern it."""
-    before = form[:start]
-    # The governing words are those since the last boundary that opens a condition or an
-    # exception ("if the person is not …, the officer may …"): but the subject often comes
-    # before an "if" clause ("No officer shall, if asked, share …"), so try the nearest
-    # stretch first and fall back to the whole sentence start.
-    spans = []
-    last = None
-    for m in _BOUNDARY.finditer(before):
-        last = m
-    if last is not None:
-        spans.append(before[last.end():])
-    spans.append(before)
-    for span in spans:
-        s = _stance_in(span, form[start:], lexicon)
-        if s.provision:
-            return s
-    return _Stance(False, False, "")
+_NONE = _Stance(False, False, "")
 
 
-_SUBJECT_BOUNDARY = re.compile(r"(?:^| )(?:and|but|or|;|,)(?= |$)")
+def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
+    found = [m for rx in lexicon.modals for m in rx.finditer(form)]
+    found += [m for rx in lexicon.negation_verbs for m in rx.finditer(form)]
+    return sorted(found, key=lambda m: (m.start(), -m.end()))
 
 
-def _stance_in(span: str, after: str, lexicon: Lexicon) -> _Stance:
-    """The nearest modal governs; its own negations ("shall not", "may refrain from") and a
-    negative subject ("No officer … shall") forbid, and two negations cancel ("no member
-    shall prohibit any member from sending")."""
-    modal = None
-    for rx in lexicon.modals:
-        for m in rx.finditer(span):
-            if modal is None or m.start() > modal.start():
-                modal = m
-    verbs_at = [m for rx in lexicon.negation_verbs for m in rx.finditer(span)]
-    tail = after.split(";")[0][:200]
-    after_neg = any(rx.search(tail) for rx in lexicon.negation_after)
-    if modal is None and not verbs_at and not after_neg:
-        return _Stance(False, False, "")
-    anchor = modal.start() if modal is not None else min((m.start() for m in verbs_at), default=len(span))
-    governed = span[anchor:]
+def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _Stance:
+    """How the sentence governs an action found at `start`..`end`.
+
+    The governing modal is the nearest one before the action, outside any condition that
+    precedes it; failing that, the first inside the action's own words ("No funds … shall
+    be used", where the pattern starts at the subject); failing that, the first after it
+    ("When ICE asks for help, the Department will assist").
+    """
+    end = start if end is None else end
+    marks = _modals(form, lexicon)
+    before = [m for m in marks if m.end() <= start]
+    if before:
+        # Skip modals inside a condition that opened after them and closed before the
+        # action? Conditions rarely hold modals; take the nearest.
+        return _governed(form, before[-1], start, lexicon)
+    inside = [m for m in marks if start <= m.start() < end]
+    if inside:
+        return _governed(form, inside[0], None, lexicon)
+    after = [m for m in marks if m.start() >= end and ";" not in form[end:m.start()]]
+    if after:
+        answer = " ".join(form[after[0].end():].split()[:8])
+        if any(rx.search(answer) for rx in lexicon.answering):
+            return _governed(form, after[0], None, lexicon)
+    tail = form[end:].split(" ; ")[0][:200]
+    if any(rx.search(tail) for rx in lexicon.negation_after):
+        return _Stance(True, True, "")
+    return _NONE
+
+
+def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexicon) -> _Stance:
+    """Negations around one modal: its own ("shall not", "may refrain from", between it
+    and the action), its subject's ("No officer … shall"), and one after the action
+    ("… is prohibited"). An odd count forbids."""
+    region_end = action if action is not None else min(len(form), modal.end() + 40)
+    governed = form[modal.start():region_end]
+    # Stop at a following modal: "may not be arrested … and will only be detained"
+    nxt = [m for m in _modals(form, lexicon) if modal.end() <= m.start() < region_end and form[modal.end():m.start()].strip() and _CONJUNCTION.search(form[modal.end():m.start()])]
+    if nxt and action is None:
+        governed = form[modal.start():nxt[0].start()]
     negations = 0
     hollowed = ""
     for w in governed.split():
@@ -349,26 +371,18 @@ def _stance_in(span: str, after: str, lexicon: Lexicon) -> _Stance:
             hollowed = w
     for rx in lexicon.negation_verbs:
         for m in rx.finditer(governed):
-            # "not authorized to" already counted its "not"
             negations += 0 if " not " in f" {m.group(0)} " else 1
-    # The subject: from the last conjunction before the modal ("… and will only be
-    # detained" has none) back to the sentence start ("No officer or employee shall").
-    subject = span[:anchor]
+    # The subject runs back from the modal to the last conjunction or condition
+    # ("… and will only be detained" has no subject of its own to negate).
+    subject = _CONDITION_SPAN.sub(" ", form[: modal.start()])
     cut = None
-    for m in _SUBJECT_BOUNDARY.finditer(subject):
-        if m.group(0).strip() in ("and", "but", ";") or (m.group(0).strip() == "," and False):
-            cut = m
-    if cut is not None and modal is not None and _previous_modal(subject[: cut.start()], lexicon):
+    for m in _CONJUNCTION.finditer(subject):
+        cut = m
+    if cut is not None:
         subject = subject[cut.end():]
     if any(w in lexicon.negation_words for w in subject.split()):
         negations += 1
-    if after_neg:
-        negations += 1
     return _Stance(True, negations % 2 == 1, hollowed)
-
-
-def _previous_modal(text: str, lexicon: Lexicon) -> bool:
-    return any(rx.search(text) for rx in lexicon.modals)
 
 
 def exceptions(form: str, lexicon: Lexicon) -> list[str]:
@@ -413,7 +427,7 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     for rx in rules.get("red", ()):
         m = rx.search(form)
         if m:
-            st = stance(form, m.start(), lexicon)
+            st = stance(form, m.start(), lexicon, m.end())
             if not st.forbidden:
                 return Reading(question, "red", quoted, "red flag language")
     best: Reading | None = None
@@ -435,19 +449,9 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
 
 
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
-    st = stance(form, m.start(), lexicon)
-    # "No … shall" often sits inside the match itself when the pattern starts at a noun
-    # ("funds … shall be used"); read the match's own words too.
+    st = stance(form, m.start(), lexicon, m.end())
     if not st.provision:
-        inner = _stance_in(form[: m.end()], "", lexicon)
-        if not inner.provision:
-            # "In the event that ICE requests assistance, the Department will make every
-            # effort to assist": the provision follows its condition.
-            rest = form[m.end():].split(" ; ")[0]
-            inner = _stance_in(rest, "", lexicon)
-            if not inner.provision:
-                return None
-        st = inner
+        return None
     excs = exceptions(form, lexicon)
     kinds = [classify_exception(e, lexicon) for e in excs]
     if kind == "good":
@@ -474,6 +478,16 @@ def is_agreement_document(forms: list[str], lexicon: Lexicon) -> str | None:
     """The sentence that shows the text is itself a 287(g) agreement, if it is one."""
     for form in forms:
         for rx in lexicon.agreement_document:
-            if rx.search(form) and not stance(form, rx.search(form).start(), lexicon).forbidden:
+            if rx.search(form) and not stance(form, rx.search(form).start(), lexicon, rx.search(form).end()).forbidden:
                 return form
+    return None
+
+
+def disapplies(read: str, lexicon: Lexicon) -> str | None:
+    """The swallowing condition when the sentence switches the policy's rules off."""
+    form = reading_form(read)
+    for rx in lexicon.disapplication:
+        m = rx.search(form)
+        if m and classify_exception(form[m.end():], lexicon) == "swallows":
+            return form[m.start():]
     return None

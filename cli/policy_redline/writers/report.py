@@ -208,7 +208,7 @@ def report_markdown(a: Analysis) -> str:
         e = _first(f)
         clause = e.clause if e else ""
         if shown == "unclear":
-            text = (_md_cell(e.text) + " " if e else "") + f"*{READ_IT.capitalize()}: {_md_cell(READ_WHY)}*"
+            text = (_md_cell(e.text) + " " if e else "") + f"*{READ_IT.capitalize()}. {_md_cell(READ_WHY)}*"
         else:
             text = _md_cell(e.text) if e else (_md_cell("Missing: " + f.gap) if shown == "gap" else "Not addressed")
         label = f"**{LABELS[shown]}** — {READ_IT}" if shown == "unclear" else f"**{LABELS[shown]}**"
@@ -309,8 +309,12 @@ def report_html(a: Analysis) -> str:
         "<h2>Clause alignment</h2><table><thead><tr><th>Clause</th><th>Best match</th><th>Kind</th><th>Score</th></tr></thead>"
         f"<tbody>{align_rows}</tbody></table>\n"
         "<p><small>Verdicts follow the seven questions of the Citizens for Juvenile Justice guide. "
-        "GAP marks a question the policy is silent on where the guide counts silence itself as a red flag. "
-        "UNCLEAR marks a question the policy speaks to, in the quoted sentence, in words the tool cannot "
-        "classify: read that clause yourself.</small></p>\n"
+        "GAP marks a question the policy is silent on where the guide counts silence itself as a red flag."
+        + (
+            " UNCLEAR marks a question the policy speaks to, in the quoted sentence, in words the tool cannot "
+            "classify: read that clause yourself."
+            if _read_list(a) else ""
+        )
+        + "</small></p>\n"
         "</body></html>\n"
     )
