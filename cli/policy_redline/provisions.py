@@ -59,6 +59,7 @@ class Lexicon:
     agreement_document: tuple[re.Pattern[str], ...]
     disapplication: tuple[re.Pattern[str], ...] = ()
     answering: tuple[re.Pattern[str], ...] = ()
+    recording: frozenset[str] = frozenset()
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
 
@@ -198,6 +199,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         agreement_document=_phrase_list(whole.get("287(g) agreement", "")),
         disapplication=_phrase_list(keyed("disapplication").get("phrases", "")),
         answering=_phrase_list(mod.get("answering verbs", "")),
+        recording=frozenset(w.strip() for w in mod.get("recording verbs", "").split(",") if w.strip()),
         meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
 
@@ -312,6 +314,8 @@ class _Stance:
     provision: bool  # a modal or a negation governs the action
     forbidden: bool
     hollowed: str  # an adverb that hollows a prohibition ("shall not routinely …")
+    verb_at: int = -1  # where the governing modal's own verb starts (before the action: it may be a different verb)
+    verb: str = ""
 
 
 _NONE = _Stance(False, False, "")
@@ -334,11 +338,15 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     end = start if end is None else end
     marks = _modals(form, lexicon)
     before = [m for m in marks if m.end() <= start]
+    inside = [m for m in marks if start <= m.start() < end]
+    if before and inside and _CONDITION.search(form[before[-1].end():start]):
+        # "… shall state in writing that personnel … will not be used": the clause after
+        # "that" has its own subject and modal.
+        return _governed(form, inside[0], None, lexicon)
     if before:
         # Skip modals inside a condition that opened after them and closed before the
         # action? Conditions rarely hold modals; take the nearest.
         return _governed(form, before[-1], start, lexicon)
-    inside = [m for m in marks if start <= m.start() < end]
     if inside:
         return _governed(form, inside[0], None, lexicon)
     after = [m for m in marks if m.start() >= end and ";" not in form[end:m.start()]]
@@ -382,7 +390,15 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
         subject = subject[cut.end():]
     if any(w in lexicon.negation_words for w in subject.split()):
         negations += 1
-    return _Stance(True, negations % 2 == 1, hollowed)
+    verb_at, verb = -1, ""
+    pos = modal.end()
+    for w in form[modal.end():].split():
+        if w in ("not", "also", "promptly", "be", "immediately", "always", "then", "to", "have", "been"):
+            pos = form.index(w, pos) + len(w)
+            continue
+        verb_at, verb = form.index(w, pos), w
+        break
+    return _Stance(True, negations % 2 == 1, hollowed, verb_at, verb)
 
 
 def exceptions(form: str, lexicon: Lexicon) -> list[str]:
@@ -433,7 +449,7 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     best: Reading | None = None
     for kind in ("bad", "good"):
         for rx in rules.get(kind, ()):
-            for m in rx.finditer(form):
+            for m in _overlapping(rx, form):
                 r = _judge_action(form, m, kind, quoted, question, lexicon)
                 if r is None:
                     continue
@@ -448,10 +464,22 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     return best
 
 
+def _overlapping(rx: re.Pattern[str], form: str):
+    """Every match, one per start: "may not be arrested … and will only be detained for
+    immigration law violations" holds two actions, and the first match must not hide the
+    second."""
+    pos = 0
+    while (m := rx.search(form, pos)) is not None:
+        yield m
+        pos = m.start() + 1
+
+
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
     st = stance(form, m.start(), lexicon, m.end())
     if not st.provision:
         return None
+    if st.verb in lexicon.recording and 0 <= st.verb_at < m.start():
+        return None  # "shall document every request for assistance": a record, not the act
     excs = exceptions(form, lexicon)
     kinds = [classify_exception(e, lexicon) for e in excs]
     if kind == "good":
