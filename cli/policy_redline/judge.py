@@ -320,7 +320,7 @@ def judge(
         evidence: list[Evidence] = []
         for flag in question.flags:
             evidence.extend(_flag_evidence(flag, question, sentences, clause_norms, text))
-        evidence.extend(_model_evidence(question, operative, per_model, model_map, sentences, text))
+        evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, text))
         provided = _provision_evidence(question, readings, lexicon)
         evidence.extend(provided)
         if any(e.flag == "green" for e in provided):
