@@ -83,7 +83,7 @@ def test_classify_and_summary() -> None:
 def test_columns_in_design_order() -> None:
     assert COLUMNS[5:12] == QUESTION_IDS
     assert COLUMNS[:5] == ("file", "department", "words", "template", "boilerplate_share")
-    assert COLUMNS[-5:] == ("red", "green", "silent", "class", "error")
+    assert COLUMNS[-6:] == ("red", "green", "silent", "unclear", "class", "error")
 
 
 # --- bad files never abort --------------------------------------------------------------

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from .align import Match
 from .models import Flag, Model, Question, Rubric
 from .normalize import normalize
-from .provisions import disapplies, expand_items, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
+from .provisions import disapplies, expand_items_keyed, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
 from .segment import Clause, split_sentences
 
 Verdict = Literal["red", "green", "silent", "unclear"]
@@ -370,13 +370,12 @@ def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]
     sentence before named."""
     out = []
     named_287g = False
-    for c in clauses:
-        for quoted, read in expand_items(c.sentences):
-            if _NAMES_287G.search(read):
-                named_287g = True
-            elif named_287g and _ANAPHORA.search(read):
-                read = _ANAPHORA.sub(lambda m: "287(g) " + m.group(1), read, count=1)
-            out.append((c, quoted, read))
+    for c, quoted, read in expand_items_keyed([(c, s) for c in clauses for s in c.sentences], lexicon):
+        if _NAMES_287G.search(read):
+            named_287g = True
+        elif named_287g and _ANAPHORA.search(read):
+            read = _ANAPHORA.sub(lambda m: "287(g) " + m.group(1), read, count=1)
+        out.append((c, quoted, read))
     return out
 
 

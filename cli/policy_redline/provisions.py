@@ -36,6 +36,7 @@ _RULE_KINDS = {
     "forbidden is green, allowed is red": "bad",
     "required is green, forbidden is red": "good",
     "red wherever it appears": "red",
+    "red whatever the stance": "always",
     "named, not a flag on its own": "named",
 }
 
@@ -43,6 +44,8 @@ _RULE_KINDS = {
 @dataclass(frozen=True)
 class Lexicon:
     negation_words: frozenset[str]
+    negation_gerund: frozenset[str]
+    not_negations: tuple[str, ...]
     negation_verbs: tuple[re.Pattern[str], ...]
     negation_after: tuple[re.Pattern[str], ...]
     modals: tuple[re.Pattern[str], ...]
@@ -122,9 +125,9 @@ def compile_phrase(pattern: str) -> re.Pattern[str]:
     regex = ""
     for p in parts:
         if p is None:
-            # A gap does not cross a ";" and crosses at most one ",": a pattern's words
+            # A gap does not cross a ";" and crosses at most two ",": a pattern's words
             # belong to one provision, not to a list of separate ones.
-            regex += rf"(?: [^ ;,]+){{0,{GAP_WORDS}}}?(?: ,(?: [^ ;,]+){{0,{GAP_WORDS}}}?)?"
+            regex += rf"(?: [^ ;,]+){{0,{GAP_WORDS}}}?(?: ,(?: [^ ;,]+){{0,{GAP_WORDS}}}?){{0,2}}"
             continue
         regex += (" " if regex else "") + p
     return re.compile(rf"(?<![\w-]){regex}(?![\w-])")
@@ -183,6 +186,8 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
     whole = keyed("whole-document shapes")
     return Lexicon(
         negation_words=frozenset(w.strip() for w in neg.get("words", "").split(",") if w.strip()),
+        negation_gerund=frozenset(w.strip() for w in neg.get("before a verb in -ing", "").split(",") if w.strip()),
+        not_negations=tuple(sorted((reading_form(w) for w in neg.get("not a negation", "").split(",") if w.strip()), key=len, reverse=True)),
         negation_verbs=_phrase_list(neg.get("verbs", "")),
         negation_after=_phrase_list(neg.get("after", "")),
         modals=modals,
@@ -230,36 +235,58 @@ class Reading:
 
 
 _ITEM = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.|[•\-–*·▪●◦])\s+", re.I)
-_INLINE_ITEMS = re.compile(r"(?:(?<=:)|(?<=;)|(?<=; and)|(?<=; or))\s*(?=\(?(?:[0-9]{1,2}|[a-z]|[ivx]{1,4})\)\s)")
+_INLINE_ITEMS = re.compile(r"(?:(?<=:)|(?<=;)|(?<=; and)|(?<=; or))\s*(?=\(?(?:[0-9]{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
 
 
-def expand_items(sentences: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+def expand_items(sentences, lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
     """(sentence as quoted, sentence as read): list items carry their lead-in.
 
     "No officer shall:" followed by "(a) ask about status" reads "No officer shall ask
     about status"; inline enumerations "shall not: (1) …; (2) …" are split the same way.
+    Items go on after the lead-in while they look like items: numbered or lettered, in
+    lower case, ending in ";" or ",", or holding no modal of their own ("Release
+    sensitive information to federal immigration officials").
     """
-    out: list[tuple[str, str]] = []
+    return [(q, r) for _, q, r in expand_items_keyed([(None, s) for s in sentences], lexicon)]
+
+
+def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[object, str, str]]:
+    """`expand_items` over (key, sentence) pairs, a lead-in reaching across keys (a
+    segmenter may put each item of a list in a clause of its own)."""
+    lexicon = lexicon or load_lexicon()
+    out: list[tuple[object, str, str]] = []
     lead = ""
-    for s in sentences:
+    for key, s in sentences:
+        if _ITEM_ONLY.match(s):
+            continue  # a bare "(1)" line: its item follows
         pieces = [p for p in _INLINE_ITEMS.split(s) if p.strip()]
         if len(pieces) > 1 and pieces[0].rstrip().endswith(":"):
-            head = pieces[0].rstrip()[:-1]
-            out.append((pieces[0].strip(), pieces[0].strip()))
+            head = _ITEM.sub("", pieces[0].rstrip()[:-1]).strip()
+            if lead and not _has_modal_before(reading_form(head), lexicon):
+                head = f"{lead} {head}"
+            out.append((key, pieces[0].strip(), pieces[0].strip()))
             for p in pieces[1:]:
-                item = _ITEM.sub("", p).strip().rstrip(";").strip()
-                item = re.sub(r"\b(?:and|or)$", "", item).strip()
-                out.append((p.strip(), f"{head} {item}"))
+                out.append((key, p.strip(), f"{head} {_item_text(p)}"))
             lead = head if s.rstrip().endswith(":") else ""
             continue
-        if lead and (_ITEM.match(s) or s[:1].islower()):
-            item = _ITEM.sub("", s).strip().rstrip(";").strip()
-            item = re.sub(r"\b(?:and|or)$", "", item).strip()
-            out.append((s, f"{lead} {item}"))
+        opening = " ".join(reading_form(s).split()[:8])
+        if lead and (_ITEM.match(s) or s[:1].islower() or opening.startswith("to ") or not _has_modal_before(opening, lexicon)):
+            read = f"{lead} {_item_text(s)}"
+            out.append((key, s, read))
+            if s.rstrip().endswith(":"):
+                lead = read.rstrip()[:-1]
             continue
-        lead = s.rstrip()[:-1] if s.rstrip().endswith(":") else ""
-        out.append((s, s))
+        lead = _ITEM.sub("", s.rstrip()[:-1]).strip() if s.rstrip().endswith(":") else ""
+        out.append((key, s, s))
     return out
+
+
+_ITEM_ONLY = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.)\s*$", re.I)
+
+
+def _item_text(item: str) -> str:
+    text = _ITEM.sub("", item).strip().rstrip(";,.").strip()
+    return re.sub(r"[;,]?\s*\b(?:and|or)$", "", text).strip()
 
 
 def operative_heading(heading: str, lexicon: Lexicon) -> bool:
@@ -321,6 +348,24 @@ class _Stance:
 _NONE = _Stance(False, False, "")
 
 
+def _count_negations(text: str, lexicon: Lexicon) -> int:
+    """Negating words, with "neither … nor" counted once and phrases that only look
+    negative ("including but not limited to", "no later than") not at all."""
+    padded = f" {text} "
+    for phrase in lexicon.not_negations:
+        padded = padded.replace(f" {phrase} ", " ")
+    words = padded.split()
+    count = 0
+    for k, w in enumerate(words):
+        if w in lexicon.negation_words:
+            if w == "nor" and "neither" in words[:k]:
+                continue
+            count += 1
+        elif w in lexicon.negation_gerund and k + 1 < len(words) and words[k + 1].endswith("ing"):
+            count += 1
+    return count
+
+
 def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
     found = [m for rx in lexicon.modals for m in rx.finditer(form)]
     found += [m for rx in lexicon.negation_verbs for m in rx.finditer(form)]
@@ -370,13 +415,8 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     nxt = [m for m in _modals(form, lexicon) if modal.end() <= m.start() < region_end and form[modal.end():m.start()].strip() and _CONJUNCTION.search(form[modal.end():m.start()])]
     if nxt and action is None:
         governed = form[modal.start():nxt[0].start()]
-    negations = 0
-    hollowed = ""
-    for w in governed.split():
-        if w in lexicon.negation_words:
-            negations += 1
-        if w in lexicon.hollowing:
-            hollowed = w
+    negations = _count_negations(governed, lexicon)
+    hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
     for rx in lexicon.negation_verbs:
         for m in rx.finditer(governed):
             negations += 0 if " not " in f" {m.group(0)} " else 1
@@ -388,7 +428,10 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
         cut = m
     if cut is not None:
         subject = subject[cut.end():]
-    if any(w in lexicon.negation_words for w in subject.split()):
+    if _count_negations(subject, lexicon):
+        negations += 1
+    elif not _CONJUNCTION.search(form[: modal.start()]) and re.match(r"^(?:\(?\w{1,3}[.)] )*(?:no|neither|none) ", form):
+        # "No officer, if asked, shall …": the negative subject opens the sentence.
         negations += 1
     verb_at, verb = -1, ""
     pos = modal.end()
@@ -440,6 +483,9 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     if any(rx.search(form) for rx in lexicon.savings):
         return None
     rules = lexicon.rules[question]
+    for rx in rules.get("always", ()):
+        if rx.search(form):
+            return Reading(question, "red", quoted, "red flag language")
     for rx in rules.get("red", ()):
         m = rx.search(form)
         if m:
@@ -496,7 +542,11 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
         if any(e.rstrip().endswith((" below", " following")) for e in excs):
             return Reading(question, "red", quoted, "a list of exceptions")
         return Reading(question, "green", quoted, "forbidden")
-    # allowed or required: red unless its only condition is what the law requires
+    # allowed or required: red unless its only condition is what the law requires. A
+    # permission is only called red on words that belong together: an action and an
+    # object twenty words apart are more often two provisions than one.
+    if len(m.group(0).split()) > 14:
+        return None
     if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except")) for e in excs):
         return Reading(question, "green", quoted, "only as the law requires")
     return Reading(question, "red", quoted, "allowed")

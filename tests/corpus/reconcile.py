@@ -1,0 +1,69 @@
+"""Reconcile two blind readings of the corpus into `labels.json`.
+
+Rules (also in LABELLING.md): a verdict both readers give is kept; a verdict one reader
+gives firmly and the other gives as tentative with the same colour is kept; anything else
+one reader gives and the other does not is left out and listed under `disputed`, except
+where `ADJUDICATED` below records a decision and its reason. Shares are the mean of the two
+readers' ranges; the family is kept when both readers name the same one.
+
+    python3 tests/corpus/reconcile.py
+"""
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUESTIONS = ("status_checks", "info_sharing", "lunn", "detainers", "raids", "resources", "agreements_287g")
+PAIRS = (("reader-a.json", "reader-b.json"), ("reader-c.json", "reader-d.json"))
+# (file, question): (verdict, why) — decided by the maintainers where the readers split.
+ADJUDICATED = {
+    ("ma-barnstable-county-sheriff_287g-moa-former.txt", "resources"): ("red", "a 287(g) agreement commits department personnel to immigration enforcement (issue 11: a 287(g) agreement itself is red on resources)"),
+    ("ma-doc_287g-moa-former.txt", "resources"): ("red", "a 287(g) agreement commits department personnel to immigration enforcement"),
+    ("ma-plymouth-county-sheriff_287g-jail-enforcement-moa.txt", "resources"): ("red", "a 287(g) agreement commits department personnel to immigration enforcement"),
+}
+
+
+def _tentative(reading: dict, q: str):
+    t = (reading.get("tentative") or {}).get(q)
+    return t[0] if isinstance(t, list) and t else t
+
+
+def main() -> None:
+    out: dict[str, dict] = {}
+    for a_name, b_name in PAIRS:
+        a = json.loads((HERE / "labels" / a_name).read_text(encoding="utf-8"))
+        b = json.loads((HERE / "labels" / b_name).read_text(encoding="utf-8"))
+        for name in sorted(set(a) | set(b)):
+            x, y = a.get(name, {}), b.get(name, {})
+            verdicts, quotes, disputed = {}, {}, {}
+            for q in QUESTIONS:
+                vx, vy = x.get("verdicts", {}).get(q), y.get("verdicts", {}).get(q)
+                if (name, q) in ADJUDICATED:
+                    verdicts[q], why = ADJUDICATED[(name, q)]
+                    quotes[q] = x.get("quotes", {}).get(q) or y.get("quotes", {}).get(q) or why
+                    continue
+                if vx is None and vy is None:
+                    continue
+                if vx == vy or (vx and not vy and _tentative(y, q) == vx) or (vy and not vx and _tentative(x, q) == vy):
+                    verdicts[q] = vx or vy
+                    quotes[q] = (x.get("quotes", {}).get(q) if vx else None) or y.get("quotes", {}).get(q, "")
+                else:
+                    disputed[q] = [vx or f"tentative {_tentative(x, q)}", vy or f"tentative {_tentative(y, q)}"]
+            shares = [r["share"] for r in (x, y) if r.get("share")]
+            share = [round(sum(s[0] for s in shares) / len(shares), 3), round(sum(s[1] for s in shares) / len(shares), 3)] if shares else None
+            fams = [r.get("family") for r in (x, y)]
+            family = fams[0] if fams[0] == fams[1] else None
+            entry = {"verdicts": verdicts, "quotes": quotes, "share": share, "family": family}
+            if fams[0] != fams[1]:
+                entry["family_readings"] = fams
+            if disputed:
+                entry["disputed"] = disputed
+            out[name] = entry
+    (HERE / "labels.json").write_text(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    n = sum(len(e["verdicts"]) for e in out.values())
+    d = sum(len(e.get("disputed", {})) for e in out.values())
+    print(f"{len(out)} texts, {n} reconciled verdicts, {d} left out as disputed")
+
+
+if __name__ == "__main__":
+    main()
