@@ -348,6 +348,10 @@ class _Stance:
 _NONE = _Stance(False, False, "")
 
 
+def _previous_modal(text: str, lexicon: Lexicon) -> bool:
+    return any(rx.search(text) for rx in lexicon.modals)
+
+
 def _count_negations(text: str, lexicon: Lexicon) -> int:
     """Negating words, with "neither … nor" counted once and phrases that only look
     negative ("including but not limited to", "no later than") not at all."""
@@ -361,7 +365,7 @@ def _count_negations(text: str, lexicon: Lexicon) -> int:
             if w == "nor" and "neither" in words[:k]:
                 continue
             count += 1
-        elif w in lexicon.negation_gerund and k + 1 < len(words) and words[k + 1].endswith("ing"):
+        elif w in lexicon.negation_gerund and (k + 1 == len(words) or words[k + 1].endswith("ing")):
             count += 1
     return count
 
@@ -417,21 +421,22 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
         governed = form[modal.start():nxt[0].start()]
     negations = _count_negations(governed, lexicon)
     hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
-    for rx in lexicon.negation_verbs:
-        for m in rx.finditer(governed):
-            negations += 0 if " not " in f" {m.group(0)} " else 1
+    # "prohibit, or in any way restrict" is one negation, however many verbs say it
+    if any(" not " not in f" {m.group(0)} " for rx in lexicon.negation_verbs for m in rx.finditer(governed)):
+        negations += 1
     # The subject runs back from the modal to the last conjunction or condition
     # ("… and will only be detained" has no subject of its own to negate).
-    subject = _CONDITION_SPAN.sub(" ", form[: modal.start()])
-    cut = None
-    for m in _CONJUNCTION.finditer(subject):
-        cut = m
-    if cut is not None:
-        subject = subject[cut.end():]
-    if _count_negations(subject, lexicon):
-        negations += 1
-    elif not _CONJUNCTION.search(form[: modal.start()]) and re.match(r"^(?:\(?\w{1,3}[.)] )*(?:no|neither|none) ", form):
-        # "No officer, if asked, shall …": the negative subject opens the sentence.
+    # The subject: what runs back from the modal to the last comma, or to a conjunction
+    # that follows another modal ("… may not be arrested … and will only be detained").
+    # A negative determiner that opens the subject counts however long the subject is
+    # ("No department, agency, board …, including …, shall use …").
+    whole = _CONDITION_SPAN.sub(" ", form[: modal.start()]).strip()
+    for m in reversed(list(_CONJUNCTION.finditer(whole))):
+        if _previous_modal(whole[: m.start()], lexicon):
+            whole = whole[m.end():].strip()
+            break
+    nearest = whole.rsplit(" , ", 1)[-1] if " , " in f" {whole} " else whole
+    if _count_negations(nearest, lexicon) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) ", whole):
         negations += 1
     verb_at, verb = -1, ""
     pos = modal.end()
@@ -493,6 +498,12 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
             if not st.forbidden:
                 return Reading(question, "red", quoted, "red flag language")
     best: Reading | None = None
+    for rx in rules.get("good", ()):
+        for m in _overlapping(rx, form):
+            r = _judge_action(form, m, "good", quoted, question, lexicon)
+            if r is not None and r.color == "green":
+                # "shall terminate any existing agreement": the duty is the provision
+                return r
     for kind in ("bad", "good"):
         for rx in rules.get(kind, ()):
             for m in _overlapping(rx, form):
@@ -546,6 +557,10 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     # permission is only called red on words that belong together: an action and an
     # object twenty words apart are more often two provisions than one.
     if len(m.group(0).split()) > 14:
+        return None
+    lawful_here = any(rx.search(form) for rx in lexicon.lawful) and not any(rx.search(form) for rx in lexicon.swallowing)
+    if lawful_here and not (excs and any(e.startswith(("only", "unless", "except")) for e in excs)):
+        # "shall not prohibit … sending … as required by 8 U.S.C. § 1373": the law's floor
         return None
     if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except")) for e in excs):
         return Reading(question, "green", quoted, "only as the law requires")
