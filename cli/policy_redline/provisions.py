@@ -62,6 +62,7 @@ class Lexicon:
     agreement_document: tuple[re.Pattern[str], ...]
     disapplication: tuple[re.Pattern[str], ...] = ()
     answering: tuple[re.Pattern[str], ...] = ()
+    titles: tuple[str, ...] = ()
     recording: frozenset[str] = frozenset()
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -197,6 +198,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
         inoperative_headings=_phrase_list(inop.get("headings", "")),
         inoperative_openings=tuple(reading_form(o) for o in inop.get("openings", "").split(",") if o.strip()),
+        titles=tuple(reading_form(o) for o in inop.get("titles", "").split(",") if o.strip()),
         definition_words=_phrase_list(inop.get("definitions", "")),
         about_itself=_phrase_list(inop.get("about itself", "")),
         savings=tuple(compile_phrase(p) for p in sections.get("savings clauses", {}).get("", [])),
@@ -269,7 +271,9 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
                 out.append((key, p.strip(), f"{head} {_item_text(p)}"))
             lead = head if s.rstrip().endswith(":") else ""
             continue
-        opening = " ".join(reading_form(s).split()[:8])
+        # An item's own modal sits after its subject; its first word is often an
+        # imperative verb ("Permit ICE agents to use College facilities").
+        opening = " ".join(reading_form(_ITEM.sub("", s)).split()[1:8])
         if lead and (_ITEM.match(s) or s[:1].islower() or opening.startswith("to ") or not _has_modal_before(opening, lexicon)):
             read = f"{lead} {_item_text(s)}"
             out.append((key, s, read))
@@ -309,6 +313,8 @@ def operative_heading(heading: str, lexicon: Lexicon) -> bool:
 def operative_sentence(form: str, lexicon: Lexicon) -> bool:
     """Definitions, WHEREAS and findings, and the text describing itself direct no one."""
     head = " ".join(form.split()[:14])
+    if any(f" {t} " in f" {' '.join(form.split()[:40])} " for t in lexicon.titles):
+        return False  # a bill's or ordinance's caption: "AN ACT to amend … in relation to …"
     for opening in lexicon.inoperative_openings:
         if form.startswith(opening + " ") or form == opening:
             return False
@@ -436,7 +442,7 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
             whole = whole[m.end():].strip()
             break
     nearest = whole.rsplit(" , ", 1)[-1] if " , " in f" {whole} " else whole
-    if _count_negations(nearest, lexicon) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) ", whole):
+    if _count_negations(nearest, lexicon) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole):
         negations += 1
     verb_at, verb = -1, ""
     pos = modal.end()
