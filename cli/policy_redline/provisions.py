@@ -258,7 +258,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     lexicon = lexicon or load_lexicon()
     out: list[tuple[object, str, str]] = []
     lead = ""
-    for key, s in sentences:
+    for key, s in _rejoin(sentences):
         if _ITEM_ONLY.match(s):
             continue  # a bare "(1)" line: its item follows
         pieces = [p for p in _INLINE_ITEMS.split(s) if p.strip()]
@@ -274,15 +274,49 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
         # An item's own modal sits after its subject; its first word is often an
         # imperative verb ("Permit ICE agents to use College facilities").
         opening = " ".join(reading_form(_ITEM.sub("", s)).split()[1:8])
-        if lead and (_ITEM.match(s) or s[:1].islower() or opening.startswith("to ") or not _has_modal_before(opening, lexicon)):
+        if lead and not _has_modal_before(opening, lexicon):
             read = f"{lead} {_item_text(s)}"
             out.append((key, s, read))
-            if s.rstrip().endswith(":"):
-                lead = read.rstrip()[:-1]
+            if _LEAD_END.search(s):
+                lead = _LEAD_END.sub("", read.rstrip())
             continue
-        lead = _ITEM.sub("", s.rstrip()[:-1]).strip() if s.rstrip().endswith(":") else ""
+        lead = _LEAD_END.sub("", _ITEM.sub("", s.rstrip())).strip() if _LEAD_END.search(s) else ""
         out.append((key, s, s))
     return out
+
+
+# How a lead-in ends: "shall not:", "… directs county staff as follows."
+_LEAD_END = re.compile(r"(?::|\bas follows\s*[.:]?|\bthe following\s*[.:])\s*$", re.I)
+def _looks_like_heading(text: str) -> bool:
+    """"Department Funds and Resources": a title line, not half a sentence."""
+    words = text.split()
+    if len(words) > 10 or text.rstrip().endswith((",", "-")):
+        return False
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return text.isupper() or all(w[0].isupper() for w in long_words)
+
+
+def _rejoin(sentences):
+    """Lines a text file broke mid-sentence ("NO LAW ENFORCEMENT AGENCY, OR ANY" / "AGENT
+    THEREOF, SHALL MAKE ANY INQUIRY …") read as one sentence: a line that ends without
+    punctuation is continued by the next line of the same clause unless that line is a
+    numbered item or a heading."""
+    pending: tuple[object, str] | None = None
+    for key, s in sentences:
+        if pending is not None:
+            pkey, ptext = pending
+            if pkey is key and not _ITEM.match(s) and not _ITEM_ONLY.match(s) and len(ptext.split()) >= 4 and not _looks_like_heading(ptext):
+                pending = (pkey, f"{ptext} {s}")
+            else:
+                yield pending
+                pending = (key, s)
+        else:
+            pending = (key, s)
+        if pending is not None and re.search(r"[.;:!?)\]\"”’]\s*$", pending[1]):
+            yield pending
+            pending = None
+    if pending is not None:
+        yield pending
 
 
 _ITEM_ONLY = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.)\s*$", re.I)

@@ -129,6 +129,13 @@ def _split_heading(rest: str) -> tuple[str, str]:
         return "", ""
     if stripped.endswith(":") and len(stripped.split()) <= 8:
         return stripped.rstrip(":").strip(), ""
+    if not any(c.islower() for c in stripped) and len(stripped.split()) > 10:
+        # A paragraph set all in capitals (bills print new law that way): the capitals
+        # say nothing about where a heading ends; only a period or colon does.
+        m = re.match(r"^((?:\S+\s+){0,7}?\S+?)[.:]\s+(?=\S)", stripped)
+        if m and not re.search(r"\b(?:SHALL|MAY|MUST|WILL)\b", m.group(1)):
+            return m.group(1).strip(), stripped[m.end():].strip()
+        return "", stripped
     m = _CAPS_HEADING.match(stripped)
     if m and any(c.isalpha() for c in m.group(1)):
         head = m.group(1).strip()
