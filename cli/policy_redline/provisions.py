@@ -64,6 +64,7 @@ class Lexicon:
     answering: tuple[re.Pattern[str], ...] = ()
     titles: tuple[str, ...] = ()
     recording: frozenset[str] = frozenset()
+    reporting: tuple[str, ...] = ()
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
 
@@ -207,6 +208,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         disapplication=_phrase_list(keyed("disapplication").get("phrases", "")),
         answering=_phrase_list(mod.get("answering verbs", "")),
         recording=frozenset(w.strip() for w in mod.get("recording verbs", "").split(",") if w.strip()),
+        reporting=tuple(reading_form(w) for w in mod.get("reporting phrases", "").split(",") if w.strip()),
         meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
 
@@ -258,6 +260,8 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     lexicon = lexicon or load_lexicon()
     out: list[tuple[object, str, str]] = []
     lead = ""
+    numbered_only = False
+    lead_style = ""
     for key, s in _rejoin(sentences):
         if _ITEM_ONLY.match(s):
             continue  # a bare "(1)" line: its item follows
@@ -269,11 +273,17 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
             out.append((key, pieces[0].strip(), pieces[0].strip()))
             for p in pieces[1:]:
                 out.append((key, p.strip(), f"{head} {_item_text(p)}"))
-            lead = head if s.rstrip().endswith(":") else ""
+            # the list may go on in the lines that follow, each with its number
+            lead, numbered_only = head, not s.rstrip().endswith(":")
+            lead_style = _style(pieces[0])
             continue
         # An item's own modal sits after its subject; its first word is often an
         # imperative verb ("Permit ICE agents to use College facilities").
         opening = " ".join(reading_form(_ITEM.sub("", s)).split()[1:8])
+        if lead and numbered_only and not _ITEM.match(s):
+            lead = ""
+        if lead and lead_style and _style(s) == lead_style:
+            lead = ""  # "(c)" after a lead-in numbered "(b)" is its sibling, not its item
         if lead and not _has_modal_before(opening, lexicon):
             read = f"{lead} {_item_text(s)}"
             out.append((key, s, read))
@@ -281,6 +291,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
                 lead = _LEAD_END.sub("", read.rstrip())
             continue
         lead = _LEAD_END.sub("", _ITEM.sub("", s.rstrip())).strip() if _LEAD_END.search(s) else ""
+        numbered_only, lead_style = False, _style(s)
         out.append((key, s, s))
     return out
 
@@ -320,6 +331,16 @@ def _rejoin(sentences):
 
 
 _ITEM_ONLY = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.)\s*$", re.I)
+
+
+def _style(sentence: str) -> str:
+    """The kind of number a sentence opens with: "(b)" -> "(a)", "2." -> "1.", "" if none."""
+    m = re.match(r"^\s*(\()?([0-9]{1,2}|[ivx]{1,4}|[a-z]|[A-Z])([.)])\s", sentence)
+    if not m:
+        return ""
+    body = m.group(2)
+    kind = "1" if body.isdigit() else "i" if re.fullmatch(r"[ivx]+", body) and len(body) > 1 else "a" if body.islower() else "A"
+    return f"{m.group(1) or ''}{kind}{m.group(3)}"
 
 
 def _item_text(item: str) -> str:
@@ -577,6 +598,8 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
         return None
     if st.verb in lexicon.recording and 0 <= st.verb_at < m.start():
         return None  # "shall document every request for assistance": a record, not the act
+    if 0 <= st.verb_at < m.start() and any(f" {p} " in f" {form[st.verb_at:m.start()]} " for p in lexicon.reporting):
+        return None  # "shall transmit a report … the number of individuals released to ICE"
     excs = exceptions(form, lexicon)
     kinds = [classify_exception(e, lexicon) for e in excs]
     if kind == "good":
