@@ -65,6 +65,7 @@ class Lexicon:
     titles: tuple[str, ...] = ()
     recording: frozenset[str] = frozenset()
     reporting: tuple[str, ...] = ()
+    topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
 
@@ -209,6 +210,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         answering=_phrase_list(mod.get("answering verbs", "")),
         recording=frozenset(w.strip() for w in mod.get("recording verbs", "").split(",") if w.strip()),
         reporting=tuple(reading_form(w) for w in mod.get("reporting phrases", "").split(",") if w.strip()),
+        topics={q: compile_phrase(t) for q in QUESTIONS for k, _, t in (i.partition(": ") for i in sections[q].get("", [])) if k.lower() == "topic" and t},
         meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
 
@@ -575,6 +577,10 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
                     return r
                 if best is None or (best.color == "unclear" and r.color == "green"):
                     best = r
+    if best is None and lexicon.topics and question in lexicon.topics:
+        m = lexicon.topics[question].search(form)
+        if m is not None and stance(form, m.start(), lexicon, m.end()).provision:
+            return Reading(question, "unclear", quoted, "speaks to it in words the tool cannot classify")
     if best is None and "named" in rules:
         for rx in rules["named"]:
             if rx.search(form) and any(rx2.search(form) for rx2 in lexicon.modals):
