@@ -63,6 +63,7 @@ class Lexicon:
     disapplication: tuple[re.Pattern[str], ...] = ()
     answering: tuple[re.Pattern[str], ...] = ()
     titles: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
     recording: frozenset[str] = frozenset()
     reporting: tuple[str, ...] = ()
     topics: dict[str, re.Pattern[str]] | None = None
@@ -81,6 +82,7 @@ def reading_form(text: str) -> str:
     """Lower case words and the punctuation that bounds a provision (`;` `:` `,`), one
     space apart; 287(g) reads as 287g so it is one word."""
     t = fold(text)
+    t = re.sub(r"\b[Nn][Oo][Ss]?\.\s*(?=[\[\d#(])", "number ", t)  # "Resolution No. 12" is not a negation
     t = _DEPT.sub(" the department ", t)
     t = t.lower()
     t = re.sub(r"\b(287|1357)\s*\(\s*g\s*\)", r"\1g", t)
@@ -201,6 +203,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         inoperative_headings=_phrase_list(inop.get("headings", "")),
         inoperative_openings=tuple(reading_form(o) for o in inop.get("openings", "").split(",") if o.strip()),
         titles=tuple(reading_form(o) for o in inop.get("titles", "").split(",") if o.strip()),
+        findings=tuple(reading_form(o) for o in inop.get("findings", "").split(",") if o.strip()),
         definition_words=_phrase_list(inop.get("definitions", "")),
         about_itself=_phrase_list(inop.get("about itself", "")),
         savings=tuple(compile_phrase(p) for p in sections.get("savings clauses", {}).get("", [])),
@@ -309,6 +312,15 @@ def _looks_like_heading(text: str) -> bool:
     return text.isupper() or all(w[0].isupper() for w in long_words)
 
 
+def _continues(before: str, after: str) -> bool:
+    """A line goes on in the next when the next starts in lower case, or when both are set
+    in capitals (bills print new law that way); "… amended to read" followed by "NO STATE
+    AGENCY …" is a caption and its text, not one sentence."""
+    if after[:1].islower():
+        return True
+    return not any(c.islower() for c in before) and not any(c.islower() for c in after)
+
+
 def _rejoin(sentences):
     """Lines a text file broke mid-sentence ("NO LAW ENFORCEMENT AGENCY, OR ANY" / "AGENT
     THEREOF, SHALL MAKE ANY INQUIRY …") read as one sentence: a line that ends without
@@ -318,7 +330,7 @@ def _rejoin(sentences):
     for key, s in sentences:
         if pending is not None:
             pkey, ptext = pending
-            if pkey is key and not _ITEM.match(s) and not _ITEM_ONLY.match(s) and len(ptext.split()) >= 4 and not _looks_like_heading(ptext):
+            if pkey is key and not _ITEM.match(s) and not _ITEM_ONLY.match(s) and len(ptext.split()) >= 4 and not _looks_like_heading(ptext) and _continues(ptext, s):
                 pending = (pkey, f"{ptext} {s}")
             else:
                 yield pending
@@ -369,7 +381,10 @@ def operative_heading(heading: str, lexicon: Lexicon) -> bool:
 
 def operative_sentence(form: str, lexicon: Lexicon) -> bool:
     """Definitions, WHEREAS and findings, and the text describing itself direct no one."""
+    form = re.sub(r"^(?:(?:\d{1,3}|[a-z]|[ivx]{1,4}) ){1,3}", "", form)  # item numbers: "a 1 the legislature finds"
     head = " ".join(form.split()[:14])
+    if any(f" {f} " in f" {' '.join(form.split()[:10])} " for f in lexicon.findings):
+        return False
     if any(f" {t} " in f" {' '.join(form.split()[:40])} " for t in lexicon.titles):
         return False  # a bill's or ordinance's caption: "AN ACT to amend … in relation to …"
     for opening in lexicon.inoperative_openings:
