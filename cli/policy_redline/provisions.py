@@ -85,6 +85,7 @@ def reading_form(text: str) -> str:
     t = re.sub(r"\b[Nn][Oo][Ss]?\.\s*(?=[\[\d#(])", "number ", t)  # "Resolution No. 12" is not a negation
     t = _DEPT.sub(" the department ", t)
     t = t.lower()
+    t = re.sub(r"\b(?:u\.?\s?s\.?\s+)?immigration and customs enforcement(?:\s*\(ice\))?", "ice", t)
     t = re.sub(r"\b(287|1357)\s*\(\s*g\s*\)", r"\1g", t)
     t = re.sub(r"\bi\s*-\s*(247|203|200|205)\w*", r"i-\1", t)
     t = t.replace("u.s.c.", "usc").replace("u.s.", "us")
@@ -563,12 +564,12 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     form = reading_form(read)
     if not form or not operative_sentence(form, lexicon):
         return None
-    if any(rx.search(form) for rx in lexicon.savings):
-        return None
     rules = lexicon.rules[question]
     for rx in rules.get("always", ()):
         if rx.search(form):
             return Reading(question, "red", quoted, "red flag language")
+    if any(rx.search(form) for rx in lexicon.savings):
+        return None
     for rx in rules.get("red", ()):
         m = rx.search(form)
         if m:

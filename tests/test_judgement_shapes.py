@@ -1,0 +1,253 @@
+"""The shapes real policies are written in, each read the way a careful reader reads it.
+
+Every sentence here is written for these tests (invented towns: Harlow Falls, Quinnet,
+Marrow Bay), in the shapes found in real ordinances, votes, general orders and templates
+(see tests/corpus/ for the real texts those shapes come from).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policy_redline.analysis import analyze_document
+from policy_redline.ingest import read_bytes
+
+
+def verdicts(text: str) -> dict[str, str]:
+    doc = read_bytes(text.encode("utf-8"), "shape.txt", "txt")
+    card = analyze_document(doc).scorecard
+    return {f.question: f.verdict for f in card.findings}
+
+
+def evidence(text: str, question: str) -> list[str]:
+    doc = read_bytes(text.encode("utf-8"), "shape.txt", "txt")
+    return [e.text for e in analyze_document(doc).scorecard.finding(question).evidence]
+
+
+# --- ordinance and vote language -------------------------------------------------------------
+
+
+def test_a_town_vote_that_bars_287g_agreements_is_a_ban():
+    text = (
+        "VOTED: The Town of Harlow Falls and its Police Department shall not enter into any memorandum, "
+        "contract or other agreement, written or oral, under section 287(g) of the Immigration and Nationality Act.\n"
+    )
+    assert verdicts(text)["agreements_287g"] == "green"
+
+
+def test_1357g_names_287g():
+    assert verdicts("The Quinnet Police Department shall not sign any agreement under 8 U.S.C. § 1357(g).\n")["agreements_287g"] == "green"
+
+
+def test_acting_under_an_agreement_is_barred_too():
+    text = "No officer of the Marrow Bay Police Department shall act under any agreement made pursuant to section 287(g).\n"
+    assert verdicts(text)["agreements_287g"] == "green"
+
+
+def test_refraining_from_these_agreements_reads_back_to_the_287g_named_before():
+    text = (
+        "Section 287(g) of the Immigration and Nationality Act lets local agencies sign agreements with ICE.\n\n"
+        "The Harlow Falls Police Department will refrain from entering into these agreements.\n"
+    )
+    assert verdicts(text)["agreements_287g"] == "green"
+
+
+def test_no_officer_shall_be_authorized_to_perform_immigration_functions():
+    text = "No officer or other personnel of the Town shall be authorized to perform the functions of an immigration officer.\n"
+    assert verdicts(text)["agreements_287g"] == "green"
+
+
+def test_no_agency_or_agent_shall_detain_on_a_detainer():
+    text = "No agency or agent of the City of Quinnet shall detain or continue to detain a person on the basis of an immigration detainer.\n"
+    assert verdicts(text)["lunn"] == "green"
+
+
+# --- lists whose lead-in carries the negation -------------------------------------------------
+
+
+def test_a_negative_lead_in_governs_every_item():
+    text = (
+        "No officer of the Marrow Bay Police Department shall:\n\n"
+        "(1) ask any person about his or her immigration status;\n\n"
+        "(2) share information about any person with Immigration and Customs Enforcement; or\n\n"
+        "(3) detain a person on the basis of a civil immigration detainer.\n"
+    )
+    v = verdicts(text)
+    assert (v["status_checks"], v["info_sharing"], v["lunn"]) == ("green", "green", "green")
+
+
+def test_an_inline_list_is_read_item_by_item():
+    text = "Officers shall not: (a) inquire into immigration status; (b) notify ICE of any release date.\n"
+    v = verdicts(text)
+    assert (v["status_checks"], v["info_sharing"]) == ("green", "green")
+
+
+def test_a_long_sentence_keeps_its_negation():
+    text = (
+        "No member of the Harlow Falls Police Department, whether sworn or civilian, on duty or off duty, "
+        "shall for any reason share with, provide to, or otherwise make available to federal immigration "
+        "authorities any information about a person's release date.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "green"
+
+
+# --- word forms, negating verbs, statements without a modal ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        ("No person shall be asked about his or her immigration status by an officer of the Department.", "status_checks"),
+        ("Officers are prohibited from asking about a person's immigration status.", "status_checks"),
+        ("If ICE asks for a person's release date, no officer shall provide it.", "info_sharing"),
+    ],
+)
+def test_word_forms_of_asking(sentence, question):
+    assert verdicts(sentence + "\n")[question] == "green"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Officers shall refrain from assisting Immigration and Customs Enforcement in any enforcement operation.",
+        "Officers are prohibited from assisting federal immigration agents in civil immigration enforcement.",
+        "Officers are not authorized to assist ICE with civil immigration enforcement.",
+        "The Department shall decline to assist federal immigration officials with civil immigration enforcement.",
+    ],
+)
+def test_negating_verbs_forbid(sentence):
+    assert verdicts(sentence + "\n")["raids"] == "green"
+
+
+def test_a_policy_statement_to_help_immigration_agents_is_red():
+    text = "It is the policy of the Quinnet Police Department to help federal immigration agents when they ask.\n"
+    assert verdicts(text)["raids"] == "red"
+
+
+def test_every_effort_to_assist_when_ice_asks_is_red():
+    text = "When ICE requests assistance with civil immigration enforcement, the Department will make every effort to assist.\n"
+    v = verdicts(text)
+    assert v["raids"] == "red" and v["resources"] == "red"
+
+
+def test_a_policy_not_to_inquire_is_green():
+    text = "It is the policy of the Marrow Bay Police Department to not inquire about the immigration status of any person.\n"
+    assert verdicts(text)["status_checks"] == "green"
+
+
+# --- exceptions that swallow the rule --------------------------------------------------------
+
+
+def test_an_exception_for_what_the_law_requires_keeps_the_rule():
+    assert verdicts("No officer shall share information with ICE except as required by federal law.\n")["info_sharing"] == "green"
+
+
+def test_a_felony_exception_swallows_the_rule():
+    text = "No officer shall share information with ICE unless the person has been convicted of a felony.\n"
+    assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_this_section_shall_not_apply_to_people_convicted_of_a_felony():
+    text = (
+        "No agency or agent shall detain a person on the basis of an immigration detainer.\n\n"
+        "This section shall not apply when the person has been convicted of a felony in any court.\n"
+    )
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_absent_a_separate_law_enforcement_reason():
+    text = "Officers shall not detain a person on an immigration detainer absent a separate law enforcement reason.\n"
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_with_the_exceptions_listed_below():
+    text = "Officers shall not ask about immigration status, with the exceptions listed below.\n"
+    assert verdicts(text)["status_checks"] == "red"
+
+
+def test_shall_not_routinely_inquire():
+    assert verdicts("Officers shall not routinely inquire into a person's immigration status.\n")["status_checks"] == "red"
+
+
+def test_a_permission_with_a_list_of_reasons_is_red():
+    text = "An officer may look into a person's immigration status if it helps investigate a state crime or a traffic offence, or if a supervisor agrees.\n"
+    assert verdicts(text)["status_checks"] == "red"
+
+
+def test_only_if_a_judicial_warrant_is_green():
+    text = "The Department may honor an immigration detainer only if it is accompanied by a judicial warrant.\n"
+    assert verdicts(text)["lunn"] == "green"
+
+
+# --- red language the rubric does not quote -------------------------------------------------
+
+
+def test_the_full_extent_disclaimer_is_red():
+    text = "Nothing in this order shall limit the enforcement of federal immigration laws to less than the full extent permitted by federal law.\n"
+    assert verdicts(text)["resources"] == "red"
+
+
+def test_a_1373_paraphrase_protecting_sharing_is_red():
+    text = "No member of the Quinnet Police Department shall restrict any other member from sending information about immigration status to federal immigration officials.\n"
+    assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_cooperating_with_immigration_authorities_is_red():
+    assert verdicts("Officers shall cooperate with immigration authorities in their enforcement operations.\n")["raids"] == "red"
+
+
+def test_fingerprints_made_available_to_federal_authorities():
+    text = "Fingerprints taken at booking shall be made available to federal immigration authorities.\n"
+    assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_holding_people_on_detainers_is_red():
+    assert verdicts("The jail shall hold people so charged on immigration detainers for up to 48 hours.\n")["lunn"] == "red"
+
+
+def test_a_287g_agreement_itself_is_red_on_four_questions():
+    text = (
+        "This Memorandum of Agreement sets out the terms under which ICE delegates authority to the Harlow Falls "
+        "Sheriff's Office under section 287(g) of the Immigration and Nationality Act.\n\n"
+        "ICE authorizes up to ten nominated, trained and certified sheriff's office personnel to perform certain "
+        "immigration enforcement functions.\n"
+    )
+    v = verdicts(text)
+    assert [v[q] for q in ("status_checks", "info_sharing", "resources", "agreements_287g")] == ["red"] * 4
+
+
+# --- only operative provisions earn a flag ---------------------------------------------------
+
+
+def test_definitions_whereas_and_titles_earn_nothing():
+    text = (
+        "AN ORDINANCE RELATIVE TO IMMIGRATION DETAINERS\n\n"
+        "WHEREAS, ICE may ask local police to hold people for up to 48 hours on a civil immigration detainer; and\n\n"
+        "WHEREAS, the City finds that honoring detainers erodes public trust;\n\n"
+        "Section 1. Definitions.\n\n"
+        '"Civil immigration detainer" means a request that a law enforcement agency hold a person in custody.\n\n'
+        "Reference: 8 U.S.C. § 1357(g); 8 C.F.R. § 287.7.\n"
+    )
+    v = verdicts(text)
+    assert v["lunn"] == "silent" and v["agreements_287g"] == "silent" and v["info_sharing"] == "silent"
+
+
+def test_a_bare_lunn_citation_is_not_the_green_flag():
+    text = "Officers shall be trained on Lunn v. Commonwealth, 477 Mass. 517 (2017).\n"
+    assert verdicts(text)["lunn"] != "green"
+
+
+def test_a_savings_clause_for_1373_is_not_red():
+    text = (
+        "No officer shall share information with ICE except as required by law.\n\n"
+        "Nothing in this ordinance prohibits any officer from sending information regarding citizenship or "
+        "immigration status to federal authorities as required by 8 U.S.C. § 1373.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "green"
+
+
+def test_unclear_quotes_the_sentence_instead_of_saying_silent():
+    text = "The Chief shall keep the public informed of immigration status matters as the Chief sees fit.\n"
+    v = verdicts(text)
+    assert v["status_checks"] == "unclear"
+    assert evidence(text, "status_checks") == [text.strip()]
