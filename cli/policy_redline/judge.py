@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from .align import Match
 from .models import Flag, Model, Question, Rubric
 from .normalize import normalize
-from .provisions import disapplies, expand_items_keyed, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
+from .provisions import disapplies, expand_items_keyed, stance, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
 from .segment import Clause, split_sentences
 
 Verdict = Literal["red", "green", "silent", "unclear"]
@@ -337,7 +337,9 @@ def judge(
                 if not flag.mentions:
                     continue
                 for s in sentences:
-                    if any(compile_pattern(p).regex.search(s.norm) for p in flag.mentions) and s.directive and _is_operative(s.text, lexicon):
+                    # Only a provision that deals with detainers shows the gap: a title, a
+                    # definition or a finding that names them does not.
+                    if any(compile_pattern(p).regex.search(s.norm) for p in flag.mentions) and s.directive and _is_provision(s.text, lexicon):
                         evidence.append(Evidence(s.clause.number, "red", s.text, f"rubric:{question.id}", 100.0, flag.description, missing=True))
                         break
         evidence = _dedupe(evidence, order)
@@ -379,8 +381,10 @@ def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]
     return out
 
 
-def _is_operative(sentence: str, lexicon) -> bool:
-    return operative_sentence(reading_form(sentence), lexicon)
+def _is_provision(sentence: str, lexicon) -> bool:
+    """An operative sentence under a modal or a negation: it directs someone."""
+    form = reading_form(sentence)
+    return operative_sentence(form, lexicon) and stance(form, len(form), lexicon).provision
 
 
 def _provision_evidence(question: Question, readings: list[tuple[Clause, str, str]], lexicon) -> list[Evidence]:

@@ -268,9 +268,19 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     lead = ""
     numbered_only = False
     lead_style = ""
+    last_key = lead_key = object()
     for key, s in _rejoin(sentences):
         if _ITEM_ONLY.match(s):
             continue  # a bare "(1)" line: its item follows
+        if key is not last_key and lead and (not _item_clause(key) or _same_level(lead_key, key)):
+            # a lead-in reaches into the next clause only when that clause is an item of
+            # it: "(c)" after a lead-in in "(b)" is its sibling
+            lead = ""
+        last_key = key
+        if not lead:
+            lead_key = key
+        if lead and not operative_sentence(reading_form(s), lexicon):
+            lead = ""  # "WHEREAS, …" or a definition under a lead-in is still not a provision
         pieces = [p for p in _INLINE_ITEMS.split(s) if p.strip()]
         if len(pieces) > 1 and pieces[0].rstrip().endswith(":"):
             head = _ITEM.sub("", pieces[0].rstrip()[:-1]).strip()
@@ -297,7 +307,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
                 lead = _LEAD_END.sub("", read.rstrip())
             continue
         lead = _LEAD_END.sub("", _ITEM.sub("", s.rstrip())).strip() if _LEAD_END.search(s) else ""
-        numbered_only, lead_style = False, _style(s)
+        numbered_only, lead_style = False, _style(s) or _number_style(key)
         out.append((key, s, s))
     return out
 
@@ -346,6 +356,33 @@ def _rejoin(sentences):
 
 
 _ITEM_ONLY = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.)\s*$", re.I)
+
+
+def _item_clause(key: object) -> bool:
+    """A clause the segmenter numbered as a list item ("(2)", "b.", "¶4"), not a section."""
+    number = getattr(key, "number", None)
+    if number is None:
+        return True
+    last = re.split(r"(?<=\))(?=\()|\.", number)[-1] or number
+    return bool(re.fullmatch(r"\(?[0-9]{1,2}\)?|\(?[a-z]{1,2}\)?|\(?[ivx]{1,4}\)?|¶\d+(?:-\d+)?", last))
+
+
+def _number_style(key: object) -> str:
+    """The style of the last part of a clause's number: "223(b)" -> "(a)"."""
+    number = getattr(key, "number", "") or ""
+    if not number or number.startswith(("¶", "§")):
+        return ""
+    parts = re.findall(r"\([^)]+\)|[^.()]+", number)
+    last = parts[-1] if parts else number
+    return _style(last + " x") if last.startswith("(") else _style(last + ". x")
+
+
+def _same_level(a: object, b: object) -> bool:
+    na, nb = getattr(a, "number", ""), getattr(b, "number", "")
+    if not na or not nb or na.startswith("¶"):
+        return False
+    last = lambda n: re.split(r"(?<=\))(?=\()|\.", n)[-1] or n  # noqa: E731
+    return _style(last(na) + " x") == _style(last(nb) + " x") != ""
 
 
 def _style(sentence: str) -> str:

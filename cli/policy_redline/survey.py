@@ -13,6 +13,7 @@ stops the survey.
 Classes (one per row, from the seven verdicts):
 
 * ``permits``    at least one red verdict: somewhere the policy permits cooperation with ICE
+                 (a red that is only the guide's "no mention of …" gap does not count)
                  (one permissive clause is the policy, as the guide says of exemptions);
 * ``restricts``  no red verdict and at least one green: the policy limits cooperation;
 * ``silent``     all seven questions silent: the policy says nothing on immigration;
@@ -100,6 +101,20 @@ def classify(verdicts: dict[str, str] | Sequence[str], error: str | None = None)
     if "unclear" in values:
         return "needs reading"
     return "silent"
+
+
+def _permission_verdicts(findings: dict) -> dict[str, str]:
+    """The verdicts the class is drawn from. A red that is only the guide's "no mention of
+    …" gap (a Trust Act that refuses every detainer but never says the arrestee is told)
+    is a gap to fix, not a permission to cooperate: it does not put the policy among
+    those that permit cooperation."""
+    out = {}
+    for q in QUESTION_IDS:
+        f = findings[q]
+        reds = [e for e in f.evidence if e.flag == "red"]
+        gap_only = f.verdict == "red" and reds and all(e.missing for e in reds)
+        out[q] = "silent" if gap_only else f.verdict
+    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -264,7 +279,7 @@ def _analyse_one(root: str, rel: str, report_path: str | None) -> dict:
         "boilerplate_share": a.boilerplate.share,
         **verdicts,
         **counts,
-        "class": classify(verdicts),
+        "class": classify(_permission_verdicts(findings)),
         "error": "",
         "_shown": {q: shown_verdict(findings[q]) for q in QUESTION_IDS},
         "_report": None,
