@@ -132,6 +132,7 @@ def _metadata(nodes: list[_Node]) -> dict[str, str]:
 _HEADING_NUMBER = re.compile(r"^((?:\d{1,4}(?:\.\d{1,3})*\.?)|(?:[IVX]+\.)|(?:[A-Z]\.))\s+(.*)$")
 _ANSWERS = re.compile(r"^answers\s*:\s*(.*)$", re.I)
 _SOURCE = re.compile(r"^source\s*:\s*(.*)$", re.I)
+_MAPS_TO = re.compile(r"^maps\s+to\s*:\s*(.*)$", re.I)
 _TAG = re.compile(r"([a-z0-9_]+)\s*\(\s*(red|green)\b[^)]*\)")
 
 
@@ -145,6 +146,12 @@ class ModelClause:
     text: str
     answers: tuple[tuple[str, str], ...] = ()
     source: str = ""
+    maps_to: str = ""  # the clause's key across the editions of a template family ("victims-witnesses")
+
+    @property
+    def key(self) -> str:
+        """What the clause is across editions: its `Maps to` key, else its number or heading."""
+        return self.maps_to or self.number or self.heading
 
     @property
     def ref(self) -> str:
@@ -178,6 +185,15 @@ class Model:
     date: str
     clauses: tuple[ModelClause, ...]
     path: str = ""
+    family: str = ""  # a template family ("lexipol-immigration-violations"); its editions share it
+    edition: str = ""  # "California edition (2018)"
+    state: str = ""
+    year: str = ""
+
+    @property
+    def family_name(self) -> str:
+        """The family as a reader names it: "Lexipol 'Immigration Violations'"."""
+        return FAMILY_NAMES.get(self.family or self.id, self.family or self.id)
 
     @property
     def words(self) -> int:
@@ -203,6 +219,7 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
                     text="\n".join(current["parts"]),
                     answers=tuple(current["answers"]),
                     source=current["source"],
+                    maps_to=current["maps_to"],
                 )
             )
 
@@ -213,7 +230,7 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
             number, heading = (m.group(1).rstrip("."), m.group(2)) if m else ("", node.text)
             if m and m.group(1).endswith(".") and "." not in m.group(1)[:-1]:
                 number = m.group(1).rstrip(".")  # "3." -> "3"
-            current = {"number": number, "heading": heading.strip(), "parts": [], "answers": [], "source": ""}
+            current = {"number": number, "heading": heading.strip(), "parts": [], "answers": [], "source": "", "maps_to": ""}
             continue
         if current is None or node.kind == "table":
             continue
@@ -226,6 +243,9 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
             continue
         if node.kind == "p" and (m := _SOURCE.match(text)):
             current["source"] = m.group(1).strip()
+            continue
+        if node.kind == "p" and (m := _MAPS_TO.match(text)):
+            current["maps_to"] = m.group(1).strip()
             continue
         if text:
             current["parts"].append(text)
@@ -240,6 +260,10 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
         date=meta.get("date", ""),
         clauses=tuple(clauses),
         path=path,
+        family=meta.get("family", ""),
+        edition=meta.get("edition", ""),
+        state=meta.get("state", ""),
+        year=meta.get("year", ""),
     )
 
 
@@ -266,9 +290,35 @@ def get_model(model_id: str) -> Model:
     raise InputError(model_id, f"no bundled model with this id (known: {known})")
 
 
+#: The family a policy is compared with when nothing else is said, and its reference edition.
+DEFAULT_TEMPLATE = "lexipol-immigration-violations"
+
+#: How reports name a template family.
+FAMILY_NAMES = {
+    "lexipol-immigration-violations": "Lexipol 'Immigration Violations'",
+    "ice-287g-moa": "ICE 287(g) memorandum of agreement",
+    "ny-model-immigration-policy": "New York model immigration policy (Justice Center draft)",
+    "acce-rule-of-law-resolution": "ACCE 'Rule of Law Community' resolution",
+}
+
+
 def template() -> Model:
-    """The boilerplate template a policy is measured for copying (Lexipol's)."""
-    return next(m for m in load_models() if m.kind == "template")
+    """The reference template (Lexipol's Massachusetts edition): the default for `compare`."""
+    templates_ = templates()
+    return next((m for m in templates_ if m.id == DEFAULT_TEMPLATE), templates_[0])
+
+
+def templates() -> tuple[Model, ...]:
+    """Every edition of every template family (`kind: template`), sorted by id."""
+    return tuple(m for m in load_models() if m.kind == "template")
+
+
+def families() -> dict[str, tuple[Model, ...]]:
+    """Template families, each with its editions (reference edition first)."""
+    out: dict[str, list[Model]] = {}
+    for m in templates():
+        out.setdefault(m.family or m.id, []).append(m)
+    return {f: tuple(sorted(eds, key=lambda m: (m.id != f, m.id))) for f, eds in sorted(out.items())}
 
 
 def model_policy() -> Model:
