@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import Document
+from .document import Block, Document
 
 # Abbreviations that end in a period but do not end a sentence in policy text.
 _ABBREVIATIONS = {
@@ -209,7 +209,6 @@ def segment(document: Document) -> list[Clause]:
     outline = _Outline()
     current: _Draft | None = None
     paragraph_count = 0
-    offset = 0
 
     def close() -> None:
         nonlocal current
@@ -228,9 +227,7 @@ def segment(document: Document) -> list[Clause]:
                 )
         current = None
 
-    for block in document.blocks:
-        start, end = offset, offset + len(block.text)
-        offset = end + 2
+    for block, start, end in _run_on_split(document.blocks):
         text = block.text.strip()
         if not text:
             continue
@@ -290,6 +287,59 @@ def segment(document: Document) -> list[Clause]:
 
     close()
     return _unique_numbers(_drop_front_matter(clauses))
+
+
+# A section number inside running text, followed by an all-caps heading word: "... 413.2 POLICY It is".
+_INNER_SECTION = re.compile(r"(?:(?<=\s)|^)(\d{2,4}(?:\.\d{1,3})+)\.?\s+(?=[A-Z][A-Z'’&/-]+\b)")
+
+
+def _run_on_split(blocks) -> list[tuple[Block, int, int]]:
+    """Each block with its offsets in `Document.text`; a paragraph that runs several numbered
+    sections together (a PDF extraction with no line breaks: "413.1 PURPOSE AND SCOPE This
+    policy ... 413.2 POLICY It is ...") becomes one paragraph per section number in it.
+
+    Only numbers that share the section's first part (413 in 413.1, 413.1.1, 413.2) and
+    never go backwards split the text, so a citation ("8 CFR 287.7") does not."""
+    out: list[tuple[Block, int, int]] = []
+    offset = 0
+    for block in blocks:
+        start, end = offset, offset + len(block.text)
+        offset = end + 2
+        pieces = _run_on_pieces(block.text) if block.kind == "paragraph" and not block.number else None
+        if not pieces:
+            out.append((block, start, end))
+            continue
+        for a, b in pieces:
+            out.append((Block(block.text[a:b].strip(), "paragraph", block.level), start + a, start + b))
+    return out
+
+
+def _section_key(number: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in number.split("."))
+
+
+def _run_on_pieces(text: str) -> list[tuple[int, int]] | None:
+    hits = list(_INNER_SECTION.finditer(text))
+    if len(hits) < 2:
+        return None
+    counts: dict[str, int] = {}
+    for h in hits:
+        top = h.group(1).split(".")[0]
+        counts[top] = counts.get(top, 0) + 1
+    # A paragraph that opens with a section number is that section's: its first part rules.
+    top = hits[0].group(1).split(".")[0] if hits[0].start() == 0 else max(sorted(counts), key=lambda k: counts[k])
+    kept: list[re.Match[str]] = []
+    for h in hits:
+        if h.group(1).split(".")[0] != top:
+            continue
+        if kept and _section_key(h.group(1)) <= _section_key(kept[-1].group(1)):
+            continue
+        kept.append(h)
+    if len(kept) < 2:
+        return None
+    cuts = [h.start() for h in kept]
+    pieces = [(a, b) for a, b in zip([0, *cuts], [*cuts, len(text)]) if text[a:b].strip()]
+    return pieces if len(pieces) > 1 else None
 
 
 def _drop_front_matter(clauses: list[Clause]) -> list[Clause]:
