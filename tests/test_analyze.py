@@ -97,7 +97,8 @@ def test_text_scorecard_reads_as_a_scorecard():
     assert "RED FLAG  lunn:" in out
     assert "413.4: “An officer who has a reasonable suspicion" in out
     assert "GAP       agreements_287g:" in out  # silence the guide counts as a red flag
-    assert "Boilerplate: 9" in out and "lexipol-immigration-violations" in out
+    assert "Boilerplate: Lexipol 'Immigration Violations', Massachusetts edition (413): 9" in out
+    assert "10 of 10 template clauses" in out
 
 
 def test_markdown_and_html_reports(tmp_path):

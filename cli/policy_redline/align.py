@@ -24,7 +24,8 @@ clauses that split one template clause both point at it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Iterable, Literal
 
 import numpy as np
@@ -482,35 +483,155 @@ class Boilerplate:
     `share` counts the words of the template's sentences as the policy kept them: all of a
     clause that matches verbatim, and in every other matched clause the words of its
     sentences that match a template sentence (local sentences a department added to a
-    template clause are not boilerplate).
+    template clause are not boilerplate). A section the manual marks "Agency Content" is
+    the department's own, whatever it matches.
+
+    `template` is the template family; `edition` the family's edition (a model id) closest to
+    the policy, whose clauses `dropped`, `template_clauses` and `kept` count; `editions`
+    names, for each matched policy clause, the edition whose clause it is closest to (a
+    department can mix editions).
     """
 
     template: str | None
     share: float
     clauses: tuple[str, ...]
     dropped: tuple[str, ...]  # template clauses the policy has nothing for
+    edition: str | None = None
+    template_clauses: int = 0  # clauses of the closest edition
+    kept: int = 0  # of those, how many the policy has
+    editions: tuple[tuple[str, str], ...] = ()  # (policy clause, edition id)
 
 
 #: Below this share a policy is not said to be built from a template at all.
 TEMPLATE_MIN_SHARE = 0.10
 
+_AGENCY_CONTENT = re.compile(r"^\W*agency\s+content\b", re.I)
+
+
+def agency_content(clause: Clause) -> bool:
+    """A section a Lexipol manual marks "Agency Content": the agency wrote it."""
+    return bool(_AGENCY_CONTENT.match(clause.text)) or "agency content" in clause.heading.lower()
+
 
 def boilerplate(clauses: list[Clause], matches: list[Match], template: Model) -> Boilerplate:
+    """The share of one template (one edition) in the policy."""
+    return recognise(clauses, {template.id: matches}, (template,))
+
+
+def family_model(family: str, editions: Iterable[Model]) -> Model:
+    """All editions of a family as one model, each clause named `edition|clause`: aligned
+    with a policy, every policy sentence counts once, for the closest sentence of any edition
+    (a clause can mix editions)."""
+    eds = tuple(editions)
+    key = (family, tuple(id(e) for e in eds))
+    hit = _FAMILY_CACHE.get(key)
+    if hit is not None:
+        return hit
+    clauses = tuple(
+        replace(mc, model=family, number=f"{e.id}|{_ref(mc)}", maps_to=mc.key, answers=())
+        for e in eds
+        for mc in e.clauses
+    )
+    model = Model(id=family, kind="family", title=family, source="", date="", clauses=clauses, family=family)
+    _FAMILY_CACHE[key] = model
+    return model
+
+
+_FAMILY_CACHE: dict[tuple, Model] = {}
+
+
+def recognise(
+    clauses: list[Clause],
+    per_model: dict[str, list[Match]],
+    templates: Iterable[Model],
+    aligner: "Aligner | None" = None,
+) -> Boilerplate:
+    """The template family the policy is built from, and its closest edition.
+
+    With an `aligner`, each family's editions are aligned as one model (`family_model`), so
+    a clause that mixes two editions counts the words of both; without one, a clause counts
+    for its best single edition. Each matched clause is attributed to the edition whose
+    clause it is closest to (the stronger kind, then the higher score, then the closer whole
+    text, then the family's reference edition first); the family whose text covers most of
+    the policy's words wins, and within it the edition that covers most of them is the
+    policy's edition. Clauses are compared across editions by their `Maps to` key, so a
+    policy numbered 428 that keeps the California edition's victims-and-witnesses section
+    has 413.3 of the Massachusetts one.
+    """
+    by_family: dict[str, list[Model]] = {}
+    for t in templates:
+        if t.id in per_model:
+            by_family.setdefault(t.family or t.id, []).append(t)
     total = sum(c.words for c in clauses)
+    if not by_family:
+        return Boilerplate(None, 0.0, (), ())
+    normal: dict[int, str] = {}
+    ranked: list[tuple[float, str, list[Model], dict[int, tuple[Model, Match]], dict[str, float]]] = []
+    for family in sorted(by_family):
+        eds = sorted(by_family[family], key=lambda m: (m.id != family, m.id))
+        union = aligner.matches(family_model(family, eds)) if aligner is not None and len(eds) > 1 else None
+        chosen: dict[int, tuple[Model, Match]] = {}
+        ed_words: dict[str, float] = {}
+        words = 0.0
+        for i, clause in enumerate(clauses):
+            if agency_content(clause):
+                continue
+            cands = [(k, ed, per_model[ed.id][i]) for k, ed in enumerate(eds) if i < len(per_model[ed.id])]
+            cands = [c for c in cands if c[2].kind != "none"]
+            coverage = union[i].coverage if union is not None and union[i].kind != "none" else 0.0
+            if not cands:
+                if coverage:
+                    # Only the union matched (sentences of several editions): credit the edition named.
+                    ed_id = union[i].model_clause.split("|", 1)[0]
+                    ed = next(e for e in eds if e.id == ed_id)
+                    m = replace(union[i], model=ed.id, model_clause=union[i].model_clause.split("|", 1)[1], also=())
+                    cands = [(eds.index(ed), ed, m)]
+                else:
+                    continue
+            top = max((clause.words * c[2].coverage, KIND_RANK[c[2].kind], c[2].score) for c in cands)
+            tied = [c for c in cands if (clause.words * c[2].coverage, KIND_RANK[c[2].kind], c[2].score) == top]
+            if len(tied) > 1:
+                if i not in normal:
+                    normal[i] = normalize(clause.text)
+                by_ref = {(c[1].id): {_ref(mc): mc for mc in c[1].clauses} for c in tied}
+
+                def closeness(c):
+                    mc = by_ref[c[1].id].get(c[2].model_clause)
+                    return fuzz.ratio(normal[i], normalize(mc.text)) if mc else 0.0
+
+                tied.sort(key=lambda c: (-closeness(c), c[0]))
+            _, ed, m = tied[0]
+            chosen[i] = (ed, m)
+            w = clause.words * max(m.coverage, coverage)
+            words += w
+            ed_words[ed.id] = ed_words.get(ed.id, 0.0) + w
+        ranked.append((words, family, eds, chosen, ed_words))
+    # Most words first; ties go to the family listed first (by id).
+    top_family = ranked[0]
+    for r in ranked[1:]:
+        if r[0] > top_family[0]:
+            top_family = r
+    words, family, eds, chosen, ed_words = top_family
+    share = round(min(1.0, words / total), 3) if total else 0.0
+    listed = tuple(clauses[i].number for i in sorted(chosen))
     if not total:
-        return Boilerplate(None, 0.0, (), tuple(_ref(m) for m in template.clauses))
-    words = 0.0
+        return Boilerplate(None, 0.0, (), tuple(_ref(m) for m in eds[0].clauses))
+    if share < TEMPLATE_MIN_SHARE or not chosen:
+        return Boilerplate(None, share, listed, ())
+    edition = max(eds, key=lambda e: (ed_words.get(e.id, 0.0), -eds.index(e)))
+    keys = {e.id: {_ref(mc): mc.key for mc in e.clauses} for e in eds}
     used: set[str] = set()
-    listed: list[str] = []
-    for clause, m in zip(clauses, matches):
-        if m.kind == "none":
-            continue
-        words += clause.words * m.coverage
-        listed.append(clause.number)
-        used.add(m.model_clause)
-        used.update(m.also)
-    share = round(min(1.0, words / total), 3)
-    dropped = tuple(_ref(mc) for mc in template.clauses if _ref(mc) not in used)
-    if share < TEMPLATE_MIN_SHARE:
-        return Boilerplate(None, share, tuple(listed), ())
-    return Boilerplate(template.id, share, tuple(listed), dropped)
+    for ed, m in chosen.values():
+        for ref in (m.model_clause, *m.also):
+            used.add(keys[ed.id].get(ref, ref))
+    dropped = tuple(_ref(mc) for mc in edition.clauses if mc.key not in used)
+    return Boilerplate(
+        family,
+        share,
+        listed,
+        dropped,
+        edition=edition.id,
+        template_clauses=len(edition.clauses),
+        kept=len(edition.clauses) - len(dropped),
+        editions=tuple((clauses[i].number, chosen[i][0].id) for i in sorted(chosen)),
+    )

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .align import Boilerplate, Match, align, best_matches, boilerplate
+from .align import Aligner, Boilerplate, Match, best_matches, recognise
 from .document import Document
 from .judge import Scorecard, judge
-from .models import Model, load_models, load_rubric, template
+from .models import Model, load_models, load_rubric
 from .normalize import guess_department, town_of
 from .segment import Clause, segment
 
@@ -40,10 +40,10 @@ def analyze_document(document: Document, models: tuple[Model, ...] | None = None
     department = guess_department(document.text)
     town = town_of(department) if department else None
     towns = (town,) if town else ()
-    per_model = align(clauses, models, towns)
+    aligner = Aligner(clauses, towns)
+    per_model = {m.id: aligner.matches(m) for m in models}
     best = best_matches(per_model)
-    tmpl = template()
-    bp = boilerplate(clauses, per_model.get(tmpl.id, []), tmpl)
+    bp = recognise(clauses, per_model, [m for m in models if m.kind == "template"], aligner)
     card = judge(clauses, per_model, models, load_rubric(), towns)
     return Analysis(document, tuple(clauses), per_model, tuple(best), bp, card, department, town)
 

@@ -229,17 +229,44 @@ def list_models(fmt: str) -> None:
     from .models import load_models
 
     rows = [
-        {"id": m.id, "kind": m.kind, "clauses": len(m.clauses), "date": m.date, "title": m.title, "source": m.source}
+        {
+            "id": m.id,
+            "kind": m.kind,
+            "family": m.family or None,
+            "edition": m.edition or None,
+            "state": m.state or None,
+            "year": m.year or None,
+            "clauses": len(m.clauses),
+            "date": m.date,
+            "title": m.title,
+            "source": m.source,
+        }
         for m in load_models()
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    for r in rows:
-        click.echo(f"{r['id']}  ({r['kind']}, {r['clauses']} clauses, {r['date']})")
-        click.echo(f"    {r['title']}")
+
+    def show(r: dict, indent: str) -> None:
+        what = f"{r['kind']}, {r['clauses']} clauses" + (f", {r['state']}" if r["state"] else "") + (f", {r['year'] or r['date']}")
+        click.echo(f"{indent}{r['id']}  ({what})")
+        click.echo(f"{indent}    {r['edition'] or r['title']}")
         source = r["source"] if len(r["source"]) <= 300 else r["source"][:299] + "…"
-        click.echo(f"    source: {source}")
+        click.echo(f"{indent}    source: {source}")
+
+    for r in rows:
+        if r["kind"] != "template":
+            show(r, "")
+    from .models import FAMILY_NAMES
+
+    families: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["kind"] == "template":
+            families.setdefault(r["family"] or r["id"], []).append(r)
+    for family, eds in sorted(families.items()):
+        click.echo(f"template family {family}: {FAMILY_NAMES.get(family, family)} ({len(eds)} edition{'s' if len(eds) != 1 else ''})")
+        for r in sorted(eds, key=lambda r: (r["id"] != family, r["id"])):
+            show(r, "  ")
 
 
 def main(argv: list[str] | None = None) -> None:

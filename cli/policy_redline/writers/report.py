@@ -92,9 +92,11 @@ def analysis_dict(a: Analysis) -> dict:
         ],
         "boilerplate": {
             "template": a.boilerplate.template,
+            "edition": a.boilerplate.edition,
             "share": a.boilerplate.share,
             "clauses": list(a.boilerplate.clauses),
             "dropped": list(a.boilerplate.dropped),
+            "editions": {clause: edition for clause, edition in a.boilerplate.editions},
         },
         "alignment": [
             {"clause": m.clause, "model": m.model, "model_clause": m.model_clause, "score": m.score, "kind": m.kind}
@@ -108,16 +110,34 @@ def report_json(a: Analysis) -> str:
 
 
 def _boilerplate_line(a: Analysis) -> str:
+    """"Lexipol 'Immigration Violations', California edition (2018): 74 % of the words; 9 of 11
+    template clauses; dropped: 428.5, 428.7."""
     bp = a.boilerplate
     if bp.template is None:
         return f"Boilerplate: no template detected ({bp.share:.0%} of the words match template text)."
+    from ..models import FAMILY_NAMES, get_model
+
+    family = FAMILY_NAMES.get(bp.template, bp.template)
+    name = family
+    if bp.edition:
+        try:
+            ed = get_model(bp.edition)
+        except Exception:  # an edition id the bundled models no longer have
+            ed = None
+        if ed is not None and ed.edition:
+            year = ed.year.split(" ")[0] if ed.year and ed.year[0].isdigit() else ""
+            name = f"{family}, {ed.edition}" + (f" ({year})" if year and "(" not in ed.edition else "")
     line = (
-        f"Boilerplate: {bp.share:.0%} of the policy's words are {bp.template} template text "
-        f"({len(bp.clauses)} of {len(a.clauses)} clauses)."
+        f"Boilerplate: {name}: {round(bp.share * 100)} % of the words; "
+        f"{bp.kept} of {bp.template_clauses} template clauses"
+        f" ({len(bp.clauses)} of {len(a.clauses)} policy clauses)"
     )
     if bp.dropped:
-        line += f" Template clauses not in the policy: {', '.join(bp.dropped)}."
-    return line
+        line += f"; dropped: {', '.join(bp.dropped)}"
+    mixed = sorted({e for _, e in bp.editions if e != bp.edition})
+    if mixed:
+        line += f"; also from: {', '.join(mixed)}"
+    return line + "."
 
 
 def _size(a: Analysis) -> str:

@@ -1,0 +1,123 @@
+"""Template families and editions: an excerpt in each edition's own wording (real text from
+tests/corpus/) is named with the right family and edition, and a run-on PDF paragraph is cut
+at the section numbers inside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policy_redline.analysis import analyze_document
+from policy_redline.document import Block, Document
+from policy_redline.models import families, template
+from policy_redline.segment import segment
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+LEXIPOL = "lexipol-immigration-violations"
+
+
+def _body(name: str) -> str:
+    raw = (CORPUS / name).read_text(encoding="utf-8")
+    lines = raw.split("\n")
+    k = 0
+    while k < len(lines) and lines[k].strip():
+        k += 1
+    return "\n".join(lines[k:]).strip()
+
+
+def _between(name: str, start: str, end: str) -> str:
+    body = _body(name)
+    i = body.index(start)
+    return body[i : body.index(end, i) + len(end)]
+
+
+def _analyse(text: str):
+    blocks = tuple(Block(p.strip()) for p in text.split("\n") if p.strip())
+    return analyze_document(Document("excerpt.txt", "", blocks))
+
+
+# (family, edition, corpus file, first words, last words of the excerpt)
+EXCERPTS = [
+    (LEXIPOL, "lexipol-immigration-violations-ca-2016", "ca-santa-cruz-county-sheriff_428-immigration-violations.txt",
+     "428.4 ARREST NOTIFICATION", "appropriate agency of the United States."),
+    (LEXIPOL, "lexipol-immigration-violations-or", "or-forest-grove_412-immigration-violations.txt",
+     "412.3 Victims & Witnesses", "(ORS 181A.820)."),
+    (LEXIPOL, "lexipol-immigration-violations-ca-older", "sonoma-county-sheriff-ca_428-immigration-violations.txt",
+     "428.2 BASIS FOR CONTACT", "or other protected classification."),
+    (LEXIPOL, "lexipol-immigration-violations-tx", "tx-corpus-christi_332-immigration-violations.txt",
+     "332.2 DEPARTMENT POLICY", "suspected undocumented aliens."),
+    (LEXIPOL, "lexipol-immigration-violations-ca-2018", "csu-slo_428-immigration-violations.txt",
+     "428.1.1 DEFINITIONS", "federal magistrate judge."),
+    (LEXIPOL, "lexipol-immigration-violations-wa", "benton-county-wa_413-immigration-violations.txt",
+     "413.1 PURPOSE AND SCOPE", "(RCW 43.10.315)."),
+    ("ice-287g-moa", "ice-287g-moa-older", "ma-doc_287g-moa-former.txt",
+     "MEMORANDUM OF AGREEMENT", "identified in Appendix A."),
+    ("ice-287g-moa", "ice-287g-moa-2009", "ar-washington-county-sheriff_287g-moa-2009.txt",
+     "I. PURPOSE", "only as provided in this MOA."),
+    ("ice-287g-moa", "ice-287g-moa-jail-model", "ma-plymouth-county-sheriff_287g-jail-enforcement-moa.txt",
+     "III. AUTHORITY", "functions of an immigration officer."),
+    ("ny-model-immigration-policy", "ny-model-immigration-policy", "ny-justice-center_immigration-violation-policy-template-draft.txt",
+     "Objective #2", "federal, state, or local law."),
+    ("acce-rule-of-law-resolution", "acce-rule-of-law-resolution", "us-model_acce-rule-of-law-community-resolution.txt",
+     "Section 1.", "in fact a Rule of Law Community"),
+]
+
+
+@pytest.mark.parametrize("family, edition, name, start, end", EXCERPTS, ids=[e[1] for e in EXCERPTS])
+def test_an_excerpt_in_an_editions_wording_is_named_correctly(family, edition, name, start, end):
+    bp = _analyse(_between(name, start, end)).boilerplate
+    assert bp.template == family
+    assert bp.edition == edition
+    assert bp.share >= 0.3
+
+
+def test_the_massachusetts_edition_is_named_on_its_quoted_clauses():
+    # The 8 USC 1373 clause as the CfJJ guide quotes it (Chicopee 413.6).
+    mc = next(c for c in template().clauses if c.number == "413.6")
+    bp = _analyse("413.6 INFORMATION SHARING\n" + mc.text).boilerplate
+    assert (bp.template, bp.edition) == (LEXIPOL, LEXIPOL)
+
+
+def test_every_edition_has_a_source_state_year_and_a_tested_excerpt():
+    tested = {e[1] for e in EXCERPTS} | {LEXIPOL}
+    for family, editions in families().items():
+        for ed in editions:
+            assert ed.source and ed.state and ed.year and ed.edition, ed.id
+            assert ed.family == family
+            assert ed.id in tested, ed.id
+            assert all(c.maps_to for c in ed.clauses), ed.id
+
+
+def test_clauses_map_across_editions_by_key():
+    eds = {e.id: e for e in families()[LEXIPOL]}
+    keys = {e: {c.key: c.number for c in ed.clauses} for e, ed in eds.items()}
+    assert keys[LEXIPOL]["victims-witnesses"] == "413.3"
+    assert keys["lexipol-immigration-violations-ca-2016"]["victims-witnesses"] == "428.3"
+    assert keys["lexipol-immigration-violations-or"]["victims-witnesses"] == "412.3"
+
+
+def test_agency_content_is_the_departments_own_words():
+    text = _between("benton-county-wa_413-immigration-violations.txt", "413.1 PURPOSE", "court orders.")
+    a = _analyse(text)
+    definitions = next(c for c in a.clauses if c.number == "413.1.1")
+    assert definitions.text.startswith("Agency Content")
+    assert "413.1.1" not in a.boilerplate.clauses
+    assert a.boilerplate.share < 0.5
+
+
+def test_a_run_on_paragraph_is_cut_at_its_section_numbers():
+    text = _body("csu-slo_428-immigration-violations.txt")
+    assert "\n" not in text  # one run-on paragraph, as the PDF extraction delivered it
+    clauses = segment(Document("slo.txt", "", (Block(text),)))
+    assert [c.number for c in clauses if c.number[0].isdigit()] == ["428.1", "428.1.1", "428.2"]
+    assert [c.heading for c in clauses if c.number[0].isdigit()] == ["PURPOSE AND SCOPE", "DEFINITIONS", "POLICY"]
+    # Offsets still find each clause in the text as read.
+    for c in clauses:
+        assert text[c.start : c.end].strip().endswith(c.text.split()[-1])
+
+
+def test_a_citation_inside_a_paragraph_does_not_cut_it():
+    text = "No individual should be held based solely on a detainer under 8 CFR 287.7 unless 287.8 SAYS so and 287.9 OTHERWISE."
+    clauses = segment(Document("x.txt", "", (Block("413.6.1 IMMIGRATION DETAINERS " + text),)))
+    assert len(clauses) == 1
