@@ -340,9 +340,20 @@ def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _Model
         best_of_text = np.zeros(len(pol.texts), dtype=np.int64)
         best_of_text[text_rows] = first
         best = best_of_text[pol.uid[rows]]
-        eff = np.where(contained[pol.uid[rows], m.uid[best]], np.minimum(pol.words[rows], m.words[best]), pol.words[rows])
-        np.add.at(p_cov, (pol.owner[rows], m.owner[best]), eff)
-        np.add.at(any_cov, pol.owner[rows], eff)
+        inside = contained[pol.uid[rows], m.uid[best]]
+        whole_rows = rows[~inside]
+        np.add.at(p_cov, (pol.owner[whole_rows], m.owner[best[~inside]]), pol.words[whole_rows])
+        np.add.at(any_cov, pol.owner[whole_rows], pol.words[whole_rows])
+        # A long policy sentence (PDF text that ran several template sentences or list items
+        # together) covers the words of every template sentence found inside it, each for
+        # its own clause, up to its own length.
+        for r in rows[inside].tolist():
+            t = pol.uid[r]
+            js = np.flatnonzero(contained[t] & matched[t])
+            words_j = m.text_words[js]
+            kept = min(float(pol.words[r]), float(words_j.sum()))
+            np.add.at(p_cov[pol.owner[r]], m.owner[m.first[js]], words_j * (kept / float(words_j.sum())))
+            any_cov[pol.owner[r]] += kept
     # Words of model clause j kept by policy clause i: its sentences matched by any sentence of i.
     m_cov = np.zeros((n_p, n_m))
     if matched.any():
