@@ -36,10 +36,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .align import KIND_RANK, Aligner, Boilerplate, Match, boilerplate
+from .align import KIND_RANK, Aligner, Boilerplate, Match, recognise
 from .document import Document
 from .errors import InputError
-from .models import Model, ModelClause, get_model, load_models, model_policy, template
+from .models import Model, ModelClause, get_model, load_models, model_policy, templates
 from .normalize import guess_department, town_of
 from .redline import Edit, Redline, RedlineParagraph, diff_words
 from .segment import Clause, segment
@@ -152,17 +152,22 @@ def resolve_against(against: str | None, policy_clauses: list[Clause], towns: tu
     """A bundled model id, a path to a policy file, or the default (`aligner`, for these
     clauses and towns, saves aligning the policy again)."""
     if against is None:
-        tmpl = template()
         if aligner is None or aligner.towns != towns:
             aligner = Aligner(policy_clauses, towns)
-        bp = boilerplate(policy_clauses, aligner.matches(tmpl), tmpl)
-        return tmpl if bp.template else model_policy()
+        bp = recognised(policy_clauses, aligner)
+        return get_model(bp.edition) if bp.template and bp.edition else model_policy()
     ids = {m.id for m in load_models()}
     if against in ids:
         return get_model(against)
     if against == "-" or os.path.exists(against) or Path(against).suffix.lower() in (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"):
         return policy_model(against)
     return get_model(against)  # raises InputError naming the known ids
+
+
+def recognised(policy_clauses: list[Clause], aligner: Aligner) -> Boilerplate:
+    """The template family and edition the policy is built from (as `analyze` finds it)."""
+    tmpls = templates()
+    return recognise(policy_clauses, {t.id: aligner.matches(t) for t in tmpls}, tmpls, aligner)
 
 
 def policy_model(path: str) -> Model:
@@ -205,8 +210,7 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
             aligner = Aligner(clauses, towns)
     matches = aligner.matches(other)
     towards_model = other.kind in ("model", "example")
-    tmpl = template()
-    bp = boilerplate(clauses, matches if other.id == tmpl.id else aligner.matches(tmpl), tmpl)
+    bp = recognised(clauses, aligner)
 
     by_ref = {(mc.number or mc.heading): k for k, mc in enumerate(other.clauses)}
     # Consecutive department clauses matched to the same clause of the other side (a split,
@@ -362,10 +366,87 @@ def to_html(c: Comparison) -> str:
     return page.replace("</header>", f'<p class="meta">{html.escape(c.headline(), quote=True)}</p>\n</header>', 1)
 
 
-def to_docx(c: Comparison, *, author: str = "policy-redline", date: str | None = None) -> bytes:
+def to_docx(c: Comparison, *, author: str = "policy-redline", date: str | None = None, annotate: bool = True) -> bytes:
+    """The comparison as a Word redline. `annotate`: the clause report -- each clause under
+    a heading naming it, its match in a comment -- in a new document. Without it, the redline
+    and nothing else: for a .docx policy, the department's own document with tracked changes
+    (to the model's text, or from the template's); otherwise a new document of the text."""
     from .writers.docx_redline import redline_to_docx
 
     kwargs = {"author": author}
     if date:
         kwargs["date"] = date
+    if not annotate:
+        data = _package_redline(c, **kwargs)
+        if data is not None:
+            return data
+        rl = c.to_redline(**kwargs)
+        return redline_to_docx(Redline("", tuple(_row_paragraphs(c)), author=rl.author, date=rl.date))
     return redline_to_docx(c.to_redline(**kwargs))
+
+
+def _row_paragraphs(c: Comparison) -> list[RedlineParagraph]:
+    """The rows' texts, paragraph by paragraph, without the report's headings."""
+    out: list[RedlineParagraph] = []
+    for r in c.rows:
+        if r.original or r.amended:
+            out.append(RedlineParagraph(r.original, r.amended, "paragraph"))
+    return out
+
+
+def _package_redline(c: Comparison, **kwargs) -> bytes | None:
+    """For a .docx policy: its own package with the comparison's changes tracked in it."""
+    from .writers.docx_package import TextPara, is_docx, redline_paragraphs
+
+    source = c.policy.source
+    if c.policy.format != "docx" or not is_docx(source) or not os.path.isfile(source):
+        return None
+    with open(source, "rb") as fh:
+        data = fh.read()
+    blocks = c.policy.blocks
+    offsets, at = [], 0
+    for b in blocks:
+        offsets.append(at)
+        at += len(b.text) + 2
+    clauses = [cl for r in c.rows if r.clause is not None for cl in (r.parts or (r.clause,))]
+    owner: list[str | None] = []
+    for start in offsets:
+        owner.append(next((cl.number for cl in clauses if cl.start <= start <= cl.end), None))
+    texts: list[TextPara] = []
+    done = [False] * len(blocks)
+
+    def keep(k: int) -> None:
+        if not done[k]:
+            done[k] = True
+            texts.append(TextPara(blocks[k].text, blocks[k].kind, blocks[k].level))
+
+    def other_side(r: Row) -> str:
+        return r.amended if c.towards_model else r.original
+
+    for r in c.rows:
+        if r.clause is None:
+            texts.extend(TextPara(line.strip()) for line in other_side(r).split("\n") if line.strip())
+            continue
+        numbers = {cl.number for cl in (r.parts or (r.clause,))}
+        mine = [k for k, o in enumerate(owner) if o in numbers]
+        if mine:
+            for k in range(mine[0]):
+                if owner[k] is None:
+                    keep(k)
+        if r.original == r.amended or not mine:
+            for k in mine:
+                keep(k)
+            continue
+        for k in mine:
+            done[k] = True
+        label = r.amended_label if c.towards_model else r.original_label
+        if label and blocks[mine[0]].kind == "heading":
+            texts.append(TextPara(label, "heading", blocks[mine[0]].level))
+        texts.extend(TextPara(line.strip()) for line in other_side(r).split("\n") if line.strip())
+    for k in range(len(blocks)):
+        keep(k)
+    try:
+        return redline_paragraphs(data, texts, docx_is_old=c.towards_model, blocks_from_reader=True,
+                                  expect=[b.text for b in blocks], source=source, **kwargs)
+    except ValueError:
+        return None

@@ -129,7 +129,7 @@ def _boilerplate(a: Analysis) -> tuple[str, str | None]:
     if bp.template is None:
         return "No template detected: the policy's wording is the department's own.", None
     try:
-        name = get_model(bp.template).title
+        name = get_model(bp.edition or bp.template).title
     except InputError:
         name = bp.template
     name = re.sub(r"\s*\((?:template|example)\)\s*$", "", name)
