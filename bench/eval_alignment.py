@@ -111,6 +111,9 @@ def main(argv: list[str]) -> int:
     if "--real" in argv:
         real_editions(verbose)
         return 0
+    if "--editions" in argv:
+        other_editions(verbose)
+        return 0
     results = [run_case(c) for c in all_cases()]
     s = summarise(results)
     print(f"{'edit':<10} {'P':>6} {'R':>6} {'F1':>6} {'share err (max)':>16}")
@@ -133,8 +136,38 @@ def main(argv: list[str]) -> int:
                 for n, g, pr in bad:
                     print(f"    {n}: gold {g} predicted {pr}")
     print()
+    other_editions(verbose)
+    print()
     real_editions(verbose)
     return 0
+
+
+def other_editions(verbose: bool = False) -> None:
+    """The same edits to copies of every other Lexipol edition: alignment with that edition,
+    and whether `analyze`, given every bundled template, names the edition it was made from
+    (a copy left with under 10 % template words should be named nothing)."""
+    from collections import defaultdict
+
+    from policy_redline.analysis import analyze_document
+    from tests.eval.generate import edition_cases
+
+    by_edition: dict[str, list] = defaultdict(list)
+    named: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for case in edition_cases():
+        by_edition[case.template].append(run_case(case))
+        bp = analyze_document(case.document).boilerplate
+        expected = case.template if case.share >= 0.10 else None
+        named[case.template][0] += bp.edition == expected
+        named[case.template][1] += 1
+        if verbose and bp.edition != expected:
+            print(f"  - {case.name}: named {bp.edition} (share {bp.share:.3f}, true {case.share:.3f})")
+    print("edited copies of the other Lexipol editions (same edits and seeds):")
+    print(f"  {'edition':<42} {'P':>6} {'R':>6} {'F1':>6} {'share err (max)':>16}  edition named")
+    for edition, results in by_edition.items():
+        s = summarise(results)
+        p, r, f = s.overall
+        ok, n = named[edition]
+        print(f"  {edition:<42} {p:6.3f} {r:6.3f} {f:6.3f} {s.share_error_max:16.3f}  {ok} of {n}")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ class Case:
     gold: dict[str, frozenset[str]]  # clause number -> template clause numbers
     share: float  # true boilerplate share
     negative: bool = False
+    template: str = ""  # the edition the copy was made from ("" = the reference template)
 
 
 # --- building ------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def rename(clauses: list[GenClause], rnd: random.Random) -> str:
 def renumber(clauses: list[GenClause], rnd: random.Random) -> None:
     new = rnd.choice(("415", "428", "306", "603"))
     for c in clauses:
-        c.number = re.sub(r"^413", new, c.number)
+        c.number = re.sub(r"^\d+(?=\.)", new, c.number)
 
 
 def reorder(clauses: list[GenClause], rnd: random.Random) -> list[GenClause]:
@@ -222,7 +223,7 @@ def merge(clauses: list[GenClause], rnd: random.Random) -> None:
 def insert_local(clauses: list[GenClause], rnd: random.Random) -> None:
     pool = list(LOCAL_SENTENCES)
     rnd.shuffle(pool)
-    for c in rnd.sample(clauses, 4):
+    for c in rnd.sample(clauses, min(4, len(clauses))):
         paras = [k for k in range(len(c.paragraphs)) if k not in c.list_items]
         k = rnd.choice(paras)
         c.paragraphs[k].insert(rnd.randint(0, len(c.paragraphs[k])), Piece(pool.pop(), None))
@@ -232,7 +233,7 @@ def insert_local(clauses: list[GenClause], rnd: random.Random) -> None:
 
 
 def delete(clauses: list[GenClause], rnd: random.Random) -> None:
-    for c in rnd.sample(clauses, 4):
+    for c in rnd.sample(clauses, min(4, len(clauses))):
         sentences = [(k, j) for k, para in enumerate(c.paragraphs) for j in range(len(para)) if k not in c.list_items]
         if len(sentences) >= 2:
             k, j = rnd.choice(sentences)
@@ -241,7 +242,8 @@ def delete(clauses: list[GenClause], rnd: random.Random) -> None:
     # drop one whole clause without subsections
     leaves = [i for i, c in enumerate(clauses) if c.number.count(".") == 1 and not any(
         d.number.startswith(c.number + ".") for d in clauses)]
-    del clauses[rnd.choice(leaves)]
+    if leaves and len(clauses) > 2:
+        del clauses[rnd.choice(leaves)]
 
 
 _REWORD = {
@@ -320,11 +322,20 @@ def pdf_text(clauses: list[GenClause], rnd: random.Random, width: int = 72) -> s
 EDITS = ("verbatim", "rename", "renumber", "reorder", "split", "merge", "insert", "delete", "reword", "pdf", "ocr", "combined")
 
 
-def edited_case(edit: str, seed: int) -> Case:
+def edited_case(edit: str, seed: int, edition: str = "") -> Case:
+    """`edit` applied to a copy of the reference template, or of another `edition`."""
+    case = _edited_case(edit, seed, edition)
+    case.template = edition
+    if edition:
+        case.name = f"{edition}:{case.name}"
+    return case
+
+
+def _edited_case(edit: str, seed: int, edition: str = "") -> Case:
     from policy_redline.ingest import read_bytes
 
-    rnd = random.Random(f"{edit}:{seed}")
-    clauses = _template_clauses(template())
+    rnd = random.Random(f"{edit}:{seed}" if not edition else f"{edition}:{edit}:{seed}")
+    clauses = _template_clauses(get_model(edition) if edition else template())
     name = f"{edit}-{seed}"
     if edit == "rename":
         rename(clauses, rnd)
@@ -398,6 +409,15 @@ SEEDS = (1, 2, 3, 4, 5)
 
 def edited_cases(seeds: tuple[int, ...] = SEEDS) -> list[Case]:
     return [edited_case(edit, seed) for edit in EDITS for seed in seeds]
+
+
+def edition_cases(seeds: tuple[int, ...] = SEEDS) -> list[Case]:
+    """Edited copies of every other template edition numbered as Lexipol numbers (413.4,
+    428.1.1: the edits renumber, split and merge by those numbers), the same edits and seeds."""
+    from policy_redline.models import templates
+
+    editions = [ed for ed in templates() if ed.id != template().id and all("." in c.number for c in ed.clauses)]
+    return [edited_case(edit, seed, ed.id) for ed in editions for edit in EDITS for seed in seeds]
 
 
 def all_cases(seeds: tuple[int, ...] = SEEDS) -> list[Case]:

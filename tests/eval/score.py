@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from policy_redline.align import align_model, boilerplate
-from policy_redline.models import template
+from policy_redline.models import get_model, template
 from policy_redline.normalize import guess_department, town_of
 from policy_redline.segment import segment
 
@@ -32,7 +32,7 @@ class Result:
 
 
 def run_case(case: Case) -> Result:
-    tmpl = template()
+    tmpl = get_model(case.template) if case.template else template()
     clauses = segment(case.document)
     dept = guess_department(case.document.text)
     towns = (town_of(dept),) if dept else ()
