@@ -138,8 +138,13 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
         }
         result: str | bytes = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     else:
-        redline = amendment.clean(author=author, date=date) if clean else amendment.redline(author=author, date=date)
-        result = _redline_bytes_or_text(redline, fmt, color)
+        result = None
+        if fmt == "docx" and policy != "-" and policy.lower().endswith(".docx"):
+            with open(policy, "rb") as fh:  # the department's own document, edited in place
+                result = amendment.to_docx(fh.read(), clean=clean, author=author, date=date)
+        if result is None:
+            redline = amendment.clean(author=author, date=date) if clean else amendment.redline(author=author, date=date)
+            result = _redline_bytes_or_text(redline, fmt, color)
     _emit(result, output, inputs=(policy,), force=force, color=color)
 
 
@@ -201,22 +206,36 @@ def onepager(policy: str, town: str | None, department: str | None, fmt: str, da
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "docx"]), default="text", show_default=True)
 @click.option("--author", default="policy-redline", show_default=True, help="Author of the tracked changes (docx).")
 @click.option("--date", "date", default=None, help="Date of the tracked changes, ISO 8601 (docx; fixed by default).")
+@click.option("--annotate", is_flag=True, help="docx: the clause report (a heading per clause, its match and score in a "
+              "comment) instead of the plain redline.")
 @output_option
 @force_option
-def compare(policy: str, against: str | None, fmt: str, author: str, date: str | None, output: str | None, force: bool) -> None:
+def compare(policy: str, against: str | None, fmt: str, author: str, date: str | None, annotate: bool,
+            output: str | None, force: bool) -> None:
     """Compare POLICY clause by clause with a template, a model or another policy: each clause
-    next to its best counterpart with a word-level diff, and the clauses it has nothing for."""
+    next to its best counterpart with a word-level diff, and the clauses it has nothing for.
+    With --format docx and two .docx files, the redline is AGAINST's own document with tracked
+    changes turning it into POLICY (like Word's Compare)."""
     from . import compare as cmp
+    from .writers.docx_package import is_docx
 
+    inputs = (policy, against) if against and against != "-" else (policy,)
+    if fmt == "docx" and not annotate and is_docx(policy) and is_docx(against) and os.path.isfile(against):
+        from .writers.docx_package import redline_pair
+
+        with open(against, "rb") as old, open(policy, "rb") as new:
+            result = redline_pair(old.read(), new.read(), author=author, date=date or "2026-01-01T00:00:00Z",
+                                  old_source=against, new_source=policy)
+        _emit(result, output, inputs=inputs, force=force)
+        return
     c = cmp.compare(policy, against)
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     result = {
         "text": lambda: cmp.to_text(c, color=color),
         "md": lambda: cmp.to_markdown(c),
         "html": lambda: cmp.to_html(c),
-        "docx": lambda: cmp.to_docx(c, author=author, date=date),
+        "docx": lambda: cmp.to_docx(c, author=author, date=date, annotate=annotate),
     }[fmt]()
-    inputs = (policy, against) if against and against != "-" else (policy,)
     _emit(result, output, inputs=inputs, force=force, color=color)
 
 

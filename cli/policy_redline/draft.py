@@ -32,7 +32,7 @@ from .normalize import guess_department, normalize, town_of
 from .redline import Redline, RedlineParagraph
 from .segment import Clause
 
-Action = Literal["replace", "insert", "keep", "review"]
+Action = Literal["replace", "insert", "strike", "keep", "review"]
 
 #: Paired old and new paragraphs at least this similar are shown as an edit of one
 #: paragraph; below it, as one paragraph deleted and another inserted (easier to review).
@@ -90,12 +90,38 @@ class Amendment:
     @property
     def changed(self) -> bool:
         """True when the draft changes the policy's text (a `review` note changes nothing)."""
-        return any(c.action in ("replace", "insert") for c in self.changes)
+        return any(c.action in ("replace", "insert", "strike") for c in self.changes)
 
     @property
     def to_read(self) -> tuple[Change, ...]:
         """The clauses a person must read: questions the policy answers `unclear`."""
         return tuple(c for c in self.changes if c.action == "review")
+
+    def to_docx(self, original: bytes, *, clean: bool = False, author: str = "policy-redline",
+                date: str = "2026-01-01T00:00:00Z") -> bytes | None:
+        """The draft inside the department's own .docx (`original`): its package kept part for
+        part, tracked changes in the body, each reason a comment anchored on the change; with
+        `clean`, every change accepted and no comments. None when the .docx's paragraphs are
+        not the ones this draft was made from (the caller then writes a new document)."""
+        from .writers.docx_package import TextPara, accept_in_package, redline_paragraphs
+
+        paras: list[TextPara] = []
+        pairs: list[tuple[int | None, int | None]] = []
+        k = 0
+        for p in self.paragraphs:
+            paras.append(TextPara(p.amended, p.kind, p.level, "" if clean else p.comment))
+            if p.original:
+                pairs.append((k, len(paras) - 1))
+                k += 1
+            else:
+                pairs.append((None, len(paras) - 1))
+        originals = [p.original for p in self.paragraphs if p.original]
+        try:
+            data = redline_paragraphs(original, paras, pairs=pairs, blocks_from_reader=True, expect=originals,
+                                      author=author, date=date, source=self.source)
+        except ValueError:
+            return None
+        return accept_in_package(data) if clean else data
 
     def document(self) -> Document:
         """The amended policy as a document, for analysing the draft like any policy."""
@@ -457,11 +483,60 @@ def draft(
         current = analyze_document(_amended_document(original.source, original.title, paragraphs))
     if paragraphs is None:
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
+    paragraphs, strikes = _strike_red_sentences(list(paragraphs), analysis)
+    all_changes.extend(strikes)
     reviews = _review(analysis, {c.clause for c in all_changes if c.action == "replace"})
     paragraphs = _review_notes(list(paragraphs), analysis, reviews)
     all_changes.extend(reviews)
     kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]
     return Amendment(original.title, names, tuple(paragraphs), tuple(all_changes + kept), original.source)
+
+
+def _strike_red_sentences(paragraphs: list[RedlineParagraph], analysis: Analysis) -> tuple[list[RedlineParagraph], list[Change]]:
+    """Strike every sentence of the department's own text that still raises a red flag on
+    its own, read as the judge reads it (a list item with its lead-in). Replacing whole
+    clauses catches what the verdicts name; this catches the sentence a verdict did not
+    need (a second permission in a clause kept for its green words), so that nothing in
+    the draft's kept text contradicts what was inserted."""
+    from .provisions import QUESTIONS, disapplies, expand_items_keyed, load_lexicon, read_sentence
+    from .segment import clause_sentences
+
+    lexicon = load_lexicon()
+    rubric = load_rubric()
+    items = [(p, s) for p in paragraphs if p.original and p.amended for s in clause_sentences(p.amended)]
+    struck: dict[int, list[tuple[str, str]]] = {}
+    for p, quoted, read in expand_items_keyed(items, lexicon):
+        why = ""
+        for q in QUESTIONS:
+            r = read_sentence(quoted, read, lexicon, q)
+            if r is not None and r.color == "red":
+                flag = next((f.description for f in rubric.question(q).red if not f.mentions), r.why)
+                why = f"{_short(q)}: red flag: {(lexicon.meaning or {}).get(q, {}).get('red', flag)}"
+                break
+        if not why and disapplies(read, lexicon):
+            why = "An exception that switches the policy's protections off for people with convictions or pending charges."
+        if why and quoted in p.amended:
+            struck.setdefault(id(p), []).append((quoted, why))
+    if not struck:
+        return paragraphs, []
+    out: list[RedlineParagraph] = []
+    changes: list[Change] = []
+    for p in paragraphs:
+        cuts = struck.get(id(p))
+        if not cuts:
+            out.append(p)
+            continue
+        text = p.amended
+        for quoted, why in cuts:
+            text = text.replace(quoted, "", 1)
+            clause = next((c.number for c in analysis.clauses if quoted in c.text), "")
+            changes.append(Change(clause, None, "strike", f"Struck: {why}"))
+        text = re.sub(r"\s{2,}", " ", text).strip()
+        if not re.search(r"\w", text):
+            text = ""
+        comment = "; ".join(dict.fromkeys(w for _, w in cuts))
+        out.append(RedlineParagraph(p.original, text, p.kind, p.level, p.comment or f"Struck: {comment}"))
+    return out, changes
 
 
 def _touched(clause: Clause, changes: list[Change]) -> bool:

@@ -1,0 +1,203 @@
+"""Fidelity of the Word redline on public Word test documents: does an independent reader get
+back exactly the revised text (accept all) and exactly the original (reject all)?
+
+    .venv/bin/python bench/bench_fidelity.py [DIR ...] [--limit N] [--no-redlines]
+
+Pairs, from each DIR (default: tests/fixtures/docx, and /tmp/fx if it holds the fetched
+fixture repositories -- see tests/fixtures/docx/README.md for where they come from):
+
+  * ``file_N.docx -> file_N+1.docx`` where both exist (the jubarte-redlines pools of the
+    neurotic_docx_bench redline track);
+  * ``diff_beforeK.docx -> diff_afterK.docx`` (SuperDoc's diffing fixtures);
+  * ``*.before.docx -> *.after.docx``.
+
+For each pair: our redline (`redline_pair`, what `redline compare NEW --against OLD --format
+docx` writes), then pandoc reads it with ``--track-changes=accept`` and ``=reject``. Texts
+are compared as pandoc's words (every ``Str`` of its JSON AST, so whitespace and list-label
+rendering do not count). Counted per pair: accept exact, reject exact, both; refused (our
+error), parts other than the body (and the parts added on purpose) byte-identical to the
+original's. With python-redlines installed (pip install "python-redlines[docxodus]"), the
+same counts for its redline on the same pairs; otherwise a line saying it was not measured.
+
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "cli") not in sys.path:
+    sys.path.insert(0, str(ROOT / "cli"))
+
+from policy_redline.writers.docx_package import redline_pair  # noqa: E402
+
+DEFAULT_DIRS = [ROOT / "tests" / "fixtures" / "docx", Path("/tmp/fx")]
+
+
+def find_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
+    pairs: list[tuple[Path, Path]] = []
+    seen: set[tuple[str, str]] = set()
+    for d in dirs:
+        if not d.is_dir():
+            continue
+        files = sorted(d.rglob("*.docx"))
+        by_name = {f.name: f for f in files}
+        for f in files:
+            m = re.fullmatch(r"file_(\d+)\.docx", f.name)
+            if m and f"file_{int(m.group(1)) + 1}.docx" in by_name:
+                cand = (f, by_name[f"file_{int(m.group(1)) + 1}.docx"])
+            else:
+                m = re.fullmatch(r"diff_before(\d*)\.docx", f.name)
+                if m and f"diff_after{m.group(1)}.docx" in by_name:
+                    cand = (f, by_name[f"diff_after{m.group(1)}.docx"])
+                elif f.name.endswith(".before.docx") and f.name.replace(".before.", ".after.") in by_name:
+                    cand = (f, by_name[f.name.replace(".before.", ".after.")])
+                else:
+                    continue
+            key = (cand[0].name + str(cand[0].stat().st_size), cand[1].name + str(cand[1].stat().st_size))
+            if key not in seen:
+                seen.add(key)
+                pairs.append(cand)
+    return pairs
+
+
+def pandoc_words(path: Path, mode: str) -> list[str] | None:
+    """The text pandoc reads in a .docx, as plain text split on whitespace (None if pandoc
+    cannot read it)."""
+    try:
+        out = subprocess.run(["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", f"--track-changes={mode}", str(path)],
+                             capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.decode("utf-8", "replace").split()
+
+
+def other_parts_identical(original: bytes, result: bytes) -> bool:
+    """Every part but the main document, the relationships, the content types and the
+    parts added on purpose is byte for byte the original's."""
+    with zipfile.ZipFile(io.BytesIO(original)) as a, zipfile.ZipFile(io.BytesIO(result)) as b:
+        mine = {i.filename for i in b.infolist()}
+        for info in a.infolist():
+            name = info.filename
+            if name.endswith("document.xml") or name.endswith(".rels") or name == "[Content_Types].xml" or info.is_dir():
+                continue
+            if name not in mine or a.read(name) != b.read(name):
+                return False
+    return True
+
+
+def measure_ours(pairs, tmp: Path) -> dict:
+    counts = {"pairs": len(pairs), "accept": 0, "reject": 0, "both": 0, "refused": 0, "unreadable": 0,
+              "parts_identical": 0, "seconds": 0.0}
+    failures = []
+    for k, (old, new) in enumerate(pairs):
+        old_b, new_b = old.read_bytes(), new.read_bytes()
+        want_old, want_new = pandoc_words(old, "accept"), pandoc_words(new, "accept")
+        if want_old is None or want_new is None:
+            counts["unreadable"] += 1  # pandoc itself cannot read an input: not counted either way
+            continue
+        t0 = time.perf_counter()
+        try:
+            data = redline_pair(old_b, new_b, old_source=str(old), new_source=str(new))
+        except Exception as exc:  # noqa: BLE001 - a refusal is a count here
+            counts["refused"] += 1
+            failures.append((old.name, new.name, f"refused: {type(exc).__name__}: {exc}"[:160]))
+            continue
+        counts["seconds"] += time.perf_counter() - t0
+        out = tmp / f"ours-{k}.docx"
+        out.write_bytes(data)
+        acc, rej = pandoc_words(out, "accept"), pandoc_words(out, "reject")
+        a_ok, r_ok = acc == want_new, rej == want_old
+        counts["accept"] += a_ok
+        counts["reject"] += r_ok
+        counts["both"] += a_ok and r_ok
+        counts["parts_identical"] += other_parts_identical(old_b, data)
+        if not (a_ok and r_ok):
+            failures.append((old.name, new.name, f"accept {'ok' if a_ok else 'differs'}, reject {'ok' if r_ok else 'differs'}"))
+    counts["failures"] = failures
+    return counts
+
+
+def measure_python_redlines(pairs, tmp: Path) -> dict | str:
+    try:
+        from python_redlines.engines import XmlPowerToolsEngine  # noqa: F401
+    except Exception:  # noqa: BLE001
+        pass
+    engine = None
+    try:
+        from python_redlines.engines import DocxodusEngine  # type: ignore
+
+        engine = DocxodusEngine()
+    except Exception as exc:  # noqa: BLE001
+        return f"not measured: python-redlines[docxodus] cannot be used here ({type(exc).__name__}: {exc})"[:300]
+    counts = {"pairs": len(pairs), "accept": 0, "reject": 0, "both": 0, "refused": 0, "unreadable": 0}
+    for k, (old, new) in enumerate(pairs):
+        want_old, want_new = pandoc_words(old, "accept"), pandoc_words(new, "accept")
+        if want_old is None or want_new is None:
+            counts["unreadable"] += 1
+            continue
+        try:
+            result = engine.run_redline("redline", old.read_bytes(), new.read_bytes())
+            data = result[0] if isinstance(result, tuple) else result
+        except Exception:  # noqa: BLE001
+            counts["refused"] += 1
+            continue
+        out = tmp / f"theirs-{k}.docx"
+        out.write_bytes(data)
+        acc, rej = pandoc_words(out, "accept"), pandoc_words(out, "reject")
+        counts["accept"] += acc == want_new
+        counts["reject"] += rej == want_old
+        counts["both"] += acc == want_new and rej == want_old
+    return counts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("dirs", nargs="*", type=Path)
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--no-redlines", action="store_true", help="skip python-redlines")
+    ap.add_argument("--failures", action="store_true", help="list the pairs that do not round-trip")
+    args = ap.parse_args()
+    if not shutil.which("pandoc"):
+        print("pandoc is not installed: nothing measured (apt-get install pandoc)")
+        return
+    pairs = find_pairs(args.dirs or DEFAULT_DIRS)
+    if args.limit:
+        pairs = pairs[: args.limit]
+    print(f"{len(pairs)} pairs from {', '.join(str(d) for d in (args.dirs or DEFAULT_DIRS) if d.is_dir())}")
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = measure_ours(pairs, Path(tmp))
+        n = ours["pairs"] - ours["unreadable"]
+        print(f"policy-redline: accept-all exact {ours['accept']}/{n}, reject-all exact {ours['reject']}/{n}, "
+              f"both {ours['both']}/{n}; refused {ours['refused']}; other parts byte-identical "
+              f"{ours['parts_identical']}/{n - ours['refused']}; {ours['seconds']:.1f} s redlining"
+              + (f" ({ours['unreadable']} pairs pandoc cannot read, left out)" if ours["unreadable"] else ""))
+        if args.failures:
+            for f in ours["failures"]:
+                print("  ", *f)
+        if args.no_redlines:
+            print("python-redlines: not measured (--no-redlines)")
+            return
+        theirs = measure_python_redlines(pairs, Path(tmp))
+        if isinstance(theirs, str):
+            print(f"python-redlines: {theirs}")
+        else:
+            n = theirs["pairs"] - theirs["unreadable"]
+            print(f"python-redlines (Docxodus): accept-all exact {theirs['accept']}/{n}, reject-all exact "
+                  f"{theirs['reject']}/{n}, both {theirs['both']}/{n}; refused {theirs['refused']}")
+
+
+if __name__ == "__main__":
+    main()

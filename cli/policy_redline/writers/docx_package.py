@@ -1,0 +1,1347 @@
+"""The Word redline made *in* the department's own .docx: its package edited, not regenerated.
+
+The original package is opened with zipfile + lxml; every part is written back byte for byte
+except ``word/document.xml`` (the body, where revision marks go) and, when `draft` leaves
+reasons, the comments part (added with its relationship and content type when absent). In
+the body, text that changes gets native revision marks (ECMA-376 Part 1, 17.13.5):
+
+* inside a paragraph, a word-level diff (`redline.diff_words`) over the paragraph's text;
+  each surviving run keeps its ``w:rPr``; deleted text is moved into ``w:del`` runs with
+  ``w:delText`` carrying the run's own formatting; inserted text goes into ``w:ins`` runs with
+  the formatting of the revised document's run (two documents) or of the neighbouring run;
+* objects the diff cannot read -- hyperlinks, fields, drawings, equations, content controls,
+  footnote references -- are one unit each in the diff: kept whole when they are on both
+  sides, their runs marked deleted or inserted whole otherwise, never dropped;
+* a paragraph only on one side is marked whole, its paragraph mark too
+  (``w:pPr/w:rPr/w:ins|w:del``); a new paragraph copies the paragraph properties (style,
+  numbering, indents) of the revised document's paragraph, or of the nearest paragraph of
+  its kind (heading of the same level, list item, body text) in the original;
+* tables are aligned row by row (``w:trPr/w:ins|w:del`` for whole rows) and cell by cell.
+
+Revisions already in a document are taken as accepted first (as every reader of the tool
+reads them), so Reject All gives back the original's text and Accept All the revised text.
+Every ``w:id`` written is above every id already in the document. Output is deterministic:
+zip entries keep their order and timestamps; new parts take the first entry's timestamp.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import io
+import posixpath
+import re
+import zipfile
+from typing import Sequence
+
+from lxml import etree
+
+from ..errors import InputError
+from ..redline import Edit, diff_words, pair_paragraphs
+from .docx_redline import xml_safe
+
+__all__ = ["DocxPackage", "TextPara", "redline_pair", "redline_paragraphs", "is_docx"]
+
+W_T = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_S = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+M_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/math", "http://purl.oclc.org/ooxml/officeDocument/math")
+REL_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+
+_PUA_BASE = 0xF0000  # supplementary private use area: one character per unreadable object
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+_TYPED_LABEL = re.compile(r"^\(?[A-Za-z0-9]{1,4}[.)]\s")
+
+
+def is_docx(path: str | None) -> bool:
+    return bool(path) and str(path).lower().endswith((".docx", ".docm", ".dotx"))
+
+
+@dataclasses.dataclass(frozen=True)
+class TextPara:
+    """A paragraph known only by its text (a model clause, a drafted sentence)."""
+
+    text: str
+    kind: str = "paragraph"  # heading | paragraph | list_item
+    level: int = 0
+    comment: str = ""
+
+
+# --------------------------------------------------------------------------- the package
+
+
+class DocxPackage:
+    """A .docx opened for editing: parts as bytes, the main part parsed."""
+
+    def __init__(self, data: bytes, source: str = "document") -> None:
+        from ..readers.docx import inspect_zip
+
+        self.source = source
+        inspect_zip(data, source)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            self.infos = [i for i in zf.infolist() if not i.is_dir()]
+            self.parts = {i.filename: zf.read(i) for i in self.infos}
+        self.main = self._main_part_name()
+        try:
+            self.doc = etree.fromstring(self.parts[self.main], _PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise InputError(source, f"damaged .docx ({' '.join(str(exc).split())[:120]}): open it in Word and save it again") from None
+        ns = etree.QName(self.doc).namespace
+        self.W = ns if ns in (W_T, W_S) else W_T
+        self.strict = self.W == W_S
+        self.R = ("http://purl.oclc.org/ooxml/officeDocument/relationships" if self.strict
+                  else "http://schemas.openxmlformats.org/officeDocument/2006/relationships")
+        body = self.doc.find(self.w("body"))
+        if body is None:
+            body = etree.SubElement(self.doc, self.w("body"))
+        self.body = body
+        self.rels_name = posixpath.join(posixpath.dirname(self.main), "_rels", posixpath.basename(self.main) + ".rels")
+        self._rels = None
+        self.changed: set[str] = set()
+
+    # -- names ---------------------------------------------------------------------------
+    def w(self, tag: str) -> str:
+        return f"{{{self.W}}}{tag}"
+
+    def _main_part_name(self) -> str:
+        rels = self.parts.get("_rels/.rels")
+        if rels:
+            try:
+                root = etree.fromstring(rels, _PARSER)
+                for rel in root:
+                    if str(rel.get("Type", "")).endswith("/officeDocument"):
+                        target = rel.get("Target", "").lstrip("/")
+                        if target in self.parts:
+                            return target
+            except etree.XMLSyntaxError:
+                pass
+        if "word/document.xml" in self.parts:
+            return "word/document.xml"
+        raise InputError(self.source, "not a Word .docx file (no main document part)")
+
+    # -- related parts -----------------------------------------------------------------
+    @property
+    def rels(self):
+        if self._rels is None:
+            raw = self.parts.get(self.rels_name)
+            try:
+                self._rels = etree.fromstring(raw, _PARSER) if raw else None
+            except etree.XMLSyntaxError:
+                self._rels = None
+            if self._rels is None:
+                self._rels = etree.Element(f"{{{REL_PKG}}}Relationships", nsmap={None: REL_PKG})
+        return self._rels
+
+    def rel_by_id(self, rid: str):
+        for rel in self.rels:
+            if rel.get("Id") == rid:
+                return rel
+        return None
+
+    def part_by_type(self, suffix: str) -> str | None:
+        for rel in self.rels:
+            if str(rel.get("Type", "")).endswith(suffix) and rel.get("TargetMode") != "External":
+                name = self.resolve(rel.get("Target", ""))
+                if name in self.parts:
+                    return name
+        return None
+
+    def resolve(self, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(self.main), target))
+
+    def add_rel(self, rtype: str, target: str, external: bool = False) -> str:
+        ids = {rel.get("Id") for rel in self.rels}
+        n = len(ids) + 1
+        while f"rId{n}" in ids:
+            n += 1
+        rid = f"rId{n}"
+        rel = etree.SubElement(self.rels, f"{{{REL_PKG}}}Relationship")
+        rel.set("Id", rid)
+        rel.set("Type", rtype)
+        rel.set("Target", target)
+        if external:
+            rel.set("TargetMode", "External")
+        self.changed.add(self.rels_name)
+        return rid
+
+    def ensure_content_type(self, part: str, override: str | None = None, ext_type: str | None = None) -> None:
+        raw = self.parts.get("[Content_Types].xml")
+        root = etree.fromstring(raw, _PARSER) if raw else etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
+        ns = etree.QName(root).namespace or CT_NS
+        if override:
+            name = "/" + part
+            if any(el.get("PartName", "").lower() == name.lower() for el in root.iter(f"{{{ns}}}Override")):
+                return
+            el = etree.SubElement(root, f"{{{ns}}}Override")
+            el.set("PartName", name)
+            el.set("ContentType", override)
+        else:
+            ext = part.rsplit(".", 1)[-1].lower()
+            if any(el.get("Extension", "").lower() == ext for el in root.iter(f"{{{ns}}}Default")):
+                return
+            el = etree.Element(f"{{{ns}}}Default")
+            el.set("Extension", ext)
+            el.set("ContentType", ext_type or "application/octet-stream")
+            root.insert(0, el)
+        self.parts["[Content_Types].xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        self.changed.add("[Content_Types].xml")
+
+    def add_part(self, preferred: str, data: bytes) -> str:
+        name = preferred
+        stem, dot, ext = preferred.rpartition(".")
+        n = 1
+        while name in self.parts:
+            name = f"{stem}_r{n}{dot}{ext}"
+            n += 1
+        self.parts[name] = data
+        self.changed.add(name)
+        return name
+
+    # -- saving --------------------------------------------------------------------------
+    def save(self) -> bytes:
+        self.parts[self.main] = etree.tostring(self.doc, xml_declaration=True, encoding="UTF-8", standalone=True)
+        self.changed.add(self.main)
+        if self._rels is not None and self.rels_name in self.changed:
+            self.parts[self.rels_name] = etree.tostring(self._rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        stamp = self.infos[0].date_time if self.infos else (2026, 1, 1, 0, 0, 0)
+        written = set()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            order = [i.filename for i in self.infos] + sorted(n for n in self.parts if n not in {i.filename for i in self.infos})
+            infos = {i.filename: i for i in self.infos}
+            for name in order:
+                if name in written or name not in self.parts:
+                    continue
+                written.add(name)
+                old = infos.get(name)
+                info = zipfile.ZipInfo(name, date_time=old.date_time if old else stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 0
+                info.external_attr = old.external_attr if old else 0
+                zf.writestr(info, self.parts[name])
+        return out.getvalue()
+
+
+# --------------------------------------------------------------------------- atoms
+
+
+@dataclasses.dataclass
+class _Atom:
+    kind: str  # "p": a piece of a run; "o": a whole object; "z": zero-width marker; "s": synthetic text
+    text: str
+    run: object = None  # the w:r a piece belongs to
+    el: object = None  # the piece (w:t, w:tab, ...), the object, or the marker
+
+
+class _Ctx:
+    """State shared by one redline: namespaces, ids, signatures, the foreign package."""
+
+    def __init__(self, pkg: DocxPackage, author: str, date: str) -> None:
+        self.pkg = pkg
+        self.W = pkg.W
+        self.author = xml_safe(author)
+        self.date = date
+        self.sigs: dict[str, str] = {}
+        self.next_id = _max_id(pkg.doc, pkg.W) + 1
+        self.comments: list[tuple[str, str]] = []
+        self.foreign: DocxPackage | None = None
+        self.rel_map: dict[str, str | None] = {}
+        self.num_map: dict[str, str | None] = {}
+        self.numbering = None
+        self.styles = self._style_ids()
+        self.nums = self._num_ids()
+        self.templates: dict[tuple[str, int], tuple] = {}
+        self.first_templates: dict[tuple[str, int], tuple] = {}
+        self._kind_of = None
+        self.Z = {self.w(t) for t in ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
+                                      "permStart", "permEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+                                      "moveToRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd",
+                                      "customXmlDelRangeStart", "customXmlDelRangeEnd")}
+
+    def w(self, tag: str) -> str:
+        return f"{{{self.W}}}{tag}"
+
+    def el(self, tag: str, **attrs: str):
+        e = etree.Element(self.w(tag), nsmap={"w": self.W})
+        for k, v in attrs.items():
+            e.set(self.w(k), v)
+        return e
+
+    def mark(self, tag: str):
+        e = self.el(tag, id=str(self.next_id), author=self.author, date=self.date)
+        self.next_id += 1
+        return e
+
+    def sig_char(self, sig: str) -> str:
+        c = self.sigs.get(sig)
+        if c is None:
+            c = chr(_PUA_BASE + len(self.sigs)) if len(self.sigs) < 0xFFFD else "\ufffc"
+            self.sigs[sig] = c
+        return c
+
+    def _style_ids(self) -> set[str]:
+        name = self.pkg.part_by_type("/styles")
+        if not name:
+            return set()
+        try:
+            root = etree.fromstring(self.pkg.parts[name], _PARSER)
+        except etree.XMLSyntaxError:
+            return set()
+        return {s.get(self.w("styleId")) for s in root.iter(self.w("style"))}
+
+    def _num_ids(self) -> set[str]:
+        name = self.pkg.part_by_type("/numbering")
+        if not name:
+            return set()
+        try:
+            root = etree.fromstring(self.pkg.parts[name], _PARSER)
+        except etree.XMLSyntaxError:
+            return set()
+        return {n.get(self.w("numId")) for n in root.iter(self.w("num"))}
+
+
+def _max_id(root, W: str) -> int:
+    best = 0
+    key = f"{{{W}}}id"
+    for el in root.iter():
+        v = el.get(key)
+        if v is not None and v.lstrip("-").isdigit():
+            best = max(best, int(v))
+    return best
+
+
+def _local(el) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def accept_existing(root, W: str) -> None:
+    """Take the revisions already in a document as accepted (as the readers read them)."""
+    w = lambda t: f"{{{W}}}{t}"  # noqa: E731
+    markers = []
+    for tag in ("del", "moveFrom"):
+        for el in list(root.iter(w(tag))):
+            parent = el.getparent()
+            if parent is None:
+                continue
+            if _local(parent) == "trPr" and tag == "del":  # a deleted row: gone
+                tr = parent.getparent()
+                if tr is not None and tr.getparent() is not None:
+                    tr.getparent().remove(tr)
+                    continue
+            if _local(parent) == "rPr" and _local(parent.getparent()) == "pPr":
+                markers.append(el)
+                continue
+            parent.remove(el)
+    for el in markers:  # a deleted paragraph mark: the paragraph joins the next one
+        rpr = el.getparent()
+        if rpr is None:
+            continue
+        rpr.remove(el)
+        p = rpr.getparent().getparent() if rpr.getparent() is not None else None
+        if p is None or p.getparent() is None:
+            continue
+        nxt = p.getnext()
+        if nxt is not None and nxt.tag == w("p"):
+            content = [c for c in p if c.tag != w("pPr")]
+            if not "".join(x.text or "" for c in content for x in c.iter(w("t"))).strip() and not any(
+                    c.tag not in (w("bookmarkStart"), w("bookmarkEnd"), w("proofErr")) for c in content if c.tag != w("r")):
+                p.getparent().remove(p)
+            else:
+                ppr = nxt.find(w("pPr"))
+                at = 1 if ppr is not None else 0
+                for k, c in enumerate(content):
+                    nxt.insert(at + k, c)
+                p.getparent().remove(p)
+    for tag in ("ins", "moveTo"):
+        for el in list(root.iter(w(tag))):
+            parent = el.getparent()
+            if parent is None:
+                continue
+            if _local(parent) in ("rPr", "trPr", "tcPr", "numPr"):
+                parent.remove(el)
+                continue
+            i = parent.index(el)
+            for k, child in enumerate(list(el)):
+                parent.insert(i + k, child)
+            parent.remove(el)
+    for tag in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
+                "tblGridChange", "tblPrExChange", "numberingChange", "cellIns", "cellDel", "cellMerge",
+                "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"):
+        for el in list(root.iter(w(tag))):
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+    for el in list(root.iter(w("delText"))):
+        el.tag = w("t")
+    for el in list(root.iter(w("delInstrText"))):
+        el.tag = w("instrText")
+
+
+def _para_atoms(ctx: _Ctx, p) -> list[_Atom]:
+    out: list[_Atom] = []
+    for child in p:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == ctx.w("pPr"):
+            continue
+        if child.tag == ctx.w("r"):
+            out.extend(_run_atoms(ctx, child))
+        elif child.tag in ctx.Z:
+            out.append(_Atom("z", "", None, child))
+        else:
+            out.append(_Atom("o", ctx.sig_char(_sig(child)), None, child))
+    return out
+
+
+def _run_atoms(ctx: _Ctx, r) -> list[_Atom]:
+    out: list[_Atom] = []
+    for c in r:
+        if not isinstance(c.tag, str):
+            continue
+        name = _local(c)
+        if name == "rPr" or name == "lastRenderedPageBreak":
+            continue
+        if name == "t":
+            if c.text:
+                out.append(_Atom("p", c.text, r, c))
+        elif name == "tab" and c.tag == ctx.w("tab"):
+            out.append(_Atom("p", "\t", r, c))
+        elif name in ("br", "cr") and c.get(ctx.w("type")) in (None, "textWrapping"):
+            out.append(_Atom("p", "\n", r, c))
+        else:
+            out.append(_Atom("p", ctx.sig_char(_sig(c)), r, c))
+    return out
+
+
+def _sig(el) -> str:
+    name = _local(el)
+    attrs = "".join(f"{k.rsplit('}', 1)[-1]}={v}" for k, v in sorted(el.attrib.items())
+                    if not k.endswith(("}id", "}rsidR", "}rsidRPr", "}rsidDel", "}history", "}embed", "}anchor")))
+    return f"{name}|{attrs if name not in ('drawing', 'pict', 'object') else ''}|{''.join(el.itertext())}"
+
+
+def _text(atoms: Sequence[_Atom]) -> str:
+    return "".join(a.text for a in atoms)
+
+
+def _text_atoms(text: str) -> list[_Atom]:
+    return [_Atom("s", xml_safe(text))] if text else []
+
+
+# --------------------------------------------------------------------------- importing
+
+
+class _Importer:
+    """Copies elements of the revised document into the original's package: styles and
+    numbering the original lacks are dropped, hyperlinks and images bring their relationship
+    (and image) along, references to notes and comments that do not exist are removed."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        self.ctx = ctx
+
+    def __call__(self, el):
+        ctx = self.ctx
+        el = copy.deepcopy(el)
+        if ctx.foreign is None:
+            return el
+        W = ctx.W
+        for tag, known in (("pStyle", ctx.styles), ("rStyle", ctx.styles), ("tblStyle", ctx.styles)):
+            for s in list(el.iter(f"{{{W}}}{tag}")):
+                if s.get(f"{{{W}}}val") not in known:
+                    s.getparent().remove(s)
+        for num in list(el.iter(f"{{{W}}}numPr")):
+            nid = num.find(f"{{{W}}}numId")
+            new = self._num(nid.get(f"{{{W}}}val")) if nid is not None else None
+            if new is None:
+                num.getparent().remove(num)
+            else:
+                nid.set(f"{{{W}}}val", new)
+        for tag in ("footnoteReference", "endnoteReference", "commentReference", "commentRangeStart",
+                    "commentRangeEnd", "bookmarkStart", "bookmarkEnd", "sectPr", "permStart", "permEnd"):
+            for x in list(el.iter(f"{{{W}}}{tag}")):
+                parent = x.getparent()
+                if parent is not None:
+                    parent.remove(x)
+        for x in list(el.iter()):
+            if not isinstance(x.tag, str):
+                continue
+            for k in list(x.attrib):
+                if k.startswith("{http://schemas.microsoft.com/office/word/2010/wordml}") and k.endswith(("}paraId", "}textId")):
+                    del x.attrib[k]
+                elif k.startswith("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}") or \
+                        k.startswith("{http://purl.oclc.org/ooxml/officeDocument/relationships}"):
+                    new = self._rel(x.get(k))
+                    if new is None:
+                        self._drop(x, k)
+                        break
+                    del x.attrib[k]
+                    x.set(f"{{{ctx.pkg.R}}}{k.rsplit('}', 1)[-1]}", new)
+            if _local(x) == "docPr":
+                x.set("id", str(ctx.next_id + 100000))
+                ctx.next_id += 1
+        return el
+
+    def _num(self, nid: str | None) -> str | None:
+        """The original's numId for the revised document's list `nid`: its definition is
+        copied into the original's numbering part (under new ids) the first time."""
+        ctx = self.ctx
+        if nid in (None, "0") or nid in ctx.nums:
+            return nid
+        if nid in ctx.num_map:
+            return ctx.num_map[nid]
+        ctx.num_map[nid] = None
+        fp = ctx.foreign
+        fname = fp.part_by_type("/numbering") if fp is not None else None
+        name = ctx.pkg.part_by_type("/numbering")
+        if not fname or not name:
+            return nid if nid in ctx.nums else None
+        W = ctx.W
+        try:
+            theirs = etree.fromstring(fp.parts[fname], _PARSER)
+            if ctx.numbering is None:
+                ctx.numbering = etree.fromstring(ctx.pkg.parts[name], _PARSER)
+        except etree.XMLSyntaxError:
+            return None
+        ours = ctx.numbering
+        num = next((n for n in theirs.iter(f"{{{W}}}num") if n.get(f"{{{W}}}numId") == nid), None)
+        ref = num.find(f"{{{W}}}abstractNumId") if num is not None else None
+        aid = ref.get(f"{{{W}}}val") if ref is not None else None
+        absn = next((a for a in theirs.iter(f"{{{W}}}abstractNum") if a.get(f"{{{W}}}abstractNumId") == aid), None)
+        if num is None or absn is None:
+            return None
+        used_a = [int(a.get(f"{{{W}}}abstractNumId")) for a in ours.iter(f"{{{W}}}abstractNum") if (a.get(f"{{{W}}}abstractNumId") or "").isdigit()]
+        used_n = [int(n.get(f"{{{W}}}numId")) for n in ours.iter(f"{{{W}}}num") if (n.get(f"{{{W}}}numId") or "").isdigit()]
+        new_a, new_n = str(max(used_a, default=0) + 1), str(max(used_n, default=0) + 1)
+        absn, num = copy.deepcopy(absn), copy.deepcopy(num)
+        absn.set(f"{{{W}}}abstractNumId", new_a)
+        for x in absn.findall(f"{{{W}}}nsid") + absn.findall(f"{{{W}}}numStyleLink") + absn.findall(f"{{{W}}}styleLink"):
+            absn.remove(x)
+        for x in list(absn.iter(f"{{{W}}}pStyle")) + list(absn.iter(f"{{{W}}}rStyle")):
+            if x.get(f"{{{W}}}val") not in ctx.styles:
+                x.getparent().remove(x)
+        num.set(f"{{{W}}}numId", new_n)
+        num.find(f"{{{W}}}abstractNumId").set(f"{{{W}}}val", new_a)
+        first_num = ours.find(f"{{{W}}}num")
+        if first_num is not None:
+            first_num.addprevious(absn)
+        else:
+            cleanup = ours.find(f"{{{W}}}numIdMacAtCleanup")
+            (cleanup.addprevious(absn) if cleanup is not None else ours.append(absn))
+        cleanup = ours.find(f"{{{W}}}numIdMacAtCleanup")
+        (cleanup.addprevious(num) if cleanup is not None else ours.append(num))
+        ctx.pkg.parts[name] = etree.tostring(ours, xml_declaration=True, encoding="UTF-8", standalone=True)
+        ctx.pkg.changed.add(name)
+        ctx.nums.add(new_n)
+        ctx.num_map[nid] = new_n
+        return new_n
+
+    def _drop(self, x, key) -> None:
+        """An element whose relationship cannot come along: a hyperlink keeps its text, any
+        other object goes with its run (it could not be shown without its part)."""
+        if _local(x) == "hyperlink":
+            del x.attrib[key]
+            return
+        node = x
+        while node is not None and node.tag != self.ctx.w("r"):
+            node = node.getparent()
+        target = node if node is not None else x
+        parent = target.getparent()
+        if parent is not None:
+            parent.remove(target)
+
+    def _rel(self, rid: str | None) -> str | None:
+        ctx = self.ctx
+        if rid in ctx.rel_map:
+            return ctx.rel_map[rid]
+        fp = ctx.foreign
+        rel = fp.rel_by_id(rid) if fp is not None and rid else None
+        new = None
+        if rel is not None:
+            rtype, target = rel.get("Type", ""), rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                new = ctx.pkg.add_rel(rtype, target, external=True)
+            elif rtype.endswith("/image"):
+                name = fp.resolve(target)
+                if name in fp.parts:
+                    added = ctx.pkg.add_part(posixpath.join(posixpath.dirname(ctx.pkg.main), "media", posixpath.basename(name)), fp.parts[name])
+                    ext = added.rsplit(".", 1)[-1].lower()
+                    ctx.pkg.ensure_content_type(added, ext_type={"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                                                                 "gif": "image/gif", "emf": "image/x-emf", "wmf": "image/x-wmf",
+                                                                 "svg": "image/svg+xml", "bmp": "image/bmp", "tif": "image/tiff",
+                                                                 "tiff": "image/tiff"}.get(ext))
+                    new = ctx.pkg.add_rel(rtype, posixpath.relpath(added, posixpath.dirname(ctx.pkg.main)))
+        ctx.rel_map[rid] = new
+        return new
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+class _Emitter:
+    """Builds the new content of one paragraph from kept, deleted and inserted pieces."""
+
+    def __init__(self, ctx: _Ctx, importer: _Importer) -> None:
+        self.ctx = ctx
+        self.importer = importer
+        self.out: list[tuple[str, object]] = []  # (mode, element): mode "" | "ins" | "del"
+        self._run_key = None
+        self._run = None
+        self.last_rpr = None
+
+    def zero(self, el) -> None:
+        self._run_key = None
+        self.out.append(("", el))
+
+    def piece(self, mode: str, atom: _Atom, sub: str, foreign: bool, neighbour_rpr) -> None:
+        ctx = self.ctx
+        if atom.kind == "s":
+            rpr, key = neighbour_rpr, ("s", id(neighbour_rpr))
+            pieces = _synth_pieces(ctx, sub, mode == "del")
+        else:
+            src_rpr = atom.run.find(ctx.w("rPr"))
+            rpr = self.importer(src_rpr) if (foreign and src_rpr is not None) else src_rpr
+            key = ("r", id(atom.run))
+            if atom.el.tag == ctx.w("t"):
+                pieces = _synth_pieces(ctx, sub, mode == "del")
+            else:
+                el = self.importer(atom.el) if foreign else atom.el
+                if mode == "del":
+                    for x in el.iter(ctx.w("t")):
+                        x.tag = ctx.w("delText")
+                    for x in el.iter(ctx.w("instrText")):
+                        x.tag = ctx.w("delInstrText")
+                pieces = [el] if el is not None else []
+            if atom.run is not None and not foreign:
+                self.last_rpr = src_rpr
+        if not pieces:
+            return
+        if self._run is None or self._run_key != (mode, key):
+            r = ctx.el("r")
+            if rpr is not None:
+                r.append(copy.deepcopy(rpr))
+            self._run = r
+            self._run_key = (mode, key)
+            self.out.append((mode, r))
+        for p in pieces:
+            self._run.append(p)
+
+    def obj(self, mode: str, el, foreign: bool) -> None:
+        self._run_key = None
+        self._run = None
+        el = self.importer(el) if foreign else el
+        if mode:
+            _mark_runs(self.ctx, el, mode)
+        self.out.append(("o" + mode, el))
+
+    def elements(self) -> tuple[list, int | None, int | None]:
+        """Elements in order, with the indices of the first and last changed ones."""
+        result = []
+        first = last = None
+        i = 0
+        while i < len(self.out):
+            mode, el = self.out[i]
+            if mode in ("ins", "del"):
+                wrap = self.ctx.mark(mode)
+                while i < len(self.out) and self.out[i][0] == mode:
+                    wrap.append(self.out[i][1])
+                    i += 1
+                el = wrap
+                changed = True
+            else:
+                changed = mode in ("oins", "odel")
+                i += 1
+            if changed:
+                first = len(result) if first is None else first
+                last = len(result)
+            result.append(el)
+        return result, first, last
+
+
+def _synth_pieces(ctx: _Ctx, text: str, deleted: bool) -> list:
+    out = []
+    for piece in re.split(r"(\t|\n)", text):
+        if not piece:
+            continue
+        if piece == "\t":
+            out.append(ctx.el("tab"))
+        elif piece == "\n":
+            out.append(ctx.el("br"))
+        else:
+            t = ctx.el("delText" if deleted else "t")
+            t.text = piece
+            if piece != piece.strip() or "  " in piece:
+                t.set(XML_SPACE, "preserve")
+            out.append(t)
+    return out
+
+
+def _mark_runs(ctx: _Ctx, el, mode: str) -> None:
+    """Every run inside `el` wrapped in a revision mark (deleted text becomes w:delText)."""
+    runs = [r for r in el.iter(ctx.w("r"), *(f"{{{m}}}r" for m in M_NS))
+            if not any(a.tag in (ctx.w("ins"), ctx.w("del")) for a in r.iterancestors())]
+    if el.tag == ctx.w("r"):
+        runs = [el]
+    for r in runs:
+        if mode == "del":
+            for x in r.iter(ctx.w("t")):
+                x.tag = ctx.w("delText")
+            for x in r.iter(ctx.w("instrText")):
+                x.tag = ctx.w("delInstrText")
+        parent = r.getparent()
+        wrap = ctx.mark(mode)
+        if parent is None:
+            continue
+        parent.replace(r, wrap)
+        wrap.append(r)
+
+
+def _consume(atoms: list[_Atom], pos: list[int], n: int):
+    """Yield (atom, text taken) for the next `n` characters; zero-width atoms on the way
+    come with text ""."""
+    while n > 0 or (pos[0] < len(atoms) and atoms[pos[0]].kind == "z" and n > 0):
+        if pos[0] >= len(atoms):
+            return
+        a = atoms[pos[0]]
+        if a.kind == "z":
+            pos[0] += 1
+            yield a, ""
+            continue
+        rest = a.text[pos[1]:]
+        take = rest[:n]
+        n -= len(take)
+        if len(take) == len(rest):
+            pos[0] += 1
+            pos[1] = 0
+        else:
+            pos[1] += len(take)
+        yield a, take
+
+
+def _zeros(atoms: list[_Atom], pos: list[int]):
+    while pos[0] < len(atoms) and atoms[pos[0]].kind == "z" and pos[1] == 0:
+        yield atoms[pos[0]]
+        pos[0] += 1
+
+
+def redline_p(ctx: _Ctx, importer: _Importer, p, base: list[_Atom], other: list[_Atom], base_is_old: bool,
+              other_foreign: bool, comment: str = "", neighbour_rpr=None) -> bool:
+    """Rewrite paragraph `p` (whose content is `base`) as the tracked change to `other`."""
+    old, new = (base, other) if base_is_old else (other, base)
+    t_old, t_new = _text(old), _text(new)
+    if t_old == t_new and not comment:
+        return False
+    edits = diff_words(t_old, t_new) if t_old != t_new else []
+    em = _Emitter(ctx, importer)
+    rpr_any = next((a.run.find(ctx.w("rPr")) for a in base if a.kind == "p" and a.run is not None), None)
+    em.last_rpr = neighbour_rpr if neighbour_rpr is not None else rpr_any
+    pos_old, pos_new = [0, 0], [0, 0]
+    pos_base = pos_old if base_is_old else pos_new
+    pos_other = pos_new if base_is_old else pos_old
+    foreign_old = other_foreign and not base_is_old
+    foreign_new = other_foreign and base_is_old
+    if not edits and t_old:
+        edits = [Edit("equal", t_old)]
+    for e in edits:
+        for z in _zeros(base, pos_base):
+            em.zero(z.el)
+        if e.op == "equal":
+            for a, sub in _consume(base, pos_base, len(e.text)):
+                if a.kind == "z":
+                    em.zero(a.el)
+                elif a.kind == "o":
+                    em.obj("", a.el, False)
+                else:
+                    em.piece("", a, sub, False, em.last_rpr)
+            for _ in _consume(other, pos_other, len(e.text)):
+                pass
+        else:
+            atoms, pos, foreign = (old, pos_old, foreign_old) if e.op == "delete" else (new, pos_new, foreign_new)
+            mode = "del" if e.op == "delete" else "ins"
+            is_base = atoms is base
+            for a, sub in _consume(atoms, pos, len(e.text)):
+                if a.kind == "z":
+                    if is_base:
+                        em.zero(a.el)
+                elif a.kind == "o":
+                    em.obj(mode, a.el, foreign)
+                else:
+                    em.piece(mode, a, sub, foreign, em.last_rpr if em.last_rpr is not None else rpr_any)
+    for a in base[pos_base[0]:]:
+        if a.kind == "z":
+            em.zero(a.el)
+    elements, first, last = em.elements()
+    if comment:
+        cid = ctx.add_comment(comment) if hasattr(ctx, "add_comment") else None
+        if cid is not None:
+            if first is None:
+                first, last = 0, len(elements) - 1
+            start = ctx.el("commentRangeStart", id=cid)
+            end = ctx.el("commentRangeEnd", id=cid)
+            ref_run = ctx.el("r")
+            ref_run.append(ctx.el("commentReference", id=cid))
+            if elements:
+                elements[last + 1:last + 1] = [end, ref_run]
+                elements.insert(first, start)
+            else:
+                elements = [start, end, ref_run]
+    ppr = p.find(ctx.w("pPr"))
+    for child in list(p):
+        if child is not ppr:
+            p.remove(child)
+    for el in elements:
+        p.append(el)
+    return True
+
+
+def mark_paragraph_mark(ctx: _Ctx, p, mode: str) -> None:
+    """Track the paragraph mark of `p` as inserted or deleted (w:pPr/w:rPr/w:ins|w:del)."""
+    ppr = p.find(ctx.w("pPr"))
+    if ppr is None:
+        ppr = ctx.el("pPr")
+        p.insert(0, ppr)
+    rpr = ppr.find(ctx.w("rPr"))
+    if rpr is None:
+        rpr = ctx.el("rPr")
+        after = [ppr.find(ctx.w(t)) for t in ("sectPr", "pPrChange")]
+        after = [a for a in after if a is not None]
+        if after:
+            after[0].addprevious(rpr)
+        else:
+            ppr.append(rpr)
+    for old in rpr.findall(ctx.w("ins")) + rpr.findall(ctx.w("del")):
+        rpr.remove(old)
+    rpr.insert(0, ctx.mark(mode))
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclasses.dataclass
+class _Block:
+    kind: str  # "p" | "tbl" | "text"
+    el: object = None
+    atoms: list = dataclasses.field(default_factory=list)
+    key: str = ""
+    para: TextPara | None = None
+    foreign: bool = False
+
+
+def _blocks(ctx: _Ctx, container, foreign: bool = False) -> list[_Block]:
+    out: list[_Block] = []
+    for child in container:
+        if child.tag == ctx.w("p"):
+            atoms = _para_atoms(ctx, child)
+            out.append(_Block("p", child, atoms, _text(atoms), foreign=foreign))
+        elif child.tag == ctx.w("tbl"):
+            out.append(_Block("tbl", child, key="\u2063TABLE " + _table_text(ctx, child), foreign=foreign))
+        elif child.tag in (ctx.w("sdt"), ctx.w("customXml")):
+            content = child.find(ctx.w("sdtContent")) if child.tag == ctx.w("sdt") else child
+            if content is not None:
+                out.extend(_blocks(ctx, content, foreign))
+    return out
+
+
+def _rows(ctx: _Ctx, tbl) -> list:
+    out = []
+    for child in tbl:
+        if child.tag == ctx.w("tr"):
+            out.append(child)
+        elif child.tag in (ctx.w("sdt"), ctx.w("customXml")):
+            content = child.find(ctx.w("sdtContent")) if child.tag == ctx.w("sdt") else child
+            if content is not None:
+                out.extend(_rows(ctx, content))
+    return out
+
+
+def _cells(ctx: _Ctx, tr) -> list:
+    out = []
+    for child in tr:
+        if child.tag == ctx.w("tc"):
+            out.append(child)
+        elif child.tag in (ctx.w("sdt"), ctx.w("customXml")):
+            content = child.find(ctx.w("sdtContent")) if child.tag == ctx.w("sdt") else child
+            if content is not None:
+                out.extend(_cells(ctx, content))
+    return out
+
+
+def _container_text(ctx: _Ctx, container) -> str:
+    return "\n".join(b.key for b in _blocks(ctx, container))
+
+
+def _table_text(ctx: _Ctx, tbl) -> str:
+    return "\n".join(_row_text(ctx, tr) for tr in _rows(ctx, tbl))
+
+
+def _row_text(ctx: _Ctx, tr) -> str:
+    return "\t".join(_container_text(ctx, tc) for tc in _cells(ctx, tr))
+
+
+def _mark_row(ctx: _Ctx, tr, mode: str) -> None:
+    trpr = tr.find(ctx.w("trPr"))
+    if trpr is None:
+        trpr = ctx.el("trPr")
+        prex = tr.find(ctx.w("tblPrEx"))
+        if prex is not None:
+            prex.addnext(trpr)
+        else:
+            tr.insert(0, trpr)
+    change = trpr.find(ctx.w("trPrChange"))
+    m = ctx.mark(mode)
+    if change is not None:
+        change.addprevious(m)
+    else:
+        trpr.append(m)
+
+
+class _Differ:
+    def __init__(self, ctx: _Ctx, base_is_old: bool) -> None:
+        self.ctx = ctx
+        self.base_is_old = base_is_old
+        self.importer = _Importer(ctx)
+
+    # whole blocks ---------------------------------------------------------------------
+    def mark_base_whole(self, block: _Block) -> None:
+        """A block of the base document that the other side does not have."""
+        mode = "del" if self.base_is_old else "ins"
+        self._mark_tree(block.el, mode)
+
+    def _mark_tree(self, el, mode: str) -> None:
+        ctx = self.ctx
+        if el.tag == ctx.w("p"):
+            atoms = _para_atoms(ctx, el)
+            redline_p(ctx, self.importer, el, atoms, [], mode == "del", False)
+            if not _is_last_in_container(ctx, el):
+                mark_paragraph_mark(ctx, el, mode)
+            self._note_template(el, atoms)
+        elif el.tag == ctx.w("tbl"):
+            for tr in _rows(ctx, el):
+                _mark_row(ctx, tr, mode)
+                for tc in _cells(ctx, tr):
+                    for b in _blocks(ctx, tc):
+                        self._mark_tree(b.el, mode)
+
+    def _mark_tree_as(self, el, mode: str) -> None:
+        """Mark a created element (now in the base tree) as wholly `mode`."""
+        ctx = self.ctx
+        if el.tag == ctx.w("p"):
+            atoms = _para_atoms(ctx, el)
+            redline_p(ctx, self.importer, el, atoms, [], mode == "del", False)
+            mark_paragraph_mark(ctx, el, mode)
+        elif el.tag == ctx.w("tbl"):
+            for tr in _rows(ctx, el):
+                _mark_row(ctx, tr, mode)
+                for tc in _cells(ctx, tr):
+                    for b in _blocks(ctx, tc):
+                        sub_mode = mode
+                        if b.el.tag == ctx.w("p"):
+                            atoms = _para_atoms(ctx, b.el)
+                            redline_p(ctx, self.importer, b.el, atoms, [], sub_mode == "del", False)
+                        else:
+                            self._mark_tree_as(b.el, sub_mode)
+
+    def create_other(self, block: _Block):
+        """The element for a block only the other side has, marked whole."""
+        ctx = self.ctx
+        mode = "ins" if self.base_is_old else "del"
+        if block.kind == "text":
+            para = block.para
+            p = ctx.el("p")
+            ppr, rpr = self._template(para)
+            if ppr is not None:
+                p.append(ppr)
+            em_atoms = _text_atoms(para.text)
+            redline_p(ctx, self.importer, p, [], em_atoms, self.base_is_old, False, para.comment, neighbour_rpr=rpr)
+            mark_paragraph_mark(ctx, p, mode)
+            return p
+        el = self.importer(block.el) if block.foreign else copy.deepcopy(block.el)
+        self._mark_tree_as(el, mode)
+        return el
+
+    # templates for new paragraphs --------------------------------------------------------
+    def _note_template(self, p, atoms) -> None:
+        if self.ctx._kind_of is None:
+            return
+        kind = self.ctx._kind_of(p)
+        ppr = p.find(self.ctx.w("pPr"))
+        rpr = next((a.run.find(self.ctx.w("rPr")) for a in atoms if a.kind == "p" and a.run is not None), None)
+        self.ctx.templates[kind] = (ppr, rpr)
+        self.ctx.templates[(kind[0], -1)] = (ppr, rpr)
+        self.ctx.templates[("any", -1)] = (ppr, rpr)
+
+    def _template(self, para: TextPara):
+        ctx = self.ctx
+        kind = para.kind
+        if kind == "list_item" and _TYPED_LABEL.match(para.text):
+            kind = "paragraph"
+        key = (kind, para.level if kind == "heading" else 0)
+        for k in (key, (kind, -1)):
+            for table in (ctx.templates, ctx.first_templates):
+                if k in table:
+                    return self._clean_ppr(table[k][0]), table[k][1]
+        if kind == "paragraph":
+            return None, ctx.templates.get(("any", -1), (None, None))[1]
+        return None, None
+
+    def _clean_ppr(self, ppr):
+        if ppr is None:
+            return None
+        ppr = copy.deepcopy(ppr)
+        for tag in ("sectPr", "pPrChange"):
+            for x in ppr.findall(self.ctx.w(tag)):
+                ppr.remove(x)
+        rpr = ppr.find(self.ctx.w("rPr"))
+        if rpr is not None:
+            for x in rpr.findall(self.ctx.w("ins")) + rpr.findall(self.ctx.w("del")):
+                rpr.remove(x)
+        return ppr
+
+    # sequences ----------------------------------------------------------------------------
+    def run(self, container, old: list[_Block], new: list[_Block], pairs=None) -> None:
+        ctx = self.ctx
+        base_blocks = old if self.base_is_old else new
+        if pairs is None:
+            pairs = pair_paragraphs([b.key for b in old], [b.key for b in new])
+            fixed = []
+            for i, j in pairs:
+                if i is not None and j is not None and (old[i].kind == "tbl") != (new[j].kind == "tbl"):
+                    fixed += [(i, None), (None, j)]
+                else:
+                    fixed.append((i, j))
+            pairs = fixed
+        last = None
+        first_base = base_blocks[0].el if base_blocks else None
+        for i, j in pairs:
+            ob = old[i] if i is not None else None
+            nb = new[j] if j is not None else None
+            base_b, other_b = (ob, nb) if self.base_is_old else (nb, ob)
+            if base_b is not None and other_b is not None:
+                if base_b.kind == "tbl":
+                    self.table(base_b.el, other_b)
+                else:
+                    comment = other_b.para.comment if other_b.para is not None else ""
+                    redline_p(ctx, self.importer, base_b.el, base_b.atoms, other_b.atoms, self.base_is_old,
+                              other_b.foreign, comment)
+                    self._note_template(base_b.el, base_b.atoms)
+                last = base_b.el
+            elif base_b is not None:
+                self.mark_base_whole(base_b)
+                last = base_b.el
+            else:
+                el = self.create_other(other_b)
+                if last is not None:
+                    last.addnext(el)
+                elif first_base is not None:
+                    first_base.addprevious(el)
+                else:
+                    tail = container.find(ctx.w("sectPr"))
+                    if tail is not None:
+                        tail.addprevious(el)
+                    else:
+                        container.append(el)
+                last = el
+
+    def table(self, tbl, other: _Block) -> None:
+        ctx = self.ctx
+        base_rows = _rows(ctx, tbl)
+        other_rows = _rows(ctx, other.el)
+        old_rows, new_rows = (base_rows, other_rows) if self.base_is_old else (other_rows, base_rows)
+        pairs = pair_paragraphs([_row_text(ctx, r) for r in old_rows], [_row_text(ctx, r) for r in new_rows])
+        last = None
+        for i, j in pairs:
+            orow = old_rows[i] if i is not None else None
+            nrow = new_rows[j] if j is not None else None
+            brow, xrow = (orow, nrow) if self.base_is_old else (nrow, orow)
+            if brow is not None and xrow is not None and len(_cells(ctx, brow)) == len(_cells(ctx, xrow)):
+                for btc, xtc in zip(_cells(ctx, brow), _cells(ctx, xrow)):
+                    bb = _blocks(ctx, btc)
+                    xb = _blocks(ctx, xtc, other.foreign)
+                    self.run(btc, *((bb, xb) if self.base_is_old else (xb, bb)))
+                last = brow
+                continue
+            if brow is not None:
+                mode = "del" if self.base_is_old else "ins"
+                _mark_row(ctx, brow, mode)
+                for tc in _cells(ctx, brow):
+                    for b in _blocks(ctx, tc):
+                        self._mark_tree(b.el, mode)
+                last = brow
+            if xrow is not None:
+                mode = "ins" if self.base_is_old else "del"
+                el = self.importer(xrow) if other.foreign else copy.deepcopy(xrow)
+                _mark_row(ctx, el, mode)
+                for tc in _cells(ctx, el):
+                    for b in _blocks(ctx, tc):
+                        self._mark_tree_as(b.el, mode)
+                if last is not None:
+                    last.addnext(el)
+                elif base_rows:
+                    base_rows[0].addprevious(el)
+                else:
+                    tbl.append(el)
+                last = el
+
+
+def _is_last_in_container(ctx: _Ctx, p) -> bool:
+    parent = p.getparent()
+    if parent is None:
+        return True
+    while parent is not None and parent.tag in (ctx.w("sdtContent"), ctx.w("sdt"), ctx.w("customXml")):
+        p, parent = parent, parent.getparent()
+    if parent is None:
+        return True
+    sib = p.getnext()
+    while sib is not None:
+        if sib.tag in (ctx.w("p"), ctx.w("tbl"), ctx.w("sdt")):
+            return False
+        sib = sib.getnext()
+    return True
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def _install_comments(pkg: DocxPackage, ctx: _Ctx) -> None:
+    if not ctx.comments:
+        return
+    W = pkg.W
+    name = pkg.part_by_type("/comments")
+    if name:
+        root = etree.fromstring(pkg.parts[name], _PARSER)
+    else:
+        root = etree.Element(f"{{{W}}}comments", nsmap={"w": W})
+        name = pkg.add_part(posixpath.join(posixpath.dirname(pkg.main), "comments.xml"), b"")
+        rtype = ("http://purl.oclc.org/ooxml/officeDocument/relationships/comments" if pkg.strict
+                 else "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments")
+        pkg.add_rel(rtype, posixpath.relpath(name, posixpath.dirname(pkg.main)))
+        pkg.ensure_content_type(name, override=COMMENTS_CT)
+    initials = "".join(w[0] for w in re.split(r"[\s\-_.]+", ctx.author) if w).upper()[:4]
+    for cid, text in ctx.comments:
+        c = etree.SubElement(root, f"{{{W}}}comment")
+        c.set(f"{{{W}}}id", cid)
+        c.set(f"{{{W}}}author", ctx.author)
+        c.set(f"{{{W}}}date", ctx.date)
+        if initials:
+            c.set(f"{{{W}}}initials", initials)
+        for k, line in enumerate(text.split("\n")):
+            p = etree.SubElement(c, f"{{{W}}}p")
+            if k == 0:
+                r = etree.SubElement(p, f"{{{W}}}r")
+                etree.SubElement(r, f"{{{W}}}annotationRef")
+            if line:
+                r = etree.SubElement(p, f"{{{W}}}r")
+                t = etree.SubElement(r, f"{{{W}}}t")
+                t.text = line
+                t.set(XML_SPACE, "preserve")
+    pkg.parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    pkg.changed.add(name)
+
+
+def _new_ctx(pkg: DocxPackage, author: str, date: str) -> _Ctx:
+    ctx = _Ctx(pkg, author, date)
+    existing = pkg.part_by_type("/comments")
+    if existing:
+        try:
+            ctx.next_id = max(ctx.next_id, _max_id(etree.fromstring(pkg.parts[existing], _PARSER), pkg.W) + 1)
+        except etree.XMLSyntaxError:
+            pass
+
+    def add_comment(text: str) -> str | None:
+        text = xml_safe(text).strip()
+        if not text:
+            return None
+        cid = str(ctx.next_id)
+        ctx.next_id += 1
+        ctx.comments.append((cid, text))
+        return cid
+
+    ctx.add_comment = add_comment  # type: ignore[attr-defined]
+    ctx._kind_of = _kind_reader(pkg, ctx)
+    return ctx
+
+
+def _kind_reader(pkg: DocxPackage, ctx: _Ctx):
+    """A function giving a base paragraph's kind (heading level, list item, body), and the
+    first paragraph of each kind noted as a fallback template."""
+    from ..readers import docx as reader
+
+    def load(suffix):
+        name = pkg.part_by_type(suffix)
+        try:
+            return etree.fromstring(pkg.parts[name], _PARSER) if name else None
+        except etree.XMLSyntaxError:
+            return None
+
+    styles = reader._Styles(load("/styles"))
+
+    def kind_of(p) -> tuple[str, int]:
+        ppr = p.find(ctx.w("pPr"))
+        sid = reader._val(ppr, "pStyle") or styles.default_para
+        level = styles.heading_level(sid)
+        if level:
+            return ("heading", level)
+        num_id, _ = styles.num_pr(sid)
+        numpr = ppr.find(ctx.w("numPr")) if ppr is not None else None
+        if numpr is not None:
+            num_id = reader._val(numpr, "numId") or num_id
+        if num_id and num_id != "0":
+            return ("list_item", 0)
+        return ("paragraph", 0)
+
+    if pkg.W == W_T:
+        for p in pkg.body.iter(ctx.w("p")):
+            k = kind_of(p)
+            for key in (k, (k[0], -1)):
+                if key not in ctx.first_templates:
+                    runs = p.findall(ctx.w("r"))
+                    rpr = next((r.find(ctx.w("rPr")) for r in runs if r.find(ctx.w("t")) is not None), None)
+                    ctx.first_templates[key] = (p.find(ctx.w("pPr")), rpr)
+        return kind_of
+    return None
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def redline_pair(old: bytes, new: bytes, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z",
+                 old_source: str = "original", new_source: str = "revised") -> bytes:
+    """The original .docx with tracked changes turning its body into the revised one's."""
+    pkg = DocxPackage(old, old_source)
+    other = DocxPackage(new, new_source)
+    accept_existing(pkg.body, pkg.W)
+    accept_existing(other.body, other.W)
+    ctx = _new_ctx(pkg, author, date)
+    ctx.foreign = other
+    if other.W != pkg.W:  # strict against transitional: read the other in our namespace
+        raw = etree.tostring(other.body).replace(other.W.encode(), pkg.W.encode())
+        other.body = etree.fromstring(raw, _PARSER)
+    differ = _Differ(ctx, base_is_old=True)
+    differ.run(pkg.body, _blocks(ctx, pkg.body), _blocks(ctx, other.body, foreign=True))
+    _install_comments(pkg, ctx)
+    return pkg.save()
+
+
+def redline_paragraphs(data: bytes, paragraphs: Sequence[TextPara], *, docx_is_old: bool = True,
+                       pairs: Sequence[tuple[int | None, int | None]] | None = None, blocks_from_reader: bool = False,
+                       expect: Sequence[str] | None = None, author: str = "policy-redline",
+                       date: str = "2026-01-01T00:00:00Z", source: str = "document") -> bytes:
+    """A .docx against a sequence of text paragraphs: the package is the .docx; with
+    `docx_is_old` the changes lead from it to the paragraphs, else from the paragraphs to it.
+    `pairs` (docx block index, paragraph index) aligns them when the caller knows how;
+    with `blocks_from_reader`, the docx blocks are the paragraphs the .docx reader reads
+    (non-empty ones, in its order), so indices match a `Document`'s blocks; `expect`, their
+    texts as read (ValueError when they differ)."""
+    pkg = DocxPackage(data, source)
+    accept_existing(pkg.body, pkg.W)
+    ctx = _new_ctx(pkg, author, date)
+    blocks = reader_blocks(pkg, ctx) if blocks_from_reader else _blocks(ctx, pkg.body)
+    if expect is not None and [b.key for b in blocks] != list(expect):
+        raise ValueError("the document's paragraphs are not the ones expected")
+    texts = [_Block("text", None, _text_atoms(p.text), p.text, para=p) for p in paragraphs]
+    differ = _Differ(ctx, base_is_old=docx_is_old)
+    old, new = (blocks, texts) if docx_is_old else (texts, blocks)
+    if pairs is not None and not docx_is_old:
+        pairs = [(j, i) for i, j in pairs]
+    if blocks_from_reader:
+        differ.run_flat(pkg.body, old, new, pairs)
+    else:
+        differ.run(pkg.body, old, new, pairs)
+    _install_comments(pkg, ctx)
+    return pkg.save()
+
+
+def reader_blocks(pkg: DocxPackage, ctx: _Ctx) -> list[_Block]:
+    """The paragraphs the .docx reader turns into blocks, in its order, with their elements."""
+    from ..readers import docx as reader
+
+    def load(suffix):
+        name = pkg.part_by_type(suffix)
+        try:
+            return etree.fromstring(pkg.parts[name], _PARSER) if name else None
+        except etree.XMLSyntaxError:
+            return None
+
+    walker = reader._Walker.__new__(reader._Walker)
+    walker.styles = reader._Styles(load("/styles"))
+    walker.numbering = reader._Numbering(load("/numbering"), walker.styles)
+    walker.blocks = []
+    found: list[_Block] = []
+    original = walker._paragraph
+
+    def record(p) -> None:
+        n = len(walker.blocks)
+        original(p)
+        if len(walker.blocks) > n:
+            atoms = _para_atoms(ctx, p)
+            found.append(_Block("p", p, atoms, walker.blocks[-1].text))
+
+    walker._paragraph = record  # type: ignore[method-assign]
+    walker.walk(pkg.body)
+    return found
+
+
+def _run_flat(self: _Differ, container, old: list[_Block], new: list[_Block], pairs) -> None:
+    """Like `run`, over paragraphs read anywhere in the body (table cells included): each new
+    paragraph goes after the base paragraph before it."""
+    ctx = self.ctx
+    base_blocks = old if self.base_is_old else new
+    if pairs is None:
+        pairs = pair_paragraphs([b.key for b in old], [b.key for b in new])
+    last = None
+    for i, j in pairs:
+        ob = old[i] if i is not None else None
+        nb = new[j] if j is not None else None
+        base_b, other_b = (ob, nb) if self.base_is_old else (nb, ob)
+        if base_b is not None and other_b is not None:
+            comment = other_b.para.comment if other_b.para is not None else ""
+            redline_p(ctx, self.importer, base_b.el, base_b.atoms, other_b.atoms, self.base_is_old, False, comment)
+            if not other_b.atoms and base_b.atoms and not _is_last_in_container(ctx, base_b.el):
+                mark_paragraph_mark(ctx, base_b.el, "del" if self.base_is_old else "ins")
+            self._note_template(base_b.el, base_b.atoms)
+            last = base_b.el
+        elif base_b is not None:
+            self.mark_base_whole(base_b)
+            last = base_b.el
+        else:
+            el = self.create_other(other_b)
+            if last is not None:
+                last.addnext(el)
+            elif base_blocks:
+                base_blocks[0].el.addprevious(el)
+            else:
+                tail = container.find(ctx.w("sectPr"))
+                if tail is not None:
+                    tail.addprevious(el)
+                else:
+                    container.append(el)
+            last = el
+
+
+_Differ.run_flat = _run_flat  # type: ignore[attr-defined]
+
+
+def accept_in_package(data: bytes) -> bytes:
+    """Every tracked change accepted, comments anchors left out (the clean copy)."""
+    pkg = DocxPackage(data)
+    accept_existing(pkg.body, pkg.W)
+    for tag in ("commentRangeStart", "commentRangeEnd"):
+        for el in list(pkg.body.iter(pkg.w(tag))):
+            el.getparent().remove(el)
+    for el in list(pkg.body.iter(pkg.w("commentReference"))):
+        r = el.getparent()
+        if r is not None and r.getparent() is not None:
+            r.getparent().remove(r)
+    return pkg.save()
+
+
+def docx_text_paragraphs(data: bytes, source: str = "document") -> list[str]:
+    """The texts of the body's paragraphs as the redline diffs them (tests, benches)."""
+    pkg = DocxPackage(data, source)
+    ctx = _Ctx(pkg, "", "")
+    return [b.key for b in _blocks(ctx, pkg.body)]
+
