@@ -136,7 +136,13 @@ def _boilerplate_line(a: Analysis) -> str:
         line += f"; dropped: {', '.join(bp.dropped)}"
     mixed = sorted({e for _, e in bp.editions if e != bp.edition})
     if mixed:
-        line += f"; also from: {', '.join(mixed)}"
+        names = []
+        for e in mixed:
+            try:
+                names.append(get_model(e).edition or e)
+            except Exception:  # an edition id the bundled models no longer have
+                names.append(e)
+        line += f"; also from: {', '.join(names)}"
     return line + "."
 
 
