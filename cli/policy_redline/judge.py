@@ -1,21 +1,23 @@
-"""Answer the guide's seven questions for a policy: red, green or silent, with evidence.
+"""Answer the guide's seven questions for a policy: red, green, unclear or silent, with evidence.
 
-Three kinds of evidence, all explainable to a reader of the report:
+Three kinds of evidence, all explainable to a reader of the report by the sentence quoted:
 
 * a policy sentence that reads like a sentence the rubric quotes (`Says:`), by rapidfuzz
   similarity on the normal form;
-* a sentence matching one of the rubric's phrase patterns (`Looks like:`), read with two
-  rules that keep a prohibition from reading as a permission (see `models/rubric.md`);
+* a sentence read as a provision (`provisions.py`, with the words in `models/provisions.md`):
+  who may, must or must not do what, under which exceptions — forbidding an action the
+  guide warns of is green, allowing it red, an exception that swallows the rule red;
 * a clause copied (verbatim or near) from a model clause that is tagged red or green for
   the question (the Lexipol detention clause, Bedford's detainer clause).
 
 A red flag anywhere makes the answer red, because one permissive clause is the policy
-("the real policy is in those exemptions"); green needs green language and no red flag.
+("the real policy is in those exemptions"); green needs green language and no red flag;
+`unclear` is a sentence that speaks to the question in words no rule reads, quoted for a
+person to read; `silent` is what is left when no operative sentence speaks to it.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -182,49 +184,6 @@ def _quote_sentences(quote: str) -> tuple[str, ...]:
     return tuple(normalize(s) for s in split_sentences(quote)) + (normalize(quote),)
 
 
-class _Text:
-    """All sentences of a policy in normal form, with a word index, so each pattern's regex
-    runs only on the few sentences that hold a candidate for every one of its words."""
-
-    def __init__(self, norms: list[str]) -> None:
-        self.norms = norms
-        self.index: dict[str, set[int]] = {}
-        for i, n in enumerate(norms):
-            for w in n.split():
-                self.index.setdefault(w, set()).add(i)
-        self.vocab = sorted(self.index)
-
-    def _with(self, word: str, prefix: bool) -> set[int]:
-        if not prefix:
-            return self.index.get(word, set())
-        out: set[int] = set()
-        k = bisect.bisect_left(self.vocab, word)
-        while k < len(self.vocab) and self.vocab[k].startswith(word):
-            out |= self.index[self.vocab[k]]
-            k += 1
-        return out
-
-    def hits(self, pattern: str) -> set[int]:
-        """Indices of the sentences that assert the pattern."""
-        p = compile_pattern(pattern)
-        candidates: set[int] | None = None
-        for slot in p.needs:
-            found: set[int] = set()
-            for word, prefix in slot:
-                found |= self._with(word, prefix)
-            candidates = found if candidates is None else candidates & found
-            if not candidates:
-                return set()
-        out: set[int] = set()
-        for i in sorted(candidates or ()):
-            sentence = self.norms[i]
-            for m in p.regex.finditer(sentence):
-                if p.exception or p.negated or not (_NEGATOR.search(sentence[: m.start()]) or _NEGATOR.search(m.group(0))):
-                    out.add(i)
-                    break
-        return out
-
-
 def _quote_scores(flag: Flag, sentences: list[_Sentence]) -> np.ndarray:
     """Each sentence's best similarity to any sentence of the flag's quotes (one matrix)."""
     quotes = [q for quote in flag.quotes for q in _quote_sentences(quote)]
@@ -234,19 +193,14 @@ def _quote_scores(flag: Flag, sentences: list[_Sentence]) -> np.ndarray:
     return scores.max(axis=1)
 
 
-def _flag_evidence(flag: Flag, question: Question, sentences: list[_Sentence], clause_norms: dict[str, str], text: _Text) -> list[Evidence]:
+def _flag_evidence(flag: Flag, question: Question, sentences: list[_Sentence], clause_norms: dict[str, str]) -> list[Evidence]:
+    """Sentences (and whole clauses) that read like the sentences the rubric quotes."""
     found: list[Evidence] = []
-    hits: set[int] = set()
-    for p in flag.patterns:
-        hits |= text.hits(p)
     quoted = _quote_scores(flag, sentences)
     for i, s in enumerate(sentences):
         best = float(quoted[i])
         if best >= QUOTE_MATCH:
             found.append(Evidence(s.clause.number, flag.color, s.text, f"rubric:{question.id}", round(best, 1), flag.description))
-            continue
-        if i in hits and s.directive:
-            found.append(Evidence(s.clause.number, flag.color, s.text, f"rubric:{question.id}", 100.0, flag.description))
     # A quote spanning a whole clause (a sentence with its lettered items) is compared whole.
     if flag.quotes:
         have = {e.clause for e in found}
@@ -272,7 +226,7 @@ def _model_evidence(
     per_model: dict[str, list[Match]],
     models: dict[str, Model],
     sentences: list[_Sentence],
-    text: _Text,
+    readings: dict[tuple[str, str], str],
 ) -> list[Evidence]:
     """Clauses copied from a model clause tagged for this question inherit its flag."""
     found = []
@@ -290,9 +244,8 @@ def _model_evidence(
             own = [i for i, s in enumerate(sentences) if s.clause.number == clause.number]
             if not own:
                 continue
-            # Quote the sentence the rubric would pick out, else the clause's first sentence.
-            flagged = set().union(*(text.hits(p) for f in flags for p in f.patterns))
-            pick = sentences[next((i for i in own if i in flagged), own[0])]
+            # Quote the sentence read with the same colour, else the clause's first sentence.
+            pick = sentences[next((i for i in own if readings.get((sentences[i].clause.number, sentences[i].text)) == color), own[0])]
             reason = flags[0].description if flags else ""
             found.append(Evidence(clause.number, color, pick.text, f"{model_id}:{m.model_clause}", m.score, reason))
     return found
@@ -309,7 +262,6 @@ def judge(
     lexicon = load_lexicon()
     operative = [c for c in clauses if operative_heading(c.heading, lexicon)]
     sentences = _sentences(operative, towns)
-    text = _Text([s.norm for s in sentences])
     clause_norms = {c.number: normalize(c.text, towns) for c in operative}
     model_map = {m.id: m for m in models}
     order = {c.number: i for i, c in enumerate(clauses)}
@@ -319,9 +271,10 @@ def judge(
     for question in rubric.questions:
         evidence: list[Evidence] = []
         for flag in question.flags:
-            evidence.extend(_flag_evidence(flag, question, sentences, clause_norms, text))
-        evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, text))
+            evidence.extend(_flag_evidence(flag, question, sentences, clause_norms))
         provided = _provision_evidence(question, readings, lexicon)
+        colours = {(e.clause, e.text): e.flag for e in provided}
+        evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, colours))
         evidence.extend(provided)
         if any(e.flag == "green" for e in provided):
             for clause, quoted, read in readings:

@@ -420,8 +420,10 @@ def parse_rubric(markdown: str, path: str = "<rubric>") -> Rubric:
             elif flag is not None:
                 if m := _QUOTE.match(text):
                     flag["quotes"].append(m.group(1).strip())
-                elif m := _PATTERN.match(text):
-                    flag["patterns"].append(m.group(1).strip())
+                elif _PATTERN.match(text):
+                    # How sentences are read lives in provisions.md now; a pattern here
+                    # would be silently ignored, so say where it belongs.
+                    raise InputError(path, "'Looks like:' patterns are no longer read from the rubric; put the words in provisions.md")
                 elif m := _MENTIONS.match(text):
                     flag["mentions"].append(m.group(1).strip())
     close_question()
