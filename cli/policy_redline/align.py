@@ -577,12 +577,14 @@ def recognise(
     if not by_family:
         return Boilerplate(None, 0.0, (), ())
     normal: dict[int, str] = {}
-    ranked: list[tuple[float, str, list[Model], dict[int, tuple[Model, Match]], dict[str, float]]] = []
+    ranked: list[tuple] = []
     for family in sorted(by_family):
         eds = sorted(by_family[family], key=lambda m: (m.id != family, m.id))
         union = aligner.matches(family_model(family, eds)) if aligner is not None and len(eds) > 1 else None
         chosen: dict[int, tuple[Model, Match]] = {}
         ed_words: dict[str, float] = {}
+        sole: dict[str, float] = {}  # words of clauses only one edition is closest to
+        ties: dict[int, dict[str, tuple[Model, Match]]] = {}  # clauses several editions share
         words = 0.0
         for i, clause in enumerate(clauses):
             if agency_content(clause):
@@ -610,26 +612,37 @@ def recognise(
                     mc = by_ref[c[1].id].get(c[2].model_clause)
                     return fuzz.ratio(normal[i], normalize(mc.text)) if mc else 0.0
 
-                tied.sort(key=lambda c: (-closeness(c), c[0]))
+                scored = sorted(((closeness(c), c) for c in tied), key=lambda sc: (-sc[0], sc[1][0]))
+                tied = [c for sc, c in scored if sc == scored[0][0]]
             _, ed, m = tied[0]
             chosen[i] = (ed, m)
             w = clause.words * max(m.coverage, coverage)
             words += w
             ed_words[ed.id] = ed_words.get(ed.id, 0.0) + w
-        ranked.append((words, family, eds, chosen, ed_words))
+            if len(tied) > 1:
+                ties[i] = {c[1].id: (c[1], c[2]) for c in tied}
+            else:
+                sole[ed.id] = sole.get(ed.id, 0.0) + w
+        ranked.append((words, family, eds, chosen, ed_words, sole, ties))
     # Most words first; ties go to the family listed first (by id).
     top_family = ranked[0]
     for r in ranked[1:]:
         if r[0] > top_family[0]:
             top_family = r
-    words, family, eds, chosen, ed_words = top_family
+    words, family, eds, chosen, ed_words, sole, ties = top_family
     share = round(min(1.0, words / total), 3) if total else 0.0
     listed = tuple(clauses[i].number for i in sorted(chosen))
     if not total:
         return Boilerplate(None, 0.0, (), tuple(_ref(m) for m in eds[0].clauses))
     if share < TEMPLATE_MIN_SHARE or not chosen:
         return Boilerplate(None, share, listed, ())
-    edition = max(eds, key=lambda e: (ed_words.get(e.id, 0.0), -eds.index(e)))
+    # The edition is decided by the clauses only it is closest to; a clause several editions
+    # share word for word (the same sentences in Oregon's 412.1 and California's 428.1) then
+    # counts for it.
+    edition = max(eds, key=lambda e: (sole.get(e.id, 0.0), ed_words.get(e.id, 0.0), -eds.index(e)))
+    for i, shared in ties.items():
+        if edition.id in shared:
+            chosen[i] = shared[edition.id]
     keys = {e.id: {_ref(mc): mc.key for mc in e.clauses} for e in eds}
     used: set[str] = set()
     for ed, m in chosen.values():
