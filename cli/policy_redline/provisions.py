@@ -364,7 +364,7 @@ def _item_clause(key: object) -> bool:
     if number is None:
         return True
     last = re.split(r"(?<=\))(?=\()|\.", number)[-1] or number
-    return bool(re.fullmatch(r"\(?[0-9]{1,2}\)?|\(?[a-z]{1,2}\)?|\(?[ivx]{1,4}\)?|¶\d+(?:-\d+)?", last))
+    return bool(re.fullmatch(r"\(?[0-9]{1,2}\)?|\(?[a-zA-Z]{1,2}\)?|\(?[ivx]{1,4}\)?|¶\d+(?:-\d+)?", last))
 
 
 def _number_style(key: object) -> str:

@@ -237,7 +237,10 @@ def segment(document: Document) -> list[Clause]:
             token = _Token("arabic", bare.group(1), text[bare.end():].strip())
 
         # Sub-items of an enumeration introduced by a colon stay in their clause.
-        if current is not None and current.list_intro and block.kind != "heading" and (
+        # A short item set in capitals ("(1) THE PERSON IS BOOKED …; OR") can look like a
+        # heading to a reader; after a lead-in it is the lead-in's item.
+        item_like_heading = block.kind == "heading" and token is not None and token.style in ("paren", "lower", "arabic") and re.search(r"(?:[;,.]|;\s*(?:or|and))\s*$", text, re.I)
+        if current is not None and current.list_intro and (block.kind != "heading" or item_like_heading) and (
             block.kind == "list_item" or (token and token.style in ("paren", "lower", "arabic"))
         ):
             current.parts.append(text if not block.number else f"{block.number} {text}")
