@@ -66,6 +66,7 @@ class Lexicon:
     findings: tuple[str, ...] = ()
     recording: frozenset[str] = frozenset()
     reporting: tuple[str, ...] = ()
+    prohibition_leads: tuple[re.Pattern[str], ...] = ()
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -214,6 +215,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         answering=_phrase_list(mod.get("answering verbs", "")),
         recording=frozenset(w.strip() for w in mod.get("recording verbs", "").split(",") if w.strip()),
         reporting=tuple(reading_form(w) for w in mod.get("reporting phrases", "").split(",") if w.strip()),
+        prohibition_leads=_phrase_list(mod.get("prohibition lead-ins", "")),
         topics={q: compile_phrase(t) for q in QUESTIONS for k, _, t in (i.partition(": ") for i in sections[q].get("", [])) if k.lower() == "topic" and t},
         meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
@@ -269,7 +271,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     numbered_only = False
     lead_style = ""
     last_key = lead_key = object()
-    for key, s in _rejoin(sentences):
+    for key, s in _bounded(_rejoin(sentences)):
         if _ITEM_ONLY.match(s):
             continue  # a bare "(1)" line: its item follows
         if key is not last_key and lead and (not _item_clause(key) or _same_level(lead_key, key)):
@@ -307,6 +309,8 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
                 lead = _LEAD_END.sub("", read.rstrip())
             continue
         lead = _LEAD_END.sub("", _ITEM.sub("", s.rstrip())).strip() if _LEAD_END.search(s) else ""
+        if lead and any(rx.search(reading_form(lead)) for rx in lexicon.prohibition_leads):
+            lead = "It is prohibited to"  # "The prohibition … shall include:" forbids each item
         numbered_only, lead_style = False, _style(s) or _number_style(key)
         out.append((key, s, s))
     return out
@@ -330,6 +334,24 @@ def _continues(before: str, after: str) -> bool:
     if after[:1].islower():
         return True
     return not any(c.islower() for c in before) and not any(c.islower() for c in after)
+
+
+#: A "sentence" longer than this (a PDF with no full stops, a file of one line) is read in
+#: pieces, at its semicolons and then in windows of this many words, so that reading time
+#: stays linear in the length of the text.
+LONGEST_SENTENCE = 250
+
+
+def _bounded(sentences):
+    for key, s in sentences:
+        words = s.split()
+        if len(words) <= LONGEST_SENTENCE:
+            yield key, s
+            continue
+        for part in re.split(r"(?<=;)\s+", s):
+            pw = part.split()
+            for k in range(0, len(pw), LONGEST_SENTENCE):
+                yield key, " ".join(pw[k:k + LONGEST_SENTENCE])
 
 
 def _rejoin(sentences):
@@ -486,10 +508,22 @@ def _count_negations(text: str, lexicon: Lexicon) -> int:
     return count
 
 
+_MODAL_CACHE: dict[tuple[int, str], list[re.Match[str]]] = {}
+
+
 def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
-    found = [m for rx in lexicon.modals for m in rx.finditer(form)]
-    found += [m for rx in lexicon.negation_verbs for m in rx.finditer(form)]
-    return sorted(found, key=lambda m: (m.start(), -m.end()))
+    """Every modal and negating verb of a sentence, in order (asked once per sentence and
+    action: cached, since a sentence holds many actions)."""
+    key = (id(lexicon), form)
+    found = _MODAL_CACHE.get(key)
+    if found is None:
+        found = [m for rx in lexicon.modals for m in rx.finditer(form)]
+        found += [m for rx in lexicon.negation_verbs for m in rx.finditer(form)]
+        found.sort(key=lambda m: (m.start(), -m.end()))
+        if len(_MODAL_CACHE) > 4096:
+            _MODAL_CACHE.clear()
+        _MODAL_CACHE[key] = found
+    return found
 
 
 def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _Stance:
