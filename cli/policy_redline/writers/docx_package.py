@@ -48,6 +48,7 @@ M_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/math", "http://pu
 REL_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+NUMBERING_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 
 _PUA_BASE = 0xF0000  # supplementary private use area: one character per unreadable object
@@ -252,6 +253,9 @@ class _Ctx:
         self.rel_map: dict[str, str | None] = {}
         self.num_map: dict[str, str | None] = {}
         self.numbering = None
+        self.style_tried: set[str] = set()
+        self.foreign_styles = None
+        self.styles_root = None
         self.styles = self._style_ids()
         self.nums = self._num_ids()
         self.templates: dict[tuple[str, int], tuple] = {}
@@ -450,9 +454,9 @@ class _Importer:
         if ctx.foreign is None:
             return el
         W = ctx.W
-        for tag, known in (("pStyle", ctx.styles), ("rStyle", ctx.styles), ("tblStyle", ctx.styles)):
+        for tag in ("pStyle", "rStyle", "tblStyle"):
             for s in list(el.iter(f"{{{W}}}{tag}")):
-                if s.get(f"{{{W}}}val") not in known:
+                if not self._style(s.get(f"{{{W}}}val")):
                     s.getparent().remove(s)
         for num in list(el.iter(f"{{{W}}}numPr")):
             nid = num.find(f"{{{W}}}numId")
@@ -497,9 +501,9 @@ class _Importer:
         ctx.num_map[nid] = None
         fp = ctx.foreign
         fname = fp.part_by_type("/numbering") if fp is not None else None
-        name = ctx.pkg.part_by_type("/numbering")
-        if not fname or not name:
-            return nid if nid in ctx.nums else None
+        if not fname:
+            return None
+        name = ctx.pkg.part_by_type("/numbering") or _new_part(ctx.pkg, "numbering.xml", "numbering", NUMBERING_CT)
         W = ctx.W
         try:
             theirs = etree.fromstring(fp.parts[fname], _PARSER)
@@ -539,6 +543,51 @@ class _Importer:
         ctx.nums.add(new_n)
         ctx.num_map[nid] = new_n
         return new_n
+
+    def _style(self, sid: str | None, depth: int = 0) -> bool:
+        """True when the original has style `sid`, copying the revised document's definition
+        (and the styles it is based on) into the original's styles part the first time."""
+        ctx = self.ctx
+        if not sid:
+            return False
+        if sid in ctx.styles:
+            return True
+        if sid in ctx.style_tried or depth > 10:
+            return False
+        ctx.style_tried.add(sid)
+        fp = ctx.foreign
+        fname = fp.part_by_type("/styles") if fp is not None else None
+        name = ctx.pkg.part_by_type("/styles")
+        if not fname or not name:
+            return False
+        W = ctx.W
+        try:
+            if ctx.foreign_styles is None:
+                ctx.foreign_styles = etree.fromstring(fp.parts[fname], _PARSER)
+            if ctx.styles_root is None:
+                ctx.styles_root = etree.fromstring(ctx.pkg.parts[name], _PARSER)
+        except etree.XMLSyntaxError:
+            return False
+        st = next((x for x in ctx.foreign_styles.iter(f"{{{W}}}style") if x.get(f"{{{W}}}styleId") == sid), None)
+        if st is None:
+            return False
+        st = copy.deepcopy(st)
+        for tag in ("basedOn", "next", "link"):
+            ref = st.find(f"{{{W}}}{tag}")
+            if ref is not None and not self._style(ref.get(f"{{{W}}}val"), depth + 1):
+                st.remove(ref)
+        for num in list(st.iter(f"{{{W}}}numPr")):
+            nid = num.find(f"{{{W}}}numId")
+            new = self._num(nid.get(f"{{{W}}}val")) if nid is not None else None
+            if new is None:
+                num.getparent().remove(num)
+            else:
+                nid.set(f"{{{W}}}val", new)
+        ctx.styles_root.append(st)
+        ctx.styles.add(sid)
+        ctx.pkg.parts[name] = etree.tostring(ctx.styles_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        ctx.pkg.changed.add(name)
+        return True
 
     def _drop(self, x, key) -> None:
         """An element whose relationship cannot come along: a hyperlink keeps its text, any
@@ -728,12 +777,65 @@ def _zeros(atoms: list[_Atom], pos: list[int]):
         pos[0] += 1
 
 
+_FORMAT_TAGS = ("b", "i", "u", "strike", "dstrike", "vertAlign", "caps", "smallCaps", "rStyle")
+
+
+def _fmt(ctx: _Ctx, atom: _Atom):
+    """What a reader shows of a run's direct formatting (bold, italic, underline, strike,
+    super/subscript, capitals, character style)."""
+    if atom.kind != "p" or atom.run is None:
+        return None
+    rpr = atom.run.find(ctx.w("rPr"))
+    if rpr is None:
+        return ()
+    out = []
+    for tag in _FORMAT_TAGS:
+        el = rpr.find(ctx.w(tag))
+        if el is None:
+            continue
+        val = el.get(ctx.w("val"))
+        if tag in ("vertAlign", "rStyle", "u"):
+            if val and val not in ("baseline", "none"):
+                out.append((tag, val if tag != "u" else "u"))
+        elif val not in ("0", "false", "off"):
+            out.append((tag, True))
+    return tuple(out)
+
+
+def _same_fmt(ctx: _Ctx, a: _Atom, b: _Atom) -> bool:
+    fa, fb = _fmt(ctx, a), _fmt(ctx, b)
+    return fa is None or fb is None or fa == fb
+
+
+def _formats_differ(ctx: _Ctx, base: list[_Atom], other: list[_Atom]) -> bool:
+    pb, po = [0, 0], [0, 0]
+    n = len(_text(base))
+    return any(not same for same, _, _ in _equal_chunks(ctx, base, pb, other, po, n))
+
+
+def _equal_chunks(ctx: _Ctx, base: list[_Atom], pos_base: list[int], other: list[_Atom], pos_other: list[int], n: int):
+    """Consume `n` equal characters from both sides, in chunks formatted alike (True) or not."""
+    while n > 0:
+        while pos_other[0] < len(other) and other[pos_other[0]].kind == "z":
+            pos_other[0] += 1
+        zeros = [(z, "") for z in _zeros(base, pos_base)]
+        if pos_base[0] >= len(base) or pos_other[0] >= len(other):
+            rest_b = zeros + list(_consume(base, pos_base, n))
+            yield True, rest_b, list(_consume(other, pos_other, n))
+            return
+        ab, ao = base[pos_base[0]], other[pos_other[0]]
+        k = min(len(ab.text) - pos_base[1], len(ao.text) - pos_other[1], n)
+        k = max(k, 1)
+        yield _same_fmt(ctx, ab, ao), zeros + list(_consume(base, pos_base, k)), list(_consume(other, pos_other, k))
+        n -= k
+
+
 def redline_p(ctx: _Ctx, importer: _Importer, p, base: list[_Atom], other: list[_Atom], base_is_old: bool,
               other_foreign: bool, comment: str = "", neighbour_rpr=None) -> bool:
     """Rewrite paragraph `p` (whose content is `base`) as the tracked change to `other`."""
     old, new = (base, other) if base_is_old else (other, base)
     t_old, t_new = _text(old), _text(new)
-    if t_old == t_new and not comment:
+    if t_old == t_new and not comment and not (other_foreign and _formats_differ(ctx, base, other)):
         return False
     edits = diff_words(t_old, t_new) if t_old != t_new else []
     em = _Emitter(ctx, importer)
@@ -750,15 +852,28 @@ def redline_p(ctx: _Ctx, importer: _Importer, p, base: list[_Atom], other: list[
         for z in _zeros(base, pos_base):
             em.zero(z.el)
         if e.op == "equal":
-            for a, sub in _consume(base, pos_base, len(e.text)):
-                if a.kind == "z":
-                    em.zero(a.el)
-                elif a.kind == "o":
-                    em.obj("", a.el, False)
-                else:
-                    em.piece("", a, sub, False, em.last_rpr)
-            for _ in _consume(other, pos_other, len(e.text)):
-                pass
+            for same, base_part, other_part in _equal_chunks(ctx, base, pos_base, other, pos_other, len(e.text)):
+                if same:
+                    for a, sub in base_part:
+                        if a.kind == "z":
+                            em.zero(a.el)
+                        elif a.kind == "o":
+                            em.obj("", a.el, False)
+                        else:
+                            em.piece("", a, sub, False, em.last_rpr)
+                    continue
+                # the same words, formatted differently: shown as replaced, so that both
+                # readings keep their own formatting
+                old_part, new_part = (base_part, other_part) if base_is_old else (other_part, base_part)
+                for mode, part, foreign in (("del", old_part, foreign_old), ("ins", new_part, foreign_new)):
+                    for a, sub in part:
+                        if a.kind == "z":
+                            if part is base_part:
+                                em.zero(a.el)
+                        elif a.kind == "o":
+                            em.obj(mode, a.el, foreign)
+                        else:
+                            em.piece(mode, a, sub, foreign, em.last_rpr if em.last_rpr is not None else rpr_any)
         else:
             atoms, pos, foreign = (old, pos_old, foreign_old) if e.op == "delete" else (new, pos_new, foreign_new)
             mode = "del" if e.op == "delete" else "ins"
@@ -963,6 +1078,40 @@ class _Differ:
         self._mark_tree_as(el, mode)
         return el
 
+    def _adopt_ppr(self, p, other) -> None:
+        """A paragraph whose style or list numbering changed takes the revised document's,
+        the original's kept in w:pPrChange (Reject All restores it)."""
+        ctx = self.ctx
+        mine = p.find(ctx.w("pPr"))
+        theirs = other.find(ctx.w("pPr"))
+        theirs = self.importer(theirs) if theirs is not None else ctx.el("pPr")
+
+        def key(ppr):
+            if ppr is None:
+                return (None, None, None)
+            num = ppr.find(ctx.w("numPr"))
+            return (reader_val(ctx, ppr, "pStyle"), reader_val(ctx, num, "numId"), reader_val(ctx, num, "ilvl"))
+
+        if key(mine) == key(theirs):
+            return
+        old_children = [copy.deepcopy(c) for c in (mine if mine is not None else [])
+                        if c.tag not in (ctx.w("rPr"), ctx.w("sectPr"), ctx.w("pPrChange"))]
+        keep = [c for c in (mine if mine is not None else []) if c.tag in (ctx.w("rPr"), ctx.w("sectPr"))]
+        for c in list(theirs):
+            if c.tag in (ctx.w("rPr"), ctx.w("sectPr"), ctx.w("pPrChange")):
+                theirs.remove(c)
+        for c in keep:
+            theirs.append(c)
+        change = ctx.mark("pPrChange")
+        old_ppr = etree.SubElement(change, ctx.w("pPr"))
+        for c in old_children:
+            old_ppr.append(c)
+        theirs.append(change)
+        if mine is not None:
+            p.replace(mine, theirs)
+        else:
+            p.insert(0, theirs)
+
     # templates for new paragraphs --------------------------------------------------------
     def _note_template(self, p, atoms) -> None:
         if self.ctx._kind_of is None:
@@ -1027,6 +1176,8 @@ class _Differ:
                     comment = other_b.para.comment if other_b.para is not None else ""
                     redline_p(ctx, self.importer, base_b.el, base_b.atoms, other_b.atoms, self.base_is_old,
                               other_b.foreign, comment)
+                    if other_b.foreign and other_b.kind == "p":
+                        self._adopt_ppr(base_b.el, other_b.el)
                     self._note_template(base_b.el, base_b.atoms)
                 last = base_b.el
             elif base_b is not None:
@@ -1087,6 +1238,13 @@ class _Differ:
                 last = el
 
 
+def reader_val(ctx: _Ctx, el, tag: str) -> str | None:
+    if el is None:
+        return None
+    child = el.find(ctx.w(tag))
+    return child.get(ctx.w("val")) if child is not None else None
+
+
 def _is_last_in_container(ctx: _Ctx, p) -> bool:
     parent = p.getparent()
     if parent is None:
@@ -1104,6 +1262,19 @@ def _is_last_in_container(ctx: _Ctx, p) -> bool:
 
 
 # --------------------------------------------------------------------------- comments
+
+
+def _new_part(pkg: DocxPackage, filename: str, rel_suffix: str, content_type: str) -> str:
+    """Add an empty part of the main document (its relationship and content type too)."""
+    W = pkg.W
+    root = etree.Element(f"{{{W}}}{rel_suffix}", nsmap={"w": W})
+    name = pkg.add_part(posixpath.join(posixpath.dirname(pkg.main), filename),
+                        etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    base = ("http://purl.oclc.org/ooxml/officeDocument/relationships/" if pkg.strict
+            else "http://schemas.openxmlformats.org/officeDocument/2006/relationships/")
+    pkg.add_rel(base + rel_suffix, posixpath.relpath(name, posixpath.dirname(pkg.main)))
+    pkg.ensure_content_type(name, override=content_type)
+    return name
 
 
 def _install_comments(pkg: DocxPackage, ctx: _Ctx) -> None:
