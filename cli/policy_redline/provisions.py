@@ -502,6 +502,8 @@ def _count_negations(text: str, lexicon: Lexicon) -> int:
         if w in lexicon.negation_words:
             if w == "nor" and "neither" in words[:k]:
                 continue
+            if w == "neither" and count:
+                continue  # "shall not be used to neither detain nor delay": one negation, said twice
             count += 1
         elif w in lexicon.negation_gerund and (k + 1 == len(words) or words[k + 1].endswith("ing")):
             count += 1
