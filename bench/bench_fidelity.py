@@ -9,7 +9,9 @@ fixture repositories -- see tests/fixtures/docx/README.md for where they come fr
   * ``file_N.docx -> file_N+1.docx`` where both exist (the jubarte-redlines pools of the
     neurotic_docx_bench redline track);
   * ``diff_beforeK.docx -> diff_afterK.docx`` (SuperDoc's diffing fixtures);
-  * ``*.before.docx -> *.after.docx``.
+  * ``*.before.docx -> *.after.docx``;
+  * with ``--pool DIR``, each .docx of DIR with the next one by name (unrelated documents:
+    the redline must still hold).
 
 For each pair: our redline (`redline_pair`, what `redline compare NEW --against OLD --format
 docx` writes), then pandoc reads it with ``--track-changes=accept`` and ``=reject``. Texts
@@ -86,6 +88,49 @@ def pandoc_words(path: Path, mode: str) -> list[str] | None:
     return out.stdout.decode("utf-8", "replace").split()
 
 
+def pandoc_pruned(path: Path, mode: str) -> str | None:
+    """pandoc's plain text less its own artefacts of tracked changes: a list item or a table
+    whose text is all tracked keeps its label or its empty shell in pandoc 2.x (Word and
+    LibreOffice remove them), so list items and tables left with no text are dropped before
+    the text is written. Whitespace-normalised; None if pandoc cannot read the file."""
+    try:
+        raw = subprocess.run(["pandoc", "-f", "docx", "-t", "json", f"--track-changes={mode}", str(path)],
+                             capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return None
+    if raw.returncode != 0:
+        return None
+    ast = json.loads(raw.stdout)
+
+    def has_text(node) -> bool:
+        if isinstance(node, dict):
+            return node.get("t") in ("Str", "Code", "Math", "Image") or any(has_text(v) for v in node.values())
+        if isinstance(node, list):
+            return any(has_text(v) for v in node)
+        return False
+
+    def prune(node):
+        if isinstance(node, list):
+            return [prune(v) for v in node if not (isinstance(v, dict) and v.get("t") in ("Table", "OrderedList", "BulletList")
+                                                   and not has_text(v))]
+        if isinstance(node, dict):
+            if node.get("t") in ("OrderedList", "BulletList"):
+                items = node["c"][1] if node["t"] == "OrderedList" else node["c"]
+                kept = [prune(i) for i in items if has_text(i)]
+                if node["t"] == "OrderedList":
+                    node["c"][1] = kept
+                else:
+                    node["c"] = kept
+                return node
+            return {k: prune(v) for k, v in node.items()}
+        return node
+
+    ast["blocks"] = prune(ast["blocks"])
+    out = subprocess.run(["pandoc", "-f", "json", "-t", "plain", "--wrap=none"], input=json.dumps(ast).encode(),
+                         capture_output=True, timeout=120)
+    return " ".join(out.stdout.decode("utf-8", "replace").split()) if out.returncode == 0 else None
+
+
 def other_parts_identical(original: bytes, result: bytes) -> bool:
     """Every part but the main document, the relationships and the content types is byte for
     byte the original's -- except the styles and numbering parts, which may only gain the
@@ -113,9 +158,14 @@ def other_parts_identical(original: bytes, result: bytes) -> bool:
     return True
 
 
+def _pruned_ok(out: Path, old: Path, new: Path) -> bool:
+    acc, rej = pandoc_pruned(out, "accept"), pandoc_pruned(out, "reject")
+    return acc is not None and acc == pandoc_pruned(new, "accept") and rej == pandoc_pruned(old, "accept")
+
+
 def measure_ours(pairs, tmp: Path) -> dict:
     counts = {"pairs": len(pairs), "accept": 0, "reject": 0, "both": 0, "refused": 0, "unreadable": 0,
-              "parts_identical": 0, "seconds": 0.0}
+              "parts_identical": 0, "seconds": 0.0, "pruned_both": 0}
     failures = []
     for k, (old, new) in enumerate(pairs):
         old_b, new_b = old.read_bytes(), new.read_bytes()
@@ -139,6 +189,7 @@ def measure_ours(pairs, tmp: Path) -> dict:
         counts["reject"] += r_ok
         counts["both"] += a_ok and r_ok
         counts["parts_identical"] += other_parts_identical(old_b, data)
+        counts["pruned_both"] += _pruned_ok(out, old, new)
         if not (a_ok and r_ok):
             failures.append((old.name, new.name, f"accept {'ok' if a_ok else 'differs'}, reject {'ok' if r_ok else 'differs'}"))
     counts["failures"] = failures
@@ -174,7 +225,7 @@ def measure_python_redlines(pairs, tmp: Path, python: str) -> dict | str:
         jobs.append((str(old), str(new), str(tmp / f"theirs-{k}.docx")))
         keep.append((old, new))
     run = subprocess.run([python, "-c", _THEIRS], input=json.dumps(jobs), capture_output=True, text=True, timeout=3600)
-    counts = {"pairs": len(pairs), "accept": 0, "reject": 0, "both": 0, "refused": 0, "unreadable": 0}
+    counts = {"pairs": len(pairs), "accept": 0, "reject": 0, "both": 0, "refused": 0, "unreadable": 0, "pruned_both": 0}
     for (old, new), (_, _, out) in zip(keep, jobs):
         want_old, want_new = pandoc_words(old, "accept"), pandoc_words(new, "accept")
         if want_old is None or want_new is None:
@@ -187,6 +238,7 @@ def measure_python_redlines(pairs, tmp: Path, python: str) -> dict | str:
         counts["accept"] += acc == want_new
         counts["reject"] += rej == want_old
         counts["both"] += acc == want_new and rej == want_old
+        counts["pruned_both"] += _pruned_ok(Path(out), old, new)
     if run.returncode != 0 and not any(Path(j[2]).exists() for j in jobs):
         return f"not measured: python-redlines failed ({(run.stderr.strip().splitlines() or ['?'])[-1][:200]})"
     return counts
@@ -196,6 +248,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dirs", nargs="*", type=Path)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--pool", type=Path, action="append", default=[],
+                    help="also pair each .docx in this folder (not its subfolders) with the next one, "
+                         "by name: any two documents, as the redline track's pools do")
     ap.add_argument("--no-redlines", action="store_true", help="skip python-redlines")
     ap.add_argument("--failures", action="store_true", help="list the pairs that do not round-trip")
     ap.add_argument("--redlines-python", default=sys.executable,
@@ -205,6 +260,9 @@ def main() -> None:
         print("pandoc is not installed: nothing measured (apt-get install pandoc)")
         return
     pairs = find_pairs(args.dirs or DEFAULT_DIRS)
+    for pool in args.pool:
+        files = sorted(pool.glob("*.docx"))
+        pairs += list(zip(files, files[1:]))
     if args.limit:
         pairs = pairs[: args.limit]
     print(f"{len(pairs)} pairs from {', '.join(str(d) for d in (args.dirs or DEFAULT_DIRS) if d.is_dir())}")
@@ -213,7 +271,8 @@ def main() -> None:
         n = ours["pairs"] - ours["unreadable"]
         print(f"policy-redline: accept-all exact {ours['accept']}/{n}, reject-all exact {ours['reject']}/{n}, "
               f"both {ours['both']}/{n}; refused {ours['refused']}; other parts byte-identical "
-              f"{ours['parts_identical']}/{n - ours['refused']}; {ours['seconds']:.1f} s redlining"
+              f"{ours['parts_identical']}/{n - ours['refused']}; {ours['seconds']:.1f} s redlining; "
+              f"both, less pandoc's empty list items and tables: {ours['pruned_both']}/{n}"
               + (f" ({ours['unreadable']} pairs pandoc cannot read, left out)" if ours["unreadable"] else ""))
         if args.failures:
             for f in ours["failures"]:
@@ -227,7 +286,8 @@ def main() -> None:
         else:
             n = theirs["pairs"] - theirs["unreadable"]
             print(f"python-redlines (Docxodus): accept-all exact {theirs['accept']}/{n}, reject-all exact "
-                  f"{theirs['reject']}/{n}, both {theirs['both']}/{n}; refused {theirs['refused']}")
+                  f"{theirs['reject']}/{n}, both {theirs['both']}/{n}; refused {theirs['refused']}; "
+                  f"both, less pandoc's empty list items and tables: {theirs['pruned_both']}/{n}")
 
 
 if __name__ == "__main__":

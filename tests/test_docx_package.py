@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT))
-from bench.bench_fidelity import find_pairs, other_parts_identical, pandoc_words  # noqa: E402
+from bench.bench_fidelity import find_pairs, other_parts_identical, pandoc_pruned, pandoc_words  # noqa: E402
 
 from policy_redline.writers.docx_package import redline_pair  # noqa: E402
 
@@ -154,8 +154,8 @@ def test_any_two_documents_compare(tmp_path: Path) -> None:
             out.write_bytes(data)
             # pandoc keeps the bare label of a list item whose text is all tracked, and the
             # empty shell of a table whose rows are: its artefacts are left out here
-            assert _read(out, "accept") == _read(pb, "accept"), (a, b)
-            assert _read(out, "reject") == _read(pa, "accept"), (a, b)
+            assert pandoc_pruned(out, "accept") == pandoc_pruned(pb, "accept"), (a, b)
+            assert pandoc_pruned(out, "reject") == pandoc_pruned(pa, "accept"), (a, b)
             assert other_parts_identical(pa.read_bytes(), data), (a, b)
 
 
@@ -227,48 +227,12 @@ def test_draft_of_a_docx_is_its_own_document(tmp_path: Path) -> None:
     assert _plain(tracked, "reject") == _plain(CHICOPEE, "accept")
     assert re.search(r"\(a\) ", _plain(tracked, "reject"))
     # Accept All: the clean draft (pandoc leaves the bare label of a deleted list item)
-    assert _read(tracked, "accept") == _read(clean, "accept")
+    assert pandoc_pruned(tracked, "accept") == pandoc_pruned(clean, "accept")
     # no untracked title line, no header replaced
     xml = after["word/document.xml"].decode()
     assert xml.count("<w:commentReference") >= 3 and "Immigration Violations" in xml
     comments = after["word/comments.xml"].decode()
     assert "red flag" in comments
-
-
-def _read(path: Path, mode: str) -> str:
-    """pandoc's plain text, less its artefacts of tracked changes: list items and tables
-    left with no text at all are dropped before the text is written."""
-    import json
-
-    ast = json.loads(subprocess.run(["pandoc", "-f", "docx", "-t", "json", f"--track-changes={mode}", str(path)],
-                                    capture_output=True, check=True).stdout)
-
-    def has_text(node) -> bool:
-        if isinstance(node, dict):
-            return node.get("t") in ("Str", "Code", "Math", "Image") or any(has_text(v) for v in node.values())
-        if isinstance(node, list):
-            return any(has_text(v) for v in node)
-        return False
-
-    def prune(node):
-        if isinstance(node, list):
-            return [prune(v) for v in node if not (isinstance(v, dict) and v.get("t") == "Table" and not has_text(v))]
-        if isinstance(node, dict):
-            if node.get("t") in ("OrderedList", "BulletList"):
-                items = node["c"][1] if node["t"] == "OrderedList" else node["c"]
-                kept = [prune(i) for i in items if has_text(i)]
-                if node["t"] == "OrderedList":
-                    node["c"][1] = kept
-                else:
-                    node["c"] = kept
-                return node
-            return {k: prune(v) for k, v in node.items()}
-        return node
-
-    ast["blocks"] = [b for b in prune(ast["blocks"]) if not (b.get("t") in ("OrderedList", "BulletList") and not has_text(b))]
-    out = subprocess.run(["pandoc", "-f", "json", "-t", "plain", "--wrap=none"], input=json.dumps(ast).encode(),
-                         capture_output=True, check=True).stdout.decode()
-    return " ".join(out.split())
 
 
 @needs_soffice
