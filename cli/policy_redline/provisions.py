@@ -127,10 +127,15 @@ def compile_phrase(pattern: str) -> re.Pattern[str]:
     for token in tokens:
         if token in ("...", "…"):
             parts.append(None)
+        elif re.fullmatch(r"\.\.\d", token):
+            parts.append(token)  # a short gap: "notify ..4 ICE", the recipient is the object
         else:
             parts.append(_alt_regex(token))
     regex = ""
     for p in parts:
+        if p is not None and p.startswith(".."):
+            regex += rf"(?: [^ ;,]+){{0,{int(p[2:])}}}"
+            continue
         if p is None:
             # A gap does not cross a ";" and crosses at most two ",": a pattern's words
             # belong to one provision, not to a list of separate ones.
@@ -698,6 +703,11 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     excs = exceptions(form, lexicon)
     kinds = [classify_exception(e, lexicon) for e in excs]
     if kind == "good":
+        between = f" {form[max(st.verb_at, 0):m.start()]} "
+        if st.forbidden and any(f" {marker} " in between for marker in lexicon.exception_markers):
+            # "No officer may take part …, except to assist with officer safety": the
+            # exception allows what the guide asks for
+            return Reading(question, "green", quoted, "allowed as the exception")
         if st.forbidden:
             return Reading(question, "red", quoted, "forbids what the guide asks for")
         return Reading(question, "green", quoted, "required")
