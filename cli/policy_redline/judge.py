@@ -364,4 +364,6 @@ def _dedupe(evidence: list[Evidence], order: dict[str, int]) -> list[Evidence]:
         if kept is None or (kept.matched.startswith("rubric:") and not e.matched.startswith("rubric:")):
             best[key] = e
     rank = {"red": 0, "green": 1, "unclear": 2}
-    return sorted(best.values(), key=lambda e: (rank.get(e.flag, 3), order.get(e.clause, 0), e.matched.startswith("rubric:"), -e.score, e.text))
+    # Within a clause, the policy's own order (the sort is stable): the sentence a reader
+    # meets first is the one quoted first.
+    return sorted(best.values(), key=lambda e: (rank.get(e.flag, 3), order.get(e.clause, 0), e.matched.startswith("rubric:"), -e.score))
