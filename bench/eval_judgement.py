@@ -6,7 +6,11 @@ where the reading is green or the reverse, or any colour where the reading is si
 share of answers that are `unclear`; and every miss with the label's quote beside the tool's
 evidence, so each disagreement can be read and argued with.
 
-    .venv/bin/python bench/eval_judgement.py [--quiet]
+    .venv/bin/python bench/eval_judgement.py [--quiet] [FOLDER]
+
+FOLDER defaults to tests/corpus (the development corpus the judge was tuned on);
+tests/heldout holds texts gathered and labelled after the judge was written, and never
+used to tune it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from policy_redline.analysis import analyze_document  # noqa: E402
 
 def main(argv: list[str]) -> int:
     quiet = "--quiet" in argv
-    texts = load()
+    folders = [a for a in argv if not a.startswith("--")]
+    texts = load(Path(folders[0]).resolve()) if folders else load()
     labelled = [t for t in texts if t.verdicts]
     total = agree = 0
     colour_total = colour_agree = 0

@@ -6,10 +6,12 @@ one reader gives and the other does not is left out and listed under `disputed`,
 where `ADJUDICATED` below records a decision and its reason. Shares are the mean of the two
 readers' ranges; the family is kept when both readers name the same one.
 
-    python3 tests/corpus/reconcile.py
+    python3 tests/corpus/reconcile.py            # the development corpus (readers a-d)
+    python3 tests/corpus/reconcile.py tests/heldout   # the held-out set (readers e, f)
 """
 
 import json
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,10 +31,12 @@ def _tentative(reading: dict, q: str):
 
 
 def main() -> None:
+    here = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    pairs = PAIRS if here == HERE else (("reader-e.json", "reader-f.json"),)
     out: dict[str, dict] = {}
-    for a_name, b_name in PAIRS:
-        a = json.loads((HERE / "labels" / a_name).read_text(encoding="utf-8"))
-        b = json.loads((HERE / "labels" / b_name).read_text(encoding="utf-8"))
+    for a_name, b_name in pairs:
+        a = json.loads((here / "labels" / a_name).read_text(encoding="utf-8"))
+        b = json.loads((here / "labels" / b_name).read_text(encoding="utf-8"))
         for name in sorted(set(a) | set(b)):
             x, y = a.get(name, {}), b.get(name, {})
             verdicts, quotes, disputed = {}, {}, {}
@@ -59,7 +63,7 @@ def main() -> None:
             if disputed:
                 entry["disputed"] = disputed
             out[name] = entry
-    (HERE / "labels.json").write_text(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    (here / "labels.json").write_text(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     n = sum(len(e["verdicts"]) for e in out.values())
     d = sum(len(e.get("disputed", {})) for e in out.values())
     print(f"{len(out)} texts, {n} reconciled verdicts, {d} left out as disputed")
