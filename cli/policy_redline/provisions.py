@@ -67,6 +67,7 @@ class Lexicon:
     recording: frozenset[str] = frozenset()
     reporting: tuple[str, ...] = ()
     prohibition_leads: tuple[re.Pattern[str], ...] = ()
+    passive: frozenset[str] = frozenset()
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -221,6 +222,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         recording=frozenset(w.strip() for w in mod.get("recording verbs", "").split(",") if w.strip()),
         reporting=tuple(reading_form(w) for w in mod.get("reporting phrases", "").split(",") if w.strip()),
         prohibition_leads=_phrase_list(mod.get("prohibition lead-ins", "")),
+        passive=frozenset(w.strip() for w in mod.get("passive verbs", "").split(",") if w.strip()),
         topics={q: compile_phrase(t) for q in QUESTIONS for k, _, t in (i.partition(": ") for i in sections[q].get("", [])) if k.lower() == "topic" and t},
         meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
@@ -544,7 +546,7 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     end = start if end is None else end
     marks = _modals(form, lexicon)
     before = [m for m in marks if m.end() <= start]
-    inside = [m for m in marks if start <= m.start() < end]
+    inside = [m for m in marks if start <= m.start() < end and set(form[m.end():end].split()) & lexicon.passive]
     if before and inside and _CONDITION.search(form[before[-1].end():start]):
         # "… shall state in writing that personnel … will not be used": the clause after
         # "that" has its own subject and modal.
@@ -640,7 +642,7 @@ def classify_exception(text: str, lexicon: Lexicon) -> str:
 def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Reading | None:
     """What `read` (the sentence with its list lead-in) says on `question`, if anything."""
     form = reading_form(read)
-    if not form or not operative_sentence(form, lexicon):
+    if not form or not operative_sentence(form, lexicon) or quoted.rstrip().endswith("?"):
         return None
     rules = lexicon.rules[question]
     for rx in rules.get("always", ()):
