@@ -251,3 +251,23 @@ def test_unclear_quotes_the_sentence_instead_of_saying_silent():
     v = verdicts(text)
     assert v["status_checks"] == "unclear"
     assert evidence(text, "status_checks") == [text.strip()]
+
+
+def test_a_law_forbidding_sanctuary_policies_makes_each_defined_restriction_red():
+    text = (
+        '(a) "Sanctuary policy" means a rule or practice of the Town of Marrow Bay that prohibits or impedes any officer from:\n\n'
+        "(1) communicating with a federal immigration agency;\n\n"
+        "(2) complying with an immigration detainer; or\n\n"
+        "(3) participating in any agreement authorized under 8 U.S.C. § 1357(g).\n\n"
+        "(b) The Town may not adopt or have in effect a sanctuary policy.\n"
+    )
+    v = verdicts(text)
+    assert (v["info_sharing"], v["lunn"], v["agreements_287g"]) == ("red", "red", "red")
+
+
+def test_the_same_definition_in_a_law_that_does_not_forbid_it_earns_nothing():
+    text = (
+        '"Sanctuary policy" means a rule of the Town of Marrow Bay that prohibits any officer from:\n\n'
+        "(1) communicating with a federal immigration agency.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "silent"

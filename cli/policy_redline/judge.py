@@ -265,7 +265,7 @@ def judge(
     clause_norms = {c.number: normalize(c.text, towns) for c in operative}
     model_map = {m.id: m for m in models}
     order = {c.number: i for i, c in enumerate(clauses)}
-    readings = _provisions(operative, lexicon)
+    readings = _provisions(operative, lexicon) + _forbidden_definitions(clauses, lexicon)
     agreement = is_agreement_document([reading_form(r) for _, _, r in readings], lexicon)
     findings = []
     for question in rubric.questions:
@@ -332,6 +332,50 @@ def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]
             read = _ANAPHORA.sub(lambda m: "287(g) " + m.group(1), read, count=1)
         out.append((c, quoted, read))
     return out
+
+
+# '"Sanctuary policy" means a policy … that prohibits or impedes any entity from:' — a
+# definition whose items are what the law then forbids anyone to restrict.
+_RESTRICTING_DEFINITION = re.compile(
+    r"""^\W*(?:\(?\w{1,3}[.)]\s*)*["“'‘]?(?P<term>[A-Za-z][\w\s-]{2,40}?)["”'’]?\s+(?:means|includes|shall mean|shall include)\b"""
+    r""".*\b(?:prohibits?|impedes?|restricts?|limits?|prevents?|prohibiting|restricting|limiting)\b.*:\s*$""",
+    re.IGNORECASE,
+)
+
+
+def _forbidden_definitions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]:
+    """Anti-sanctuary laws define what they forbid ("a sanctuary policy prohibits or
+    impedes: (1) communicating with ICE; (2) complying with a detainer …") and then forbid
+    it ("may not adopt or have in effect a sanctuary policy"). Each item then reads as a
+    duty not to restrict cooperation: "No entity may prohibit communicating with ICE"."""
+    pairs = [(c, s) for c in clauses for s in c.sentences]
+    found: list[tuple[Clause, str, str]] = []
+    for k, (c, s) in enumerate(pairs):
+        m = _RESTRICTING_DEFINITION.match(s)
+        if not m:
+            continue
+        term = reading_form(m.group("term"))
+        if len(term.split()) > 5:
+            continue
+        forbidden = False
+        for _, other in pairs:
+            form = reading_form(other)
+            at = f" {form} ".find(f" {term} ")
+            if at < 0 or other is s or not operative_sentence(form, lexicon):
+                continue
+            st = stance(form, at, lexicon, at + len(term))
+            if st.provision and st.forbidden:
+                forbidden = True
+                break
+        if not forbidden:
+            continue
+        for c2, item in pairs[k + 1:]:
+            text = re.sub(r"^\W*\(?\w{1,3}[.)]\s*", "", item).strip().rstrip(";,.").strip()
+            text = re.sub(r"[;,]?\s*\b(?:and|or)$", "", text, flags=re.IGNORECASE).strip()
+            if not text or _RESTRICTING_DEFINITION.match(item) or (len(text.split()) > 4 and stance(reading_form(text), len(reading_form(text)), lexicon).provision):
+                break
+            found.append((c2, item, f"No entity may prohibit {text}"))
+    return found
 
 
 def _is_provision(sentence: str, lexicon) -> bool:
