@@ -416,11 +416,13 @@ def _same_level(a: object, b: object) -> bool:
 
 def _style(sentence: str) -> str:
     """The kind of number a sentence opens with: "(b)" -> "(a)", "2." -> "1.", "" if none."""
-    m = re.match(r"^\s*(\()?([0-9]{1,2}|[ivx]{1,4}|[a-z]|[A-Z])([.)])\s", sentence)
+    m = re.match(r"^\s*(\()?([0-9]{1,2}|[ivxIVX]{1,4}|[a-z]|[A-Z])([.)])\s", sentence)
     if not m:
         return ""
     body = m.group(2)
-    kind = "1" if body.isdigit() else "i" if re.fullmatch(r"[ivx]+", body) and len(body) > 1 else "a" if body.islower() else "A"
+    # "(i)" and "(I)" are roman numerals far more often than the ninth letter
+    roman = body.lower() in ("i", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii")
+    kind = "1" if body.isdigit() else "i" if roman else "a" if body.islower() else "A"
     return f"{m.group(1) or ''}{kind}{m.group(3)}"
 
 
@@ -478,6 +480,7 @@ _CONDITION = re.compile(r"(?:^| )(?:;|:|however|provided|except|unless|if|when|w
 # A condition inside the subject ("If the person is not under arrest, officers may …";
 # "No officer, if asked, shall …") is not the subject's negation.
 _CONDITION_SPAN = re.compile(r"(?:^| )(?:if|when|where|whenever|while|unless|except|provided|in the event)\b[^,;]*(?:,|$)")
+_NEGATIVE_DETERMINERS = frozenset({"no", "neither", "none", "nor"})
 _CONJUNCTION = re.compile(r"(?:^| )(?:and|but|;)(?= |$)")
 
 
@@ -595,7 +598,9 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
             whole = whole[m.end():].strip()
             break
     nearest = whole.rsplit(" , ", 1)[-1] if " , " in f" {whole} " else whole
-    if _count_negations(nearest, lexicon) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole):
+    # Only a negative determiner makes the subject negative ("No officer …"); a "not" in
+    # a relative clause ("an agency that has not met the requirements …") does not.
+    if (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole):
         negations += 1
     verb_at, verb = -1, ""
     pos = modal.end()
