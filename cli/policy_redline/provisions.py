@@ -582,6 +582,11 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     if nxt and action is None:
         governed = form[modal.start():nxt[0].start()]
     negations = _count_negations(governed, lexicon)
+    # A modal governed by another ("shall not be construed to permit any officer to
+    # assist", "may not authorize"): the outer one's negation carries over.
+    outer = [m for m in _modals(form, lexicon) if m.end() <= modal.start()]
+    if outer and not re.search(r"(?:^| )(?:,|;|and|but|or)(?= |$)", form[outer[-1].end():modal.start()]):
+        negations += _count_negations(form[outer[-1].start():modal.start()], lexicon)
     hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
     # "prohibit, or in any way restrict" is one negation, however many verbs say it
     if any(" not " not in f" {m.group(0)} " for rx in lexicon.negation_verbs for m in rx.finditer(governed)):
