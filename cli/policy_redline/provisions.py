@@ -538,6 +538,10 @@ def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
     return found
 
 
+def _is_negating_verb(m: re.Match[str], lexicon: Lexicon) -> bool:
+    return any(rx.fullmatch(m.group(0)) for rx in lexicon.negation_verbs)
+
+
 def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _Stance:
     """How the sentence governs an action found at `start`..`end`.
 
@@ -555,9 +559,15 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
         # "that" has its own subject and modal.
         return _governed(form, inside[0], None, lexicon)
     if before:
-        # Skip modals inside a condition that opened after them and closed before the
-        # action? Conditions rarely hold modals; take the nearest.
-        return _governed(form, before[-1], start, lexicon)
+        # The nearest true modal governs, and the negating verbs between it and the action
+        # are its negations ("may not prohibit or limit any officer from inquiring": two);
+        # a negating verb alone governs only where there is no modal ("Officers are
+        # prohibited from asking").
+        true_modals = [m for m in before if not _is_negating_verb(m, lexicon)]
+        anchor = true_modals[-1] if true_modals else before[-1]
+        if true_modals and _CONJUNCTION.search(form[anchor.end():start]) and not _is_negating_verb(before[-1], lexicon):
+            anchor = before[-1]
+        return _governed(form, anchor, start, lexicon)
     if inside:
         return _governed(form, inside[0], None, lexicon)
     after = [m for m in marks if m.start() >= end and ";" not in form[end:m.start()]]
@@ -584,7 +594,7 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     negations = _count_negations(governed, lexicon)
     # A modal governed by another ("shall not be construed to permit any officer to
     # assist", "may not authorize"): the outer one's negation carries over.
-    outer = [m for m in _modals(form, lexicon) if m.end() <= modal.start()]
+    outer = [m for m in _modals(form, lexicon) if m.end() <= modal.start() and not _is_negating_verb(m, lexicon)]
     if outer and not re.search(r"(?:^| )(?:,|;|and|but|or)(?= |$)", form[outer[-1].end():modal.start()]):
         negations += _count_negations(form[outer[-1].start():modal.start()], lexicon)
     hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
