@@ -84,6 +84,7 @@ def reading_form(text: str) -> str:
     """Lower case words and the punctuation that bounds a provision (`;` `:` `,`), one
     space apart; 287(g) reads as 287g so it is one word."""
     t = fold(text)
+    t = re.sub(r"~~[^~]{0,400}~~", " ", t)  # words a bill strikes are not law
     t = re.sub(r"\b[Nn][Oo][Ss]?\.\s*(?=[\[\d#(])", "number ", t)  # "Resolution No. 12" is not a negation
     t = _DEPT.sub(" the department ", t)
     t = t.lower()
@@ -500,6 +501,28 @@ def _previous_modal(text: str, lexicon: Lexicon) -> bool:
     return any(rx.search(text) for rx in lexicon.modals)
 
 
+_JOINED = re.compile(r"^(?:\s|,|\bor\b|\band\b|\bin any way\b|\botherwise\b|\bmaterially\b)*$")
+
+
+def _negating_verbs(text: str, lexicon: Lexicon) -> int:
+    """Negating verbs, a list of them joined by "or" counting once ("prohibit, or in any
+    way restrict" is one negation) and a verb under another counting again ("prohibits
+    town officials from imposing limits on sending": two)."""
+    found = sorted(
+        (m for rx in lexicon.negation_verbs for m in rx.finditer(text) if " not " not in f" {m.group(0)} "),
+        key=lambda m: m.start(),
+    )
+    count = 0
+    last_end = None
+    for m in found:
+        if last_end is not None and m.start() < last_end:
+            continue  # the same words matched twice
+        if last_end is None or not _JOINED.match(text[last_end:m.start()]):
+            count += 1
+        last_end = m.end()
+    return count
+
+
 def _count_negations(text: str, lexicon: Lexicon) -> int:
     """Negating words, with "neither … nor" counted once and phrases that only look
     negative ("including but not limited to", "no later than") not at all."""
@@ -598,9 +621,7 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     if outer and not re.search(r"(?:^| )(?:,|;|and|but|or)(?= |$)", form[outer[-1].end():modal.start()]):
         negations += _count_negations(form[outer[-1].start():modal.start()], lexicon)
     hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
-    # "prohibit, or in any way restrict" is one negation, however many verbs say it
-    if any(" not " not in f" {m.group(0)} " for rx in lexicon.negation_verbs for m in rx.finditer(governed)):
-        negations += 1
+    negations += _negating_verbs(governed, lexicon)
     # The subject runs back from the modal to the last conjunction or condition
     # ("… and will only be detained" has no subject of its own to negate).
     # The subject: what runs back from the modal to the last comma, or to a conjunction
@@ -746,7 +767,7 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     # allowed or required: red unless its only condition is what the law requires. A
     # permission is only called red on words that belong together: an action and an
     # object twenty words apart are more often two provisions than one.
-    if len(m.group(0).split()) > 14:
+    if len(m.group(0).split()) > 18:
         return None
     lawful_here = any(rx.search(form) for rx in lexicon.lawful) and not any(rx.search(form) for rx in lexicon.swallowing)
     if lawful_here and not (excs and any(e.startswith(("only", "unless", "except")) for e in excs)):
