@@ -17,8 +17,8 @@ For each pair: our redline (`redline_pair`, what `redline compare NEW --against 
 docx` writes), then pandoc reads it with ``--track-changes=accept`` and ``=reject``. Texts
 are compared as pandoc's words (every ``Str`` of its JSON AST, so whitespace and list-label
 rendering do not count). Counted per pair: accept exact, reject exact, both; refused (our
-error), parts other than the body byte-identical to the original's (styles and numbering
-may only gain the definitions new paragraphs use). With python-redlines installed (pip install "python-redlines[docxodus]"), the
+error), parts other than the body byte-identical to the original's (styles, numbering and
+notes may only gain the definitions and notes new paragraphs use). With python-redlines installed (pip install "python-redlines[docxodus]"), the
 same counts for its redline on the same pairs (``--redlines-python`` names another
 interpreter that has it, e.g. a separate venv); otherwise a line saying it was not measured.
 
@@ -133,9 +133,9 @@ def pandoc_pruned(path: Path, mode: str) -> str | None:
 
 def other_parts_identical(original: bytes, result: bytes) -> bool:
     """Every part but the main document, the relationships and the content types is byte for
-    byte the original's -- except the styles and numbering parts, which may only gain the
-    definitions the revised document's new paragraphs use (every original definition kept,
-    byte for byte)."""
+    byte the original's -- except the styles, numbering and notes parts, which may only gain
+    the definitions and notes the revised document's new paragraphs use (every original one
+    kept, byte for byte)."""
     from lxml import etree
 
     with zipfile.ZipFile(io.BytesIO(original)) as a, zipfile.ZipFile(io.BytesIO(result)) as b:
@@ -149,7 +149,7 @@ def other_parts_identical(original: bytes, result: bytes) -> bool:
             before, after = a.read(name), b.read(name)
             if before == after:
                 continue
-            if not name.endswith(("styles.xml", "numbering.xml")):
+            if not name.endswith(("styles.xml", "numbering.xml", "footnotes.xml", "endnotes.xml")):
                 return False
             old_children = {etree.tostring(c) for c in etree.fromstring(before)}
             new_children = {etree.tostring(c) for c in etree.fromstring(after)}

@@ -2,8 +2,9 @@
 
 The original package is opened with zipfile + lxml; every part is written back byte for byte
 except ``word/document.xml`` (the body, where revision marks go) and, when `draft` leaves
-reasons, the comments part (added with its relationship and content type when absent). In
-the body, text that changes gets native revision marks (ECMA-376 Part 1, 17.13.5):
+reasons, the comments part (added with its relationship and content type when absent); a
+paragraph brought in from a revised document brings along the list and style definitions,
+footnotes, images and hyperlink targets it uses (appended to those parts). In the body, text that changes gets native revision marks (ECMA-376 Part 1, 17.13.5):
 
 * inside a paragraph, a word-level diff (`redline.diff_words`) over the paragraph's text;
   each surviving run keeps its ``w:rPr``; deleted text is moved into ``w:del`` runs with
@@ -254,6 +255,9 @@ class _Ctx:
         self.num_map: dict[str, str | None] = {}
         self.numbering = None
         self.style_tried: set[str] = set()
+        self.note_map: dict = {}
+        self.notes: dict = {}
+        self.foreign_notes: dict = {}
         self.foreign_styles = None
         self.styles_root = None
         self.styles = self._style_ids()
@@ -426,7 +430,12 @@ def _sig(el) -> str:
     name = _local(el)
     attrs = "".join(f"{k.rsplit('}', 1)[-1]}={v}" for k, v in sorted(el.attrib.items())
                     if not k.endswith(("}id", "}rsidR", "}rsidRPr", "}rsidDel", "}history", "}embed", "}anchor")))
-    return f"{name}|{attrs if name not in ('drawing', 'pict', 'object') else ''}|{''.join(el.itertext())}"
+    if name in ("drawing", "pict", "object", "AlternateContent"):
+        # a picture is known by what a reader shows of it: its description and its size
+        seen = [f"{k.rsplit('}', 1)[-1]}={v}" for x in el.iter() if isinstance(x.tag, str)
+                for k, v in sorted(x.attrib.items()) if k.rsplit("}", 1)[-1] in ("descr", "title", "cx", "cy", "alt", "name")]
+        attrs = ";".join(seen)
+    return f"{name}|{attrs}|{''.join(el.itertext())}"
 
 
 def _text(atoms: Sequence[_Atom]) -> str:
@@ -465,11 +474,18 @@ class _Importer:
                 num.getparent().remove(num)
             else:
                 nid.set(f"{{{W}}}val", new)
+        kept = set()
+        for tag in ("footnoteReference", "endnoteReference"):
+            for x in list(el.iter(f"{{{W}}}{tag}")):
+                new = self._note(tag[:-9], x.get(f"{{{W}}}id"))
+                if new is not None:
+                    x.set(f"{{{W}}}id", new)
+                    kept.add(x)
         for tag in ("footnoteReference", "endnoteReference", "commentReference", "commentRangeStart",
                     "commentRangeEnd", "bookmarkStart", "bookmarkEnd", "sectPr", "permStart", "permEnd"):
             for x in list(el.iter(f"{{{W}}}{tag}")):
                 parent = x.getparent()
-                if parent is not None:
+                if parent is not None and x not in kept:
                     parent.remove(x)
         for x in list(el.iter()):
             if not isinstance(x.tag, str):
@@ -543,6 +559,51 @@ class _Importer:
         ctx.nums.add(new_n)
         ctx.num_map[nid] = new_n
         return new_n
+
+    def _note(self, kind: str, nid: str | None) -> str | None:
+        """The original's id for the revised document's footnote (endnote) `nid`, its text
+        copied into the original's notes part the first time (None: no such part)."""
+        ctx = self.ctx
+        key = (kind, nid)
+        if key in ctx.note_map:
+            return ctx.note_map[key]
+        ctx.note_map[key] = None
+        fp = ctx.foreign
+        suffix = "/footnotes" if kind == "footnote" else "/endnotes"
+        fname = fp.part_by_type(suffix) if fp is not None else None
+        if not fname or nid is None:
+            return None
+        W = ctx.W
+        try:
+            theirs = ctx.foreign_notes.get(kind)
+            if theirs is None:
+                theirs = ctx.foreign_notes[kind] = etree.fromstring(fp.parts[fname], _PARSER)
+            name = ctx.pkg.part_by_type(suffix)
+            if not name:  # the original has no notes: the part, with the revised one's separators
+                name = _new_part(ctx.pkg, f"{kind}s.xml", f"{kind}s",
+                                 f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml")
+                root = etree.Element(f"{{{W}}}{kind}s", nsmap=theirs.nsmap)
+                for sep in theirs.iter(f"{{{W}}}{kind}"):
+                    if sep.get(f"{{{W}}}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                        root.append(copy.deepcopy(sep))
+                ctx.pkg.parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            ours = ctx.notes.get(kind)
+            if ours is None:
+                ours = ctx.notes[kind] = etree.fromstring(ctx.pkg.parts[name], _PARSER)
+        except etree.XMLSyntaxError:
+            return None
+        note = next((n for n in theirs.iter(f"{{{W}}}{kind}") if n.get(f"{{{W}}}id") == nid), None)
+        if note is None:
+            return None
+        used = [int(n.get(f"{{{W}}}id")) for n in ours.iter(f"{{{W}}}{kind}") if (n.get(f"{{{W}}}id") or "").lstrip("-").isdigit()]
+        new_id = str(max(used, default=0) + 1)
+        note = self(note)
+        note.set(f"{{{W}}}id", new_id)
+        ours.append(note)
+        ctx.pkg.parts[name] = etree.tostring(ours, xml_declaration=True, encoding="UTF-8", standalone=True)
+        ctx.pkg.changed.add(name)
+        ctx.note_map[key] = new_id
+        return new_id
 
     def _style(self, sid: str | None, depth: int = 0) -> bool:
         """True when the original has style `sid`, copying the revised document's definition
