@@ -392,7 +392,7 @@ def _provision_evidence(question: Question, readings: list[tuple[Clause, str, st
             continue
         meaning = (lexicon.meaning or {}).get(question.id, {})
         reason = meaning.get(r.color, "") if r.color != "unclear" else "The policy speaks to this question here, in words the tool cannot classify: read this clause yourself."
-        if r.why and r.why not in ("allowed", "forbidden", "required", "red flag language"):
+        if r.why and r.color != "unclear" and r.why not in ("allowed", "forbidden", "required", "red flag language"):
             reason = f"{reason} ({r.why})" if reason else r.why
         found.append(Evidence(clause.number, r.color, quoted, f"rubric:{question.id}", 100.0, reason))
     return found

@@ -68,6 +68,7 @@ class Lexicon:
     reporting: tuple[str, ...] = ()
     prohibition_leads: tuple[re.Pattern[str], ...] = ()
     passive: frozenset[str] = frozenset()
+    equal_treatment: tuple[str, ...] = ()
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -224,6 +225,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         reporting=tuple(reading_form(w) for w in mod.get("reporting phrases", "").split(",") if w.strip()),
         prohibition_leads=_phrase_list(mod.get("prohibition lead-ins", "")),
         passive=frozenset(w.strip() for w in mod.get("passive verbs", "").split(",") if w.strip()),
+        equal_treatment=tuple(reading_form(w) for w in keyed("topics").get("equal treatment", "").split(",") if w.strip()),
         topics={q: compile_phrase(t) for q in QUESTIONS for k, _, t in (i.partition(": ") for i in sections[q].get("", [])) if k.lower() == "topic" and t},
         meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
@@ -716,6 +718,9 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
                     best = r
     if best is None and lexicon.topics and question in lexicon.topics:
         m = lexicon.topics[question].search(form)
+        before = " " + " ".join(form[: m.start()].split()[-26:]) + " " if m is not None else ""
+        if m is not None and any(f" {p} " in before for p in lexicon.equal_treatment):
+            m = None  # "regardless of … immigration status": equal treatment, not a rule on it
         if m is not None and stance(form, m.start(), lexicon, m.end()).provision:
             return Reading(question, "unclear", quoted, "speaks to it in words the tool cannot classify")
     if best is None and "named" in rules:
