@@ -133,6 +133,8 @@ _HEADING_NUMBER = re.compile(r"^((?:\d{1,4}(?:\.\d{1,3})*\.?)|(?:[IVX]+\.)|(?:[A
 _ANSWERS = re.compile(r"^answers\s*:\s*(.*)$", re.I)
 _SOURCE = re.compile(r"^source\s*:\s*(.*)$", re.I)
 _MAPS_TO = re.compile(r"^maps\s+to\s*:\s*(.*)$", re.I)
+_TOPIC = re.compile(r"^topic\s*:\s*(.*)$", re.I)
+_NEEDS = re.compile(r"^needs\s*:\s*(.*)$", re.I)
 _TAG = re.compile(r"([a-z0-9_]+)\s*\(\s*(red|green)\b[^)]*\)")
 
 
@@ -147,6 +149,12 @@ class ModelClause:
     answers: tuple[tuple[str, str], ...] = ()
     source: str = ""
     maps_to: str = ""  # the clause's key across the editions of a template family ("victims-witnesses")
+    topics: tuple[str, ...] = ()  # heading words that mark a department's section as this clause's topic
+    needs: tuple[str, ...] = ()  # numbers of the clauses of the same model this one refers to
+
+    def on_topic(self, heading: str) -> bool:
+        """True when a department's section heading names this clause's topic."""
+        return bool(heading) and any(re.search(r"(?<![\w(])" + re.escape(t), heading, re.I) for t in self.topics)
 
     @property
     def key(self) -> str:
@@ -220,6 +228,8 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
                     answers=tuple(current["answers"]),
                     source=current["source"],
                     maps_to=current["maps_to"],
+                    topics=tuple(current["topics"]),
+                    needs=tuple(current["needs"]),
                 )
             )
 
@@ -230,7 +240,7 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
             number, heading = (m.group(1).rstrip("."), m.group(2)) if m else ("", node.text)
             if m and m.group(1).endswith(".") and "." not in m.group(1)[:-1]:
                 number = m.group(1).rstrip(".")  # "3." -> "3"
-            current = {"number": number, "heading": heading.strip(), "parts": [], "answers": [], "source": "", "maps_to": ""}
+            current = {"number": number, "heading": heading.strip(), "parts": [], "answers": [], "source": "", "maps_to": "", "topics": [], "needs": []}
             continue
         if current is None or node.kind == "table":
             continue
@@ -243,6 +253,12 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
             continue
         if node.kind == "p" and (m := _SOURCE.match(text)):
             current["source"] = m.group(1).strip()
+            continue
+        if node.kind == "p" and (m := _TOPIC.match(text)):
+            current["topics"].extend(t.strip() for t in m.group(1).split(";") if t.strip())
+            continue
+        if node.kind == "p" and (m := _NEEDS.match(text)):
+            current["needs"].extend(n.strip().rstrip(".") for n in re.split(r"[;,]", m.group(1)) if n.strip())
             continue
         if node.kind == "p" and (m := _MAPS_TO.match(text)):
             current["maps_to"] = m.group(1).strip()

@@ -159,11 +159,18 @@ class _Outline:
         self.stack = [("base", label)] if label else []
 
     def push(self, style: str, label: str) -> str:
-        if style == "roman" and self.stack and self.stack[-1][0] == "upper":
-            # "I." right after "H." is the letter I, not the numeral one.
-            prev = self.stack[-1][1]
-            if len(label) == 1 and ord(label) == ord(prev) + 1:
+        if style == "roman" and len(label) == 1:
+            # "I." right after "H." is the letter I, not the numeral one; so is "C." after
+            # "B." and the items under it.
+            prev = next((lab for s, lab in reversed(self.stack) if s == "upper"), None)
+            if prev is not None and len(prev) == 1 and ord(label) == ord(prev) + 1:
                 style = "upper"
+        if (style == "arabic" and self.stack and self.stack[0][0] == "base" and label.isdigit()
+                and all(s != "arabic" for s, _ in self.stack) and re.fullmatch(r"\d+(?:\.\d+)+", self.stack[0][1])
+                and int(label) > int(self.stack[0][1].split(".")[0])):
+            # "3." after "2.1" in a policy numbered 1., 2., 3.: the next section, not an item of 2.1
+            # (the items of Lexipol's 413.4 are numbered from 1, below 413).
+            self.stack = []
         if style == "roman" and self.stack and self.stack[0][0] == "base":
             # A roman-numeral outline is a document's top level; it does not nest in 413.6.
             self.stack = []
@@ -195,6 +202,7 @@ class _Draft:
     end: int
     list_intro: bool = False  # the last text ended with ":" and introduces sub-items
     implicit: bool = False  # a bare paragraph numbered by position, not by the author
+    arabic_items: bool = False  # its enumeration has items numbered 1., 2., …
 
 
 def segment(document: Document) -> list[Clause]:
@@ -240,9 +248,13 @@ def segment(document: Document) -> list[Clause]:
         # A short item set in capitals ("(1) THE PERSON IS BOOKED …; OR") can look like a
         # heading to a reader; after a lead-in it is the lead-in's item.
         item_like_heading = block.kind == "heading" and token is not None and token.style in ("paren", "lower", "arabic") and re.search(r"(?:[;,.]|;\s*(?:or|and))\s*$", text, re.I)
-        if current is not None and current.list_intro and (block.kind != "heading" or item_like_heading) and (
+        next_section = (token is not None and token.style == "arabic" and current is not None and not current.arabic_items
+                        and re.fullmatch(r"\d+(?:\.\d+)+", current.number) is not None
+                        and token.label == str(int(current.number.split(".")[0]) + 1))  # "2." after the items of "1.1"
+        if current is not None and current.list_intro and (block.kind != "heading" or item_like_heading) and not next_section and (
             block.kind == "list_item" or (token and token.style in ("paren", "lower", "arabic"))
         ):
+            current.arabic_items = current.arabic_items or (token is not None and token.style == "arabic")
             current.parts.append(text if not block.number else f"{block.number} {text}")
             current.end = end
             # The enumeration goes on while items keep coming; a plain paragraph ends it.

@@ -1,0 +1,143 @@
+"""Section numbers as the segmenter reads them, compared and continued in their own scheme.
+
+The draft adds sections to a policy that already numbers its own; a council and the manual's
+other chapters cite those numbers, so they stand. A new section takes the next number after
+the last one when it goes at the end (413.9 after 413.8, 5 after 4, IV after III), and
+otherwise a sub-number of the section it follows (413.5.1 after 413.5, 2.1 after 2, II.C after
+II.B), so that the numbers still read in order, in every scheme the segmenter reads:
+
+- dotted, Lexipol's `413.4`, `413.4.1`;
+- plain, `1.`, `2.` (and `Section 3`);
+- outlines, `I.` / `A.` / `1.` / `(a)`, read by the segmenter as `II.B.1(a)`;
+- unnumbered headings (`§1`) and paragraphs (`¶1`), which no one cites by number: new
+  sections there carry none either.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$", re.I)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def numbered(number: str) -> bool:
+    """False for the segmenter's own labels of unnumbered text (`§2`, `¶3`) and duplicates (`4-2`)."""
+    return bool(number) and not number.startswith(("¶", "§")) and "-" not in number
+
+
+def parts(number: str) -> list[str]:
+    """`II.B.1(a)` -> ["II", "B", "1", "(a)"]; `413.4.1` -> ["413", "4", "1"]."""
+    return re.findall(r"\([^)]*\)|[^.()]+", number)
+
+
+def is_outline(number: str) -> bool:
+    """An outline number has a letter or a roman numeral in it; a dotted or plain one has digits only."""
+    return any(not p.strip("()").isdigit() for p in parts(number))
+
+
+def roman_value(text: str) -> int:
+    total = 0
+    values = [_ROMAN_VALUES[c] for c in text.lower()]
+    for i, v in enumerate(values):
+        total += -v if i + 1 < len(values) and values[i + 1] > v else v
+    return total
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _depth_styles(numbers: list[str]) -> dict[int, str]:
+    """Whether letters at each depth are roman numerals or letters: a depth is roman when some
+    label at it is a roman numeral of more than one character (`II`, `iv`)."""
+    styles: dict[int, str] = {}
+    for n in numbers:
+        for d, p in enumerate(parts(n)):
+            inner = p.strip("()")
+            if len(inner) > 1 and _ROMAN.match(inner):
+                styles[d] = "roman"
+    return styles
+
+
+def _part_value(part: str, roman: bool) -> int:
+    inner = part.strip("()")
+    if inner.isdigit():
+        return int(inner)
+    if roman and _ROMAN.match(inner):
+        return roman_value(inner)
+    if len(inner) == 1 and inner.isalpha():
+        return ord(inner.lower()) - 96
+    if _ROMAN.match(inner):
+        return roman_value(inner)
+    return 0
+
+
+def keys(numbers: list[str]) -> list[tuple[int, ...]]:
+    """Sort keys for a document's section numbers, each part read in its depth's scheme."""
+    styles = _depth_styles(numbers)
+    return [tuple(_part_value(p, styles.get(d) == "roman") for d, p in enumerate(parts(n))) for n in numbers]
+
+
+def in_order(numbers: list[str]) -> bool:
+    """True when a document's section numbers (unnumbered labels left out) strictly increase."""
+    shown = [n for n in numbers if numbered(n)]
+    if len(shown) != len([n for n in numbers if n and not n.startswith(("¶", "§"))]):
+        return False  # a repeated number (`413.6-2`)
+    ks = keys(shown)
+    return all(a < b for a, b in zip(ks, ks[1:]))
+
+
+def next_label(label: str, roman: bool) -> str:
+    """The label after `label` in its own scheme: 4 -> 5, C -> D, III -> IV, (b) -> (c)."""
+    paren = label.startswith("(")
+    inner = label.strip("()")
+    if inner.isdigit():
+        out = str(int(inner) + 1)
+    elif roman and _ROMAN.match(inner):
+        out = to_roman(roman_value(inner) + 1)
+        out = out if inner.isupper() else out.lower()
+    elif len(inner) == 1 and inner.isalpha() and inner.lower() != "z":
+        out = chr(ord(inner) + 1)
+    else:
+        out = inner + "1"
+    return f"({out})" if paren else out
+
+
+def first_child(number: str, siblings_style: str | None = None) -> str:
+    """The label a first sub-section of `number` takes when it has none: 413.5 -> 1 (413.5.1),
+    II -> A (II.A), II.A -> 1, II.A.1 -> (a)."""
+    if siblings_style:
+        return siblings_style
+    if not is_outline(number):
+        return "1"
+    last = parts(number)[-1].strip("()")
+    if last.isdigit():
+        return "(a)"
+    if _ROMAN.match(last) and last.isupper():
+        return "A"
+    if last.isupper():
+        return "1"
+    return "(1)"
+
+
+def join(parent: str, label: str) -> str:
+    """`II` + `C` -> `II.C`; `II.A.1` + `(a)` -> `II.A.1(a)`; `413.5` + `1` -> `413.5.1`."""
+    if not parent:
+        return label
+    return parent + label if label.startswith("(") else f"{parent}.{label}"
+
+
+def parent_of(number: str) -> str:
+    ps = parts(number)
+    if len(ps) <= 1:
+        return ""
+    out = ""
+    for p in ps[:-1]:
+        out = join(out, p)
+    return out
