@@ -106,15 +106,16 @@ def _redline_bytes_or_text(redline, fmt: str, color: bool):
 @click.argument("policy", type=str)
 @click.option("--town", help="The city or town, for the model's fill-ins (guessed from the policy when omitted).")
 @click.option("--department", help='The department\'s full name (default: "TOWN Police Department", or as the policy names itself).')
-@click.option("--board", help='The public body that approves exceptions, e.g. "the City Council" (default: guessed, else "the Select Board").')
+@click.option("--board", help='The public body that approves exceptions, e.g. "the City Council" (default: from the table of Massachusetts cities and towns, else as the policy names it; asked for when neither says).')
 @click.option("--format", "fmt", type=click.Choice(["docx", "md", "html", "text", "json"]), default="docx", show_default=True)
 @click.option("--clean", is_flag=True, help="The amended policy alone, without tracked changes.")
+@click.option("--standalone", is_flag=True, help="For a policy that is not about immigration at all: write a separate immigration policy for the department instead.")
 @click.option("--author", default="policy-redline", show_default=True, help="Author of the tracked changes and comments.")
 @click.option("--date", "date", default="2026-01-01T00:00:00Z", show_default=True, help="Date of the tracked changes (fixed by default so output is reproducible).")
 @output_option
 @force_option
 def draft(policy: str, town: str | None, department: str | None, board: str | None, fmt: str, clean: bool,
-          author: str, date: str, output: str | None, force: bool) -> None:
+          standalone: bool, author: str, date: str, output: str | None, force: bool) -> None:
     """Draft the amended POLICY: red-flag clauses replaced with model language, missing
     protections inserted, the department's own good clauses kept; each change with its reason.
     Clauses the tool cannot classify (unclear) are kept, with a note to read them yourself."""
@@ -122,8 +123,13 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
 
     from .analysis import analyze as run
     from .draft import draft as make_draft
+    from .draft import is_about_immigration, standalone_policy
 
-    amendment = make_draft(run(policy), town=town, department=department, board=board)
+    analysis = run(policy)
+    if standalone and not is_about_immigration(analysis):
+        amendment = standalone_policy(analysis, town=town, department=department, board=board)
+    else:
+        amendment = make_draft(analysis, town=town, department=department, board=board)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if fmt == "json":
         payload = {
@@ -131,6 +137,7 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
             "department": amendment.names.department,
             "town": amendment.names.town,
             "board": amendment.names.board,
+            "fill_ins": [{"name": k, "value": getattr(amendment.names, k), "from": v} for k, v in amendment.names.sources],
             "changes": [
                 {"clause": c.clause, "question": c.question, "action": c.action, "reason": c.reason, "model_clause": c.model_clause or None}
                 for c in amendment.changes
@@ -139,7 +146,7 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
         result: str | bytes = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     else:
         result = None
-        if fmt == "docx" and policy != "-" and policy.lower().endswith(".docx"):
+        if fmt == "docx" and policy != "-" and policy.lower().endswith(".docx") and amendment.source == analysis.document.source and not amendment.standalone:
             with open(policy, "rb") as fh:  # the department's own document, edited in place
                 result = amendment.to_docx(fh.read(), clean=clean, author=author, date=date)
         if result is None:
@@ -300,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except InputError as exc:
         click.echo(f"redline: {_one_line(str(exc))}", err=True)
-        sys.exit(EXIT_INPUT)
+        sys.exit(getattr(exc, "exit_code", EXIT_INPUT))
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(EXIT_INPUT)

@@ -18,6 +18,7 @@ so what comes out never contradicts itself and drafting it again changes nothing
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -30,6 +31,8 @@ from .errors import InputError
 from .models import Model, ModelClause, load_rubric, model_policy
 from .normalize import guess_department, normalize, town_of
 from .redline import Redline, RedlineParagraph
+from . import numbering
+from .models import QUESTION_IDS
 from .segment import Clause
 
 Action = Literal["replace", "insert", "strike", "keep", "review"]
@@ -61,6 +64,7 @@ class Names:
     department: str
     town: str
     board: str
+    sources: tuple[tuple[str, str], ...] = ()  # (fill-in, where its value came from)
 
     def fill(self, text: str) -> str:
         values = {"department": self.department, "town": self.town, "board": self.board}
@@ -76,6 +80,7 @@ class Amendment:
     paragraphs: tuple[RedlineParagraph, ...]
     changes: tuple[Change, ...]
     source: str = ""
+    standalone: bool = False  # a separate policy for the department, not an amendment of its text
 
     def redline(self, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z") -> Redline:
         return Redline(self.title, self.paragraphs, author=author, date=date)
@@ -136,39 +141,142 @@ def _amended_document(source: str, title: str, paragraphs) -> Document:
 # --- names ---------------------------------------------------------------------------------
 
 
+class NeedsOption(InputError):
+    """A fill-in the tool will not guess: the user must give it (a usage error, exit 2)."""
+
+    exit_code = 2
+
+
+class NotAboutImmigration(InputError):
+    """The policy says nothing on any of the seven questions: there is nothing to amend."""
+
+
+@dataclass(frozen=True)
+class Place:
+    municipality: str
+    form: str
+    board: str
+    source: str
+
+
+@functools.lru_cache(maxsize=2)
+def massachusetts_places() -> dict[str, Place]:
+    """models/places/massachusetts.md: municipality (lower case) -> its form of government."""
+    from .models import _nodes, models_dir
+
+    path = models_dir() / "places" / "massachusetts.md"
+    if not path.exists():
+        return {}
+    out: dict[str, Place] = {}
+    for node in _nodes(path.read_text(encoding="utf-8")):
+        if node.kind != "table" or not node.rows or [c.strip().lower() for c in node.rows[0]][:2] != ["municipality", "form"]:
+            continue
+        for row in node.rows[1:]:
+            if len(row) >= 4 and row[0].strip():
+                out[row[0].strip().lower()] = Place(row[0].strip(), row[1].strip(), row[2].strip(), row[3].strip())
+    return out
+
+
+_OTHER_STATES = (
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
+    "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine",
+    "Maryland", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada",
+    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma",
+    "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+    "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
+)
+_MASSACHUSETTS = re.compile(r"\bMassachusetts\b|\bM\.\s?G\.\s?L\.|\bMass\.\s|\bLunn\b|\bCommonwealth\b")
+_BOARD_IN_TEXT = (
+    (re.compile(r"\bCity Council\b"), "the City Council"),
+    (re.compile(r"\bTown Council\b"), "the Town Council"),
+    (re.compile(r"\b(?:Select Board|Selectboard|Board of Selectmen|Board of Selectpersons)\b"), "the Select Board"),
+    (re.compile(r"\bBoard of Aldermen\b"), "the Board of Aldermen"),
+)
+
+
+def in_massachusetts(document: Document, town: str) -> bool | None:
+    """True when the policy is a Massachusetts one, False when it names another state more
+    often than Massachusetts, None when nothing says."""
+    text = document.text
+    ma = len(_MASSACHUSETTS.findall(text))
+    other = max((len(re.findall(rf"\b{s}\b", text)) for s in _OTHER_STATES if s != "Washington"), default=0)
+    if other > ma:
+        return False
+    if ma:
+        return True
+    return None
+
+
 def resolve_names(document: Document, town: str | None = None, department: str | None = None, board: str | None = None) -> Names:
-    """Fill-in values from the options, else guessed from the policy's own text."""
+    """Fill-in values from the options, else from the policy's own text, else (the approving
+    body) from the table of Massachusetts municipalities; `Names.sources` says which."""
     guessed = guess_department(document.text)
-    department = department or (f"{town} Police Department" if town and not guessed else guessed)
-    if town is None and department:
+    sources: dict[str, str] = {}
+    if department:
+        sources["department"] = "--department"
+    elif town and not guessed:
+        department = f"{town} Police Department"
+        sources["department"] = "--town (TOWN Police Department)"
+    elif guessed:
+        department = guessed
+        sources["department"] = "the policy's text"
+    if town:
+        sources["town"] = "--town"
+    elif department:
         town = town_of(department)
+        sources["town"] = "the department's name"
     if not town or not department:
         raise InputError(
             document.source,
             "cannot tell which town or department this policy belongs to; give --town NAME (and --department NAME if it is not the NAME Police Department)",
         )
-    if board is None:
-        text = document.text
-        if re.search(r"\b(?:City Council|Mayor|City of)\b", text):
-            board = "the City Council"
-        elif re.search(r"\bTown Council\b", text):
-            board = "the Town Council"
+    if board:
+        sources["board"] = "--board"
+    else:
+        place = massachusetts_places().get(town.lower())
+        where = in_massachusetts(document, town)
+        mentioned = [(len(p.findall(document.text)), name) for p, name in _BOARD_IN_TEXT]
+        mentioned = [m for m in mentioned if m[0]]
+        if place is not None and where is not False:
+            board = place.board
+            sources["board"] = f"the table of Massachusetts municipalities ({place.municipality}: {place.form}; source: {place.source})"
+        elif mentioned:
+            board = max(mentioned)[1]
+            sources["board"] = "the policy's text"
         else:
-            board = "the Select Board"
-    return Names(department, town, board)
+            why = "is not in Massachusetts" if where is False else "is not in the table of Massachusetts municipalities (models/places/massachusetts.md)"
+            raise NeedsOption(
+                document.source,
+                f"which public body approves exceptions to this policy? {town} {why}; give --board, e.g. --board \"the City Council\"",
+            )
+    return Names(department, town, board, tuple(sources.items()))
 
 
 # --- planning --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Insert:
+    """A model clause added as a section of its own, after the section `anchor` (and after
+    that section's own sub-sections)."""
+
+    mc: ModelClause
+    question: str | None
+    reason: str
+    anchor: str
+
+
 @dataclass
 class _Plan:
-    """What happens to each clause: replaced by model clauses, or new clauses inserted after it."""
+    """What happens to each clause: its text replaced by one model clause (or removed, None),
+    and new sections inserted after it."""
 
-    replace: dict[str, list[ModelClause]] = field(default_factory=dict)
+    replace: dict[str, ModelClause | None] = field(default_factory=dict)
+    keep_heading: set[str] = field(default_factory=set)  # replaced in place under its own heading
     replace_reasons: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # clause -> [(question, reason)]
-    insert_after: dict[str | None, list[tuple[ModelClause, str, str]]] = field(default_factory=dict)  # anchor -> [(mc, question, reason)]
-    used: set[str] = field(default_factory=set)
+    inserts: list[_Insert] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)  # model clause refs placed by this plan
+    homes: dict[str, str] = field(default_factory=dict)  # model clause number -> the policy clause that holds its topic
 
 
 def _short(question: str) -> str:
@@ -179,58 +287,177 @@ def _first_tagged(model: Model, question: str) -> ModelClause | None:
     return next((mc for mc in model.clauses if mc.flag_for(question) == "green"), None)
 
 
-def _plan(analysis: Analysis, model: Model) -> tuple[_Plan, list[Change]]:
+def _by_number(model: Model, number: str) -> ModelClause | None:
+    return next((mc for mc in model.clauses if mc.number == number), None)
+
+
+def section_headings(analysis: Analysis) -> dict[str, str]:
+    """Each clause's heading, else the heading of the outline group it sits in: an outline's
+    "B. Detainers" line has no text of its own, so the segmenter keeps no clause for it, and
+    the items under it ("1. Officers shall …") are that topic's section."""
+    from .numbering import parent_of
+    from .segment import read_number
+
+    text = analysis.document.text
+    out: dict[str, str] = {}
+    prev: Clause | None = None
+    for c in analysis.clauses:
+        heading = c.heading
+        if not heading:
+            gap = text[prev.end if prev else 0 : c.start]
+            heads = []
+            for line in gap.split("\n"):
+                token = read_number(line.strip())
+                if token is not None and token.rest and len(token.rest.split()) <= 10 and not token.rest.endswith((".", ";", ":")):
+                    heads.append(token.rest)
+            if heads:
+                heading = heads[-1]
+            elif prev is not None and parent_of(c.number) and parent_of(c.number) == parent_of(prev.number):
+                heading = out.get(prev.number, "")
+        out[c.number] = heading
+        prev = c
+    return out
+
+
+def _present(analysis: Analysis, model: Model) -> dict[str, str]:
+    """Model clause number -> the clause of the policy that already is that model clause's
+    language (a draft drafted again)."""
+    out: dict[str, str] = {}
+    for clause, m in zip(analysis.clauses, analysis.per_model.get(model.id, [])):
+        if m.kind in ("verbatim", "near"):
+            out.setdefault(m.model_clause, clause.number)
+    return out
+
+
+def _plan(analysis: Analysis, model: Model, first_round: bool = True) -> tuple[_Plan, list[Change]]:
     plan = _Plan()
     changes: list[Change] = []
-    clause_order = [c.number for c in analysis.clauses]
-    # Clauses that are the model's own words already are never replaced by other model words.
-    model_text = {m.clause for m in analysis.per_model.get(model.id, []) if m.kind == "verbatim"}
-    # 1. Clauses with red-flag language are replaced by the model's clause for the question.
+    order = [c.number for c in analysis.clauses]
+    headings = section_headings(analysis)
+    present = _present(analysis, model)
+    model_text = set(present.values())
+    findings = {f.question: f for f in analysis.scorecard.findings}
+
+    def heading_home(mc: ModelClause) -> str | None:
+        if mc.number in present:
+            return present[mc.number]
+        return next((n for n in order if mc.on_topic(headings.get(n, ""))), None)
+
+    topic_homes = {mc.number: h for mc in model.clauses if (h := heading_home(mc))}
+    claimed = set(topic_homes.values())
+    plan.homes.update(topic_homes)
+    reds: dict[str, list[tuple[str, str]]] = {}  # clause -> [(question, reason)]
     for finding in analysis.scorecard.findings:
-        if finding.verdict != "red":
-            continue
         for e in finding.evidence:
-            if e.flag != "red" or e.missing or e.clause in model_text:
-                continue
-            plan.replace.setdefault(e.clause, [])
-            reasons = plan.replace_reasons.setdefault(e.clause, [])
-            if all(q != finding.question for q, _ in reasons):
-                reasons.append((finding.question, f"{_short(finding.question)}: red flag: {e.reason}"))
-    for number in sorted(plan.replace, key=clause_order.index):
-        for question, _ in plan.replace_reasons[number]:
-            mc = _first_tagged(model, question)
-            if mc is not None and mc.ref not in plan.used:
-                plan.replace[number].append(mc)
-                plan.used.add(mc.ref)
-    # 2. Questions with no green language get the model's clause inserted where it belongs.
-    placed = _placed_model_clauses(analysis, model, plan)
-    for finding in analysis.scorecard.findings:
-        if finding.verdict in ("green", "unclear"):  # unclear: a person reads it; see _review
-            continue
-        mc = _first_tagged(model, finding.question)
-        if mc is None or mc.ref in plan.used:
-            continue
+            if finding.verdict == "red" and e.flag == "red" and not e.missing and e.clause not in model_text:
+                lst = reds.setdefault(e.clause, [])
+                if all(q != finding.question for q, _ in lst):
+                    lst.append((finding.question, f"{_short(finding.question)}: red flag: {e.reason}"))
+
+    def place(mc: ModelClause, question: str | None, reason: str, home: str | None, fallback_anchor: str | None) -> None:
         plan.used.add(mc.ref)
-        if finding.verdict == "silent":
+        if home is not None and home not in plan.replace and home not in model_text:
+            plan.replace[home] = mc
+            if home == topic_homes.get(mc.number):
+                plan.keep_heading.add(home)
+            plan.homes[mc.number] = home
+            return
+        anchor = home if home is not None else fallback_anchor
+        plan.inserts.append(_Insert(mc, question, reason, anchor if anchor is not None else _model_anchor(mc, model, plan, analysis)))
+        plan.homes.setdefault(mc.number, "")
+
+    # 1. Each question the policy does not answer green is answered by the model's clause,
+    #    in the policy's own section on the topic when it has one (amended in place), else in
+    #    the clause that carries the red flag, else as a new section where the model puts it.
+    for question in QUESTION_IDS:
+        finding = findings[question]
+        mc = _first_tagged(model, question)
+        if mc is None:
+            continue
+        green = next((e.clause for e in finding.evidence if e.flag in ("green", "unclear")), None)
+        unclear_gone = finding.verdict == "unclear" and all(e.clause in plan.replace for e in finding.evidence if e.flag == "unclear")
+        if finding.verdict == "green" or (finding.verdict == "unclear" and not unclear_gone):  # unclear: a person reads it; see _review
+            if green is not None:
+                plan.homes.setdefault(mc.number, topic_homes.get(mc.number) or green)
+            continue
+        if mc.ref in plan.used or mc.number in present:
+            continue
+        red_here = [n for n in order if any(q == question for q, _ in reds.get(n, []))]
+        if finding.verdict == "silent" or not red_here:
             why = finding.gap or "the policy does not address this question"
-            reason = f"{_short(finding.question)}: the policy is silent ({why})"
+            reason = f"{_short(question)}: the policy is silent ({why})"
         else:
-            missing = next((e.reason for e in finding.evidence if e.flag == "red"), "")
-            reason = f"{_short(finding.question)}: red flag: {missing}"
-        anchor = _anchor(mc, model, placed, clause_order)
-        plan.insert_after.setdefault(anchor, []).append((mc, finding.question, reason))
-        placed[mc.ref] = anchor if anchor is not None else ""
-    # The terms the new clauses use ("civil immigration detainer", "administrative warrant").
-    definitions = next((mc for mc in model.clauses if not mc.answers and "definition" in mc.heading.lower()), None)
-    if definitions is not None and plan.used and definitions.ref not in plan.used and not _has_definitions(analysis):
-        first = _first_change_anchor(plan, clause_order)
-        plan.insert_after.setdefault(first, []).insert(0, (definitions, "", "Defines the terms the new clauses use (civil immigration detainer, administrative and judicial warrants, federal immigration authorities)."))
-        plan.used.add(definitions.ref)
-    for number in clause_order:
+            reason = next(r for q, r in reds[red_here[0]] if q == question)
+        home = topic_homes.get(mc.number) or (green if green not in claimed else None)
+        if home is None:
+            home = next((n for n in red_here if n not in claimed), None)
+            if home is None and red_here:
+                home = red_here[0]  # replaced for another question: the model clause follows it
+        if home is not None and home in topic_homes.values() and home != topic_homes.get(mc.number):
+            # the clause is the policy's section on another topic: add this one after it
+            place(mc, question, reason, None, home)
+        else:
+            place(mc, question, reason, home, None)
+    # 2. A red clause that is no section's home: its red sentences are struck (see
+    #    _strike_red_sentences); one still red after that loses its text (a later round).
+    if not first_round:
+        for number, qs in reds.items():
+            if number not in plan.replace and number not in claimed:
+                plan.replace[number] = None
+    for number, qs in reds.items():
+        if number in plan.replace:
+            plan.replace_reasons[number] = list(qs)
+    # 3. What the new language refers to must be in the draft: the clauses it needs.
+    _add_needs(analysis, model, plan, present)
+    for number in order:
         for question, reason in plan.replace_reasons.get(number, []):
-            refs = ", ".join(f"{mc.model}:{mc.number or mc.heading}" for mc in plan.replace[number])
-            changes.append(Change(number, question, "replace", reason, refs))
+            mc = plan.replace.get(number)
+            changes.append(Change(number, question, "replace", reason, mc.ref if mc is not None else ""))
     return plan, changes
+
+
+def _add_needs(analysis: Analysis, model: Model, plan: _Plan, present: dict[str, str]) -> None:
+    """Insert every model clause that a placed model clause needs (its `Needs:` line) and the
+    policy does not already have a section for."""
+    queue = [mc for mc in plan.replace.values() if mc is not None] + [i.mc for i in plan.inserts]
+    seen = {mc.ref for mc in queue}
+    while queue:
+        mc = queue.pop(0)
+        for number in mc.needs:
+            needed = _by_number(model, number)
+            if needed is None or needed.ref in seen or plan.homes.get(number) or number in present:
+                continue
+            seen.add(needed.ref)
+            what = "the terms it uses" if "definition" in needed.heading.lower() else needed.heading[:1].lower() + needed.heading[1:]
+            reason = f"Needed by the model's {mc.label}: it refers to {what}, which the policy does not have."
+            plan.used.add(needed.ref)
+            plan.inserts.append(_Insert(needed, None, reason, _model_anchor(needed, model, plan, analysis)))
+            plan.homes.setdefault(number, "")
+            queue.append(needed)
+
+
+def _model_anchor(mc: ModelClause, model: Model, plan: _Plan, analysis: Analysis) -> str:
+    """The policy clause after which a new model clause goes: after the section holding the
+    nearest earlier model clause, else after the policy's first section (never above it:
+    above it is the title)."""
+    order = [c.number for c in analysis.clauses]
+    held = dict(plan.homes)
+    for clause, m in zip(analysis.clauses, analysis.per_model.get(model.id, [])):
+        if m.kind != "none":
+            held.setdefault(m.model_clause, clause.number)
+    for ins in plan.inserts:
+        held.setdefault(ins.mc.number, ins.anchor)
+    numbers = [c.number for c in model.clauses]
+    i = numbers.index(mc.number)
+    for number in reversed(numbers[:i]):
+        if held.get(number) in order:
+            return held[number]
+    # nothing of the model before it in the policy: before the first later one, but never
+    # above the policy's first section
+    later = [order.index(held[n]) for n in numbers[i + 1 :] if held.get(n) in order]
+    if later and min(later) > 0:
+        return order[min(later) - 1]
+    return order[0] if order else ""
 
 
 def _review(analysis: Analysis, replaced: set[str] = frozenset()) -> list[Change]:  # type: ignore[assignment]
@@ -277,88 +504,134 @@ def _review_notes(paragraphs: list[RedlineParagraph], analysis: Analysis, review
     return out
 
 
-def _has_definitions(analysis: Analysis) -> bool:
-    return any("definition" in c.heading.lower() for c in analysis.clauses)
-
-
-def _placed_model_clauses(analysis: Analysis, model: Model, plan: _Plan) -> dict[str, str]:
-    """Model clause ref -> the policy clause that holds it (replaced in, or aligned to it)."""
-    placed: dict[str, str] = {}
-    for number, mcs in plan.replace.items():
-        for mc in mcs:
-            placed[mc.ref] = number
-    for clause, m in zip(analysis.clauses, analysis.per_model.get(model.id, [])):
-        if m.kind != "none" and clause.number not in plan.replace:
-            placed.setdefault(f"{model.id}:{m.model_clause}", clause.number)
-    return placed
-
-
-def _anchor(mc: ModelClause, model: Model, placed: dict[str, str], order: list[str]) -> str | None:
-    """The policy clause after which a new model clause goes: after the nearest earlier model
-    clause the policy has, else before the nearest later one, else at the end (None)."""
-    refs = [c.ref for c in model.clauses]
-    i = refs.index(mc.ref)
-    for ref in reversed(refs[:i]):
-        if placed.get(ref):
-            return placed[ref]
-    for ref in refs[i + 1 :]:
-        if placed.get(ref):
-            k = order.index(placed[ref])
-            return order[k - 1] if k > 0 else "^"
-    return None
-
-
-def _first_change_anchor(plan: _Plan, order: list[str]) -> str | None:
-    """Definitions go just before the first clause the draft changes."""
-    for k, number in enumerate(order):
-        if number in plan.replace and plan.replace[number]:
-            return order[k - 1] if k > 0 else "^"
-        if number in plan.insert_after:
-            return number
-    return None
-
-
 # --- numbering and layout ----------------------------------------------------------------------
 
 
+def _typed_token(text: str) -> str:
+    """The number as typed at the start of a paragraph ("413.5", "4.", "Section 3", "B."), or ""."""
+    from .segment import read_number
+
+    token = read_number(text.strip())
+    if token is None:
+        m = re.match(r"^(\d{1,3})\s+(?=[A-Z])", text.strip())  # "3 Immigration status", a Word heading
+        return m.group(1) if m else ""
+    raw = text.strip()
+    return raw[: len(raw) - len(token.rest)].strip() if token.rest else raw
+
+
 class _Numbering:
-    """New sections continue the policy's own numbering: 413.9 after 413.8, 12 after 11."""
+    """Numbers for new sections, in the policy's own scheme, that leave its numbers standing
+    (see numbering.py): the next number after the last section, else a sub-number of the
+    section the new one follows."""
 
-    def __init__(self, clauses: tuple[Clause, ...], document: Document | None = None) -> None:
-        # "1. PURPOSE" or "1 PURPOSE": new headings are typed the way the policy types them.
-        typed = [b.text for b in (document.blocks if document else ()) if re.match(r"^\d{1,3}\.?\s", b.text)]
-        self.period = bool(typed) and sum(bool(re.match(r"^\d{1,3}\.\s", t)) for t in typed) * 2 >= len(typed)
-        dotted = [c.number for c in clauses if re.fullmatch(r"\d+\.\d+", c.number)]
-        plain = [c.number for c in clauses if re.fullmatch(r"\d+", c.number)]
-        if dotted:
-            prefix = max(set(n.split(".")[0] for n in dotted), key=lambda p: sum(n.startswith(p + ".") for n in dotted))
-            self.prefix = prefix + "."
-            self.next = max(int(n.split(".")[1]) for n in dotted if n.startswith(self.prefix)) + 1
-        elif plain:
-            self.prefix = ""
-            self.next = max(int(n) for n in plain) + 1
+    def __init__(self, analysis: Analysis, blocks: list[tuple[Block, str | None]]) -> None:
+        self.order = [c.number for c in analysis.clauses]
+        self.shown = [n for n in self.order if numbering.numbered(n)]
+        self.taken = set(self.order)
+        for n in self.shown:  # "II" is taken when only "II.A.1" was kept as a clause
+            while (n := numbering.parent_of(n)):
+                self.taken.add(n)
+        self.roman = {d for d, s in numbering._depth_styles(self.shown).items() if s == "roman"}
+        self.tokens: dict[str, str] = {}
+        for block, owner in blocks:
+            if owner is not None and owner not in self.tokens:
+                self.tokens[owner] = "" if block.number else _typed_token(block.text)
+        self.last: dict[str, str] = {}  # group -> the number last given in it
+
+    def group(self, anchor: str) -> str:
+        if not numbering.numbered(anchor):
+            return anchor
+        if numbering.is_outline(anchor):
+            return numbering.parts(anchor)[0]
+        return anchor
+
+    def members(self, group: str) -> list[str]:
+        if not numbering.numbered(group):
+            return [group] if group in self.order else []
+        return [n for n in self.order if n == group or n.startswith(group + ".") or n.startswith(group + "(")]
+
+    def spot(self, anchor: str) -> str | None:
+        """The clause after which a section anchored at `anchor` is placed."""
+        if not anchor:
+            return None
+        members = self.members(self.group(anchor))
+        return members[-1] if members else anchor
+
+    def take(self, anchor: str) -> tuple[str, str]:
+        """(number, number as typed) for the next new section after `anchor`'s group."""
+        group = self.group(anchor)
+        if not numbering.numbered(group) or not self.shown:
+            return "", ""
+        previous = self.last.get(group)
+        base = previous if previous is not None else group
+        ps = numbering.parts(base)
+        sibling = numbering.join(numbering.parent_of(base), numbering.next_label(ps[-1], len(ps) - 1 in self.roman))
+        members = self.members(group)
+        after = self.order[self.order.index(members[-1]) + 1 :] if members else []
+        following = next((n for n in after if numbering.numbered(n)), None)
+        if previous is not None or (sibling not in self.taken and (following is None or self._before(sibling, following))):
+            number = sibling  # 413.9 after 413.8 at the end; 413.6.2 after 413.6.1 before 413.7
         else:
-            self.prefix = None  # the policy does not number its sections: neither do we
-            self.next = 0
+            depth = len(numbering.parts(group))
+            labels = [numbering.parts(n)[depth] for n in members if len(numbering.parts(n)) > depth]
+            if labels:
+                ks = numbering.keys([numbering.join(group, lab) for lab in labels])
+                top = labels[max(range(len(labels)), key=lambda i: ks[i])]
+                label = numbering.next_label(top, depth in self.roman)
+            else:
+                label = numbering.first_child(group)
+            number = numbering.join(group, label)
+        while number in self.taken:
+            ps = numbering.parts(number)
+            number = numbering.join(numbering.parent_of(number), numbering.next_label(ps[-1], len(ps) - 1 in self.roman))
+        self.taken.add(number)
+        self.last[group] = number
+        return number, self._typed(number, group)
 
-    def take(self) -> str:
-        if self.prefix is None:
-            return ""
-        number = f"{self.prefix}{self.next}"
-        self.next += 1
-        return number + ("." if self.period and not self.prefix else "")
+    def _before(self, a: str, b: str) -> bool:
+        ka, kb = numbering.keys([*self.shown, a, b])[-2:]
+        return ka < kb
+
+    def _typed(self, number: str, group: str) -> str:
+        raw = self.tokens.get(group) or next((self.tokens[n] for n in self.members(group) if self.tokens.get(n)), "")
+        label = numbering.parts(number)[-1]
+        if not numbering.is_outline(number):
+            if "." in number:
+                return number  # 413.5.1, 2.1
+            m = re.match(r"^(\D*?)(\d+)(\W*)$", raw)
+            return f"{m.group(1)}{number}{m.group(3)}" if m else number
+        if label.startswith("("):
+            return label
+        post = ")" if raw.endswith(")") and not raw.startswith("(") else "."
+        return label + post
 
 
-def _heading_text(number: str, heading: str, upper: bool) -> str:
+def _reference(number: str, heading: str) -> str:
+    """How inserted text cites a section of the draft: "section 413.3", else its heading."""
+    if numbering.numbered(number):
+        return f"section {number}"
+    return f"“{heading}”" if heading else ""
+
+
+def _heading_text(typed: str, heading: str, upper: bool) -> str:
     if upper:
         heading = re.sub(r"(\d)\(([A-Z])\)", lambda m: f"{m.group(1)}({m.group(2).lower()})", heading.upper())  # 287(g)
-    return f"{number} {heading}".strip()
+    return f"{typed} {heading}".strip()
 
 
-def _model_paragraphs(mc: ModelClause, number: str, names: Names, upper: bool, level: int) -> list[tuple[str, str, int]]:
-    """(kind, text, level) of a model clause as new paragraphs of the draft."""
-    out = [("heading", _heading_text(number, names.fill(mc.heading), upper), level)]
-    for line in mc.text.split("\n"):
+def _model_paragraphs(mc: ModelClause, heading: str, names: Names, level: int, refs: dict[str, str], model: Model) -> list[tuple[str, str, int]]:
+    """(kind, text, level) of a model clause as new paragraphs of the draft; a reference to a
+    clause it needs, by that clause's heading, cites the section that holds it in the draft,
+    or is left out when there is none."""
+    out = [("heading", heading, level)] if heading else []
+    text = mc.text
+    for number in mc.needs:
+        needed = _by_number(model, number)
+        if needed is None or f"(see {needed.heading})" not in text:
+            continue
+        ref = refs.get(number, "")
+        text = text.replace(f"(see {needed.heading})", f"(see {ref})") if ref else text.replace(f" (see {needed.heading})", "")
+    for line in text.split("\n"):
         line = names.fill(line).strip()
         if line:
             kind = "list_item" if re.match(r"^\(?[a-z0-9]{1,3}[.)]\s", line) else "paragraph"
@@ -389,9 +662,9 @@ def _pair(old: list[Block], new: list[tuple[str, str, int]], comment: str) -> li
         o = old[i] if i < len(old) else None
         w = new[i] if i < len(new) else None
         if o is not None and w is not None and (
-            (o.kind == "heading" and w[0] == "heading") or fuzz.ratio(normalize(o.text), normalize(w[1])) >= PAIR_SIMILARITY
+            (o.kind == "heading" and w[0] == "heading") or o.text == w[1] or fuzz.ratio(normalize(o.text), normalize(w[1])) >= PAIR_SIMILARITY
         ):
-            paras.append(RedlineParagraph(o.text, w[1], w[0], w[2] or o.level))
+            paras.append(RedlineParagraph(o.text, w[1], w[0] if w[1] != o.text else o.kind, w[2] or o.level))
         else:
             if o is not None:
                 paras.append(RedlineParagraph(o.text, "", o.kind, o.level))
@@ -408,24 +681,46 @@ def _comment_first_change(paras: list[RedlineParagraph], comment: str) -> list[R
     return paras
 
 
-def _build(analysis: Analysis, plan: _Plan, names: Names) -> tuple[list[RedlineParagraph], list[Change]]:
+def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple[list[RedlineParagraph], list[Change]]:
     clauses = analysis.clauses
     blocks, levels = _clause_blocks(analysis.document, clauses)
-    numbering = _Numbering(clauses, analysis.document)
+    nums = _Numbering(analysis, blocks)
     headings = [c.heading for c in clauses if c.heading]
     upper = bool(headings) and sum(h.isupper() for h in headings) * 2 >= len(headings)
     default_level = min(levels.values(), default=2) or 2
+    own_headings = section_headings(analysis)
+    model_order = {mc.ref: i for i, mc in enumerate(model.clauses)}
+    # Where each new section goes and its number, decided before any text is written, so
+    # references between new sections can cite the numbers.
+    by_spot: dict[str | None, list[_Insert]] = {}
+    for ins in plan.inserts:
+        by_spot.setdefault(nums.spot(ins.anchor), []).append(ins)
+    numbers: dict[str, tuple[str, str, str]] = {}  # mc ref -> (number, typed, anchor)
+    for spot in [*(c.number for c in clauses), None]:
+        for ins in sorted(by_spot.get(spot, []), key=lambda i: model_order.get(i.mc.ref, 0)):
+            number, typed = nums.take(ins.anchor) if spot is not None else ("", "")
+            numbers[ins.mc.ref] = (number, typed, ins.anchor)
+    refs: dict[str, str] = {}
+    for mc in model.clauses:
+        if mc.ref in numbers:
+            refs[mc.number] = _reference(numbers[mc.ref][0], names.fill(mc.heading))
+        elif plan.homes.get(mc.number):
+            home = plan.homes[mc.number]
+            refs[mc.number] = _reference(home, names.fill(mc.heading) if home in plan.replace and home not in plan.keep_heading else own_headings.get(home, ""))
     paras: list[RedlineParagraph] = []
     inserts: list[Change] = []
 
-    def insert(anchor: str | None) -> None:
-        for mc, question, reason in plan.insert_after.get(anchor, []):
-            number = numbering.take()
-            new = _model_paragraphs(mc, number, names, upper, default_level)
-            paras.extend(_pair([], new, reason))
-            inserts.append(Change(number.rstrip(".") or mc.heading, question or None, "insert", reason, mc.ref))
+    def insert(spot: str | None) -> None:
+        for ins in sorted(by_spot.get(spot, []), key=lambda i: model_order.get(i.mc.ref, 0)):
+            number, typed, anchor = numbers[ins.mc.ref]
+            group = nums.group(anchor) if anchor else ""
+            level = levels.get(group, default_level)
+            if number and group and number != group and numbering.parent_of(number) == group:
+                level = min(level + 1, 9) if level else level
+            new = _model_paragraphs(ins.mc, _heading_text(typed, names.fill(ins.mc.heading), upper), names, level, refs, model)
+            paras.extend(_pair([], new, ins.reason))
+            inserts.append(Change(number or ins.mc.heading, ins.question, "insert", ins.reason, ins.mc.ref))
 
-    insert("^")
     i = 0
     while i < len(blocks):
         block, owner = blocks[i]
@@ -439,19 +734,25 @@ def _build(analysis: Analysis, plan: _Plan, names: Names) -> tuple[list[RedlineP
         while i < len(blocks) and blocks[i][1] == owner:
             old.append(blocks[i][0])
             i += 1
-        mcs = plan.replace[owner]
+        mc = plan.replace[owner]
         clause = next(c for c in clauses if c.number == owner)
-        reason = " ".join(r for _, r in plan.replace_reasons[owner])
+        reason = " ".join(r for _, r in plan.replace_reasons.get(owner, []))
         new: list[tuple[str, str, int]] = []
         level = levels.get(owner, default_level)
-        for k, mc in enumerate(mcs):
-            number = clause.number if k == 0 and not clause.number.startswith(("¶", "§")) else (numbering.take() if k else "")
-            new.extend(_model_paragraphs(mc, number, names, upper, level))
-        if mcs:
-            reason += " Replaced with the model policy's language: " + ", ".join(f"{mc.label}" for mc in mcs) + "."
+        if mc is not None:
+            typed = nums.tokens.get(owner, "")
+            if owner in plan.keep_heading and clause.heading and old and old[0].text.strip() == f"{typed} {clause.heading}".strip():
+                heading = old[0].text  # the department's own heading for its own section stands
+            else:
+                heading = _heading_text(typed, names.fill(mc.heading), upper)
+            new.extend(_model_paragraphs(mc, heading, names, level, refs, model))
+            if owner in plan.keep_heading:
+                why = f"{_short(mc.answers[0][0])}: the policy's own section on this is amended in place, so the question is answered once."
+                reason = f"{reason} {why}".strip() if reason else why
+            reason += f" Replaced with the model policy's language: {mc.label}."
         else:
             reason += " Removed: the model language that answers this is already in the draft."
-        paras.extend(_pair(old, new, reason))
+        paras.extend(_pair(old, new, reason.strip()))
         insert(owner)
     insert(None)
     return paras, inserts
@@ -467,29 +768,69 @@ def draft(
 ) -> Amendment:
     """Draft the amended policy for an analysed policy."""
     model = model or model_policy()
+    if not is_about_immigration(analysis):
+        raise NotAboutImmigration(
+            analysis.document.source,
+            "not an immigration policy: no sentence of it speaks to any of the seven questions, so there is nothing to amend; give --standalone for a separate immigration policy for the department",
+        )
     names = resolve_names(analysis.document, town, department, board)
     original = analysis.document
     current = analysis
     all_changes: list[Change] = []
     paragraphs: list[RedlineParagraph] | None = None
-    for _ in range(MAX_ROUNDS):
-        plan, changes = _plan(current, model)
-        if not plan.replace and not plan.insert_after:
+    for round_ in range(MAX_ROUNDS):
+        plan, changes = _plan(current, model, first_round=round_ == 0)
+        if not plan.replace and not plan.inserts:
             break
-        round_paras, inserts = _build(current, plan, names)
+        round_paras, inserts = _build(current, plan, names, model)
         paragraphs = round_paras if paragraphs is None else _compose(paragraphs, round_paras)
         all_changes.extend(changes)
         all_changes.extend(inserts)
+        # the department's own sentences that still read red, wherever they are
+        paragraphs, strikes = _strike_red_sentences(list(paragraphs), analysis)
+        all_changes.extend(strikes)
         current = analyze_document(_amended_document(original.source, original.title, paragraphs))
     if paragraphs is None:
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
-    paragraphs, strikes = _strike_red_sentences(list(paragraphs), analysis)
-    all_changes.extend(strikes)
+        paragraphs, strikes = _strike_red_sentences(list(paragraphs), analysis)
+        all_changes.extend(strikes)
     reviews = _review(analysis, {c.clause for c in all_changes if c.action == "replace"})
     paragraphs = _review_notes(list(paragraphs), analysis, reviews)
     all_changes.extend(reviews)
     kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]
     return Amendment(original.title, names, tuple(paragraphs), tuple(all_changes + kept), original.source)
+
+
+def is_about_immigration(analysis: Analysis) -> bool:
+    """False when every one of the seven answers is silent: no operative sentence on any."""
+    return any(f.verdict != "silent" for f in analysis.scorecard.findings)
+
+
+def standalone_policy(
+    analysis: Analysis,
+    *,
+    town: str | None = None,
+    department: str | None = None,
+    board: str | None = None,
+    model: Model | None = None,
+) -> Amendment:
+    """A separate immigration policy for the department whose policy (`analysis`, one on
+    another subject) says nothing on the seven questions: the model policy, every clause,
+    filled in with the department's names, all of it new text."""
+    model = model or model_policy()
+    names = resolve_names(analysis.document, town, department, board)
+    title = f"{names.department}: {names.fill(model.title)}"
+    reason = f"{analysis.document.source} says nothing on any of the seven questions; this is a separate policy for the {names.department}, not an amendment of that one."
+    paras: list[RedlineParagraph] = [RedlineParagraph("", names.department, "heading", 1), RedlineParagraph("", names.fill(model.title), "heading", 1)]
+    changes: list[Change] = []
+    refs = {mc.number: f"section {mc.number}" for mc in model.clauses}
+    for mc in model.clauses:
+        new = _model_paragraphs(mc, f"{mc.number}. {names.fill(mc.heading)}", names, 2, refs, model)
+        paras.extend(RedlineParagraph("", text, kind, level) for kind, text, level in new)
+        question = next((q for q, c in mc.answers if c == "green"), None)
+        changes.append(Change(mc.number, question, "insert", reason, mc.ref))
+    paras[0] = RedlineParagraph("", paras[0].amended, paras[0].kind, paras[0].level, reason)
+    return Amendment(title, names, tuple(paras), tuple(changes), analysis.document.source, standalone=True)
 
 
 def _strike_red_sentences(paragraphs: list[RedlineParagraph], analysis: Analysis) -> tuple[list[RedlineParagraph], list[Change]]:
@@ -532,8 +873,9 @@ def _strike_red_sentences(paragraphs: list[RedlineParagraph], analysis: Analysis
             clause = next((c.number for c in analysis.clauses if quoted in c.text), "")
             changes.append(Change(clause, None, "strike", f"Struck: {why}"))
         text = re.sub(r"\s{2,}", " ", text).strip()
-        if not re.search(r"\w", text):
-            text = ""
+        token = _typed_token(text)
+        if not re.search(r"\w", text[len(token):] if token and text.startswith(token) else text):
+            text = ""  # nothing left but its number
         comment = "; ".join(dict.fromkeys(w for _, w in cuts))
         out.append(RedlineParagraph(p.original, text, p.kind, p.level, p.comment or f"Struck: {comment}"))
     return out, changes
