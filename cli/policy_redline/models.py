@@ -287,7 +287,7 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
 def _load_models(directory: str) -> tuple[Model, ...]:
     models = []
     for p in sorted(Path(directory).glob("*.md")):
-        if p.name.lower() in ("readme.md", "rubric.md"):
+        if p.name.lower() in ("readme.md", "rubric.md", "provisions.md"):  # data the judge reads, not policies
             continue
         models.append(parse_model(p.read_text(encoding="utf-8"), str(p)))
     return tuple(models)
