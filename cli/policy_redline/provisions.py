@@ -563,8 +563,18 @@ def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
     return found
 
 
+_NEGATING_SPANS: dict[tuple[int, str], frozenset[tuple[int, int]]] = {}
+
+
 def _is_negating_verb(m: re.Match[str], lexicon: Lexicon) -> bool:
-    return any(rx.fullmatch(m.group(0)) for rx in lexicon.negation_verbs)
+    key = (id(lexicon), m.string)
+    spans = _NEGATING_SPANS.get(key)
+    if spans is None:
+        spans = frozenset((x.start(), x.end()) for rx in lexicon.negation_verbs for x in rx.finditer(m.string))
+        if len(_NEGATING_SPANS) > 4096:
+            _NEGATING_SPANS.clear()
+        _NEGATING_SPANS[key] = spans
+    return (m.start(), m.end()) in spans
 
 
 def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _Stance:
@@ -651,8 +661,20 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     return _Stance(True, negations % 2 == 1, hollowed, verb_at, verb)
 
 
+_EXCEPTION_CACHE: dict[tuple[int, str], list[str]] = {}
+
+
 def exceptions(form: str, lexicon: Lexicon) -> list[str]:
     """The exception clauses of a sentence, each from its marker to the next boundary."""
+    key = (id(lexicon), form)
+    if key not in _EXCEPTION_CACHE:
+        if len(_EXCEPTION_CACHE) > 4096:
+            _EXCEPTION_CACHE.clear()
+        _EXCEPTION_CACHE[key] = _exceptions(form, lexicon)
+    return list(_EXCEPTION_CACHE[key])
+
+
+def _exceptions(form: str, lexicon: Lexicon) -> list[str]:
     out = []
     padded = f" {form} "
     for marker in lexicon.exception_markers:
