@@ -19,7 +19,7 @@ from policy_redline.errors import InputError
 from policy_redline.ingest import read_policy
 from policy_redline.writers.docx_redline import redline_to_docx
 
-EXAMPLES = [POLICIES / "chicopee-413.docx", POLICIES / "bedford.pdf", POLICIES / "tewksbury-bias-free.txt"]
+EXAMPLES = [POLICIES / "chicopee-413.docx", POLICIES / "bedford.pdf"]  # tewksbury-bias-free.txt is not about immigration
 FILL_IN = re.compile(r"\{(?:department|town|board)\}")
 
 
@@ -161,11 +161,21 @@ def test_draft_docx_opens_in_libreoffice_with_its_comments(tmp_path):
     assert "text:tracked-changes" in content  # and so did the revision marks
 
 
-def test_inserted_sections_continue_the_policys_numbering_and_read_back_as_sections():
-    amendment = draft(analyze(POLICIES / "tewksbury-bias-free.txt"))
-    inserted = [c.clause for c in amendment.changes if c.action == "insert"]
-    assert inserted == [str(n) for n in range(5, 5 + len(inserted))]  # 1.-4. are the policy's own
-    headings = [p.amended for p in amendment.paragraphs if p.inserted and p.kind == "heading"]
-    assert headings[0] == "5. DEFINITIONS" and any(h.startswith("12. 287(g)") for h in headings)
-    reread = analyze_document(amendment.document())
-    assert [c.number for c in reread.clauses] == [str(n) for n in range(1, 5 + len(inserted))]
+def test_a_policy_on_no_immigration_question_is_not_amended_but_standalone_writes_one(tmp_path):
+    bias_free = POLICIES / "tewksbury-bias-free.txt"
+    result = run_cli("draft", str(bias_free), "--format", "text")
+    assert result.returncode == 1
+    err = result.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and "not an immigration policy" in err and "--standalone" in err
+    assert result.stdout == b""
+    alone = run_cli("draft", str(bias_free), "--format", "text", "--clean", "--standalone", "--board", "the Select Board")
+    assert alone.returncode == 0, alone.stderr
+    text = alone.stdout.decode()
+    assert "Tewksbury Police Department" in text and "287(G)" not in text
+    reread = analyze_document(read_policy(_write(tmp_path / "alone.txt", text)))
+    assert [f.verdict for f in reread.scorecard.findings] == ["green"] * 7
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

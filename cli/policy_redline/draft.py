@@ -300,21 +300,20 @@ def section_headings(analysis: Analysis) -> dict[str, str]:
 
     text = analysis.document.text
     out: dict[str, str] = {}
+    group: dict[str, str] = {}  # the heading line of the group a clause sits in, if any
     prev: Clause | None = None
     for c in analysis.clauses:
-        heading = c.heading
-        if not heading:
-            gap = text[prev.end if prev else 0 : c.start]
-            heads = []
-            for line in gap.split("\n"):
-                token = read_number(line.strip())
-                if token is not None and token.rest and len(token.rest.split()) <= 10 and not token.rest.endswith((".", ";", ":")):
-                    heads.append(token.rest)
-            if heads:
-                heading = heads[-1]
-            elif prev is not None and parent_of(c.number) and parent_of(c.number) == parent_of(prev.number):
-                heading = out.get(prev.number, "")
-        out[c.number] = heading
+        gap = text[prev.end if prev else 0 : c.start]
+        heads = []
+        for line in gap.split("\n"):
+            token = read_number(line.strip())
+            if token is not None and token.rest and len(token.rest.split()) <= 10 and not token.rest.endswith((".", ";", ":")):
+                heads.append(token.rest)
+        if heads:
+            group[c.number] = heads[-1]
+        elif prev is not None and parent_of(c.number) and parent_of(c.number) == parent_of(prev.number):
+            group[c.number] = group.get(prev.number, "")
+        out[c.number] = c.heading or group.get(c.number, "")
         prev = c
     return out
 
@@ -398,6 +397,17 @@ def _plan(analysis: Analysis, model: Model, first_round: bool = True) -> tuple[_
             place(mc, question, reason, None, home)
         else:
             place(mc, question, reason, home, None)
+    # A question answered green only in clauses replaced for other questions keeps an answer:
+    # the model's clause on it follows the replaced clause.
+    for question in QUESTION_IDS:
+        finding = findings[question]
+        mc = _first_tagged(model, question)
+        if finding.verdict != "green" or mc is None or mc.ref in plan.used or mc.number in present:
+            continue
+        greens = [e.clause for e in finding.evidence if e.flag == "green"]
+        if greens and all(g in plan.replace for g in greens):
+            why = f"{_short(question)}: the clause that answered this ({greens[0]}) is replaced for another question; the model's clause on it keeps the answer."
+            place(mc, question, why, None, greens[-1])
     # 2. A red clause that is no section's home: its red sentences are struck (see
     #    _strike_red_sentences); one still red after that loses its text (a later round).
     if not first_round:
@@ -425,7 +435,12 @@ def _add_needs(analysis: Analysis, model: Model, plan: _Plan, present: dict[str,
         mc = queue.pop(0)
         for number in mc.needs:
             needed = _by_number(model, number)
-            if needed is None or needed.ref in seen or plan.homes.get(number) or number in present:
+            if needed is None or needed.ref in seen or number in present:
+                continue
+            own = "definition" in needed.heading.lower() or any(_first_tagged(model, q) is needed for q, _ in needed.answers)
+            if own and plan.homes.get(number):
+                continue  # the policy's own definitions, or its own rule on the question, serve
+            if not own and plan.homes.get(number) in plan.replace or (not own and any(i.mc.ref == needed.ref for i in plan.inserts)):
                 continue
             seen.add(needed.ref)
             what = "the terms it uses" if "definition" in needed.heading.lower() else needed.heading[:1].lower() + needed.heading[1:]
@@ -541,8 +556,12 @@ class _Numbering:
     def group(self, anchor: str) -> str:
         if not numbering.numbered(anchor):
             return anchor
-        if numbering.is_outline(anchor):
-            return numbering.parts(anchor)[0]
+        while numbering.parts(anchor)[-1].startswith("(") and numbering.parent_of(anchor):
+            anchor = numbering.parent_of(anchor)  # a section never goes among (a), (b) items
+        ps = numbering.parts(anchor)
+        top = ps[0]
+        if numbering.is_outline(anchor) and not top.startswith("(") and (not top.isdigit() or (len(ps) > 1 and ps[1].isalpha())):
+            return top  # an outline's sections are its top level: II.B.1 sits in II, 1.A in 1
         return anchor
 
     def members(self, group: str) -> list[str]:
@@ -578,6 +597,8 @@ class _Numbering:
                 ks = numbering.keys([numbering.join(group, lab) for lab in labels])
                 top = labels[max(range(len(labels)), key=lambda i: ks[i])]
                 label = numbering.next_label(top, depth in self.roman)
+            elif self._item_typed(group):
+                label = "(a)" if numbering.parts(group)[-1].isdigit() else "1"  # an item's sub-item
             else:
                 label = numbering.first_child(group)
             number = numbering.join(group, label)
@@ -592,9 +613,16 @@ class _Numbering:
         ka, kb = numbering.keys([*self.shown, a, b])[-2:]
         return ka < kb
 
+    def _item_typed(self, number: str) -> bool:
+        """True when the policy types this number as an item ("2." for 6.020.2), not in full."""
+        raw = self.tokens.get(number, "")
+        return bool(raw) and number not in raw and numbering.parts(number)[-1] in raw
+
     def _typed(self, number: str, group: str) -> str:
         raw = self.tokens.get(group) or next((self.tokens[n] for n in self.members(group) if self.tokens.get(n)), "")
         label = numbering.parts(number)[-1]
+        if numbering.parent_of(number) == numbering.parent_of(group) and self._item_typed(group) and not label.startswith("("):
+            return label + (")" if raw.endswith(")") else ".")  # "4." after the policy's "3." (6.020.3)
         if not numbering.is_outline(number):
             if "." in number:
                 return number  # 413.5.1, 2.1
@@ -698,8 +726,8 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
     numbers: dict[str, tuple[str, str, str]] = {}  # mc ref -> (number, typed, anchor)
     for spot in [*(c.number for c in clauses), None]:
         for ins in sorted(by_spot.get(spot, []), key=lambda i: model_order.get(i.mc.ref, 0)):
-            number, typed = nums.take(ins.anchor) if spot is not None else ("", "")
-            numbers[ins.mc.ref] = (number, typed, ins.anchor)
+            number, typed = nums.take(spot) if spot is not None else ("", "")
+            numbers[ins.mc.ref] = (number, typed, spot or "")
     refs: dict[str, str] = {}
     for mc in model.clauses:
         if mc.ref in numbers:
@@ -710,7 +738,12 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
     paras: list[RedlineParagraph] = []
     inserts: list[Change] = []
 
+    done: set[str | None] = set()
+
     def insert(spot: str | None) -> None:
+        if spot in done:
+            return
+        done.add(spot)
         for ins in sorted(by_spot.get(spot, []), key=lambda i: model_order.get(i.mc.ref, 0)):
             number, typed, anchor = numbers[ins.mc.ref]
             group = nums.group(anchor) if anchor else ""
@@ -754,6 +787,9 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
             reason += " Removed: the model language that answers this is already in the draft."
         paras.extend(_pair(old, new, reason.strip()))
         insert(owner)
+    for spot in by_spot:  # a clause that owns no paragraph of its own (cut out of a run-on one)
+        if spot is not None:
+            insert(spot)
     insert(None)
     return paras, inserts
 
@@ -794,11 +830,32 @@ def draft(
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
         paragraphs, strikes = _strike_red_sentences(list(paragraphs), analysis)
         all_changes.extend(strikes)
+    paragraphs = _real_references(list(paragraphs))
     reviews = _review(analysis, {c.clause for c in all_changes if c.action == "replace"})
     paragraphs = _review_notes(list(paragraphs), analysis, reviews)
     all_changes.extend(reviews)
     kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]
     return Amendment(original.title, names, tuple(paragraphs), tuple(all_changes + kept), original.source)
+
+
+_SEE_SECTION = re.compile(r" \(see section ([^\s()]+(?:\([^()\s]*\))*)\)")
+
+
+def _real_references(paragraphs: list[RedlineParagraph]) -> list[RedlineParagraph]:
+    """A reference the draft made ("(see section 413.3)") to a section a later round took
+    out again is left out: every reference in new text points to a section of the draft."""
+    from .segment import segment
+
+    doc = Document("", "", tuple(Block(p.amended, p.kind, p.level) for p in paragraphs if p.amended))
+    numbers = {c.number for c in segment(doc)}
+    out = []
+    for p in paragraphs:
+        if p.amended and " (see section " in p.amended:
+            text = _SEE_SECTION.sub(lambda m: m.group(0) if m.group(1) in numbers else "", p.amended)
+            if text != p.amended:
+                p = RedlineParagraph(p.original, text, p.kind, p.level, p.comment)
+        out.append(p)
+    return out
 
 
 def is_about_immigration(analysis: Analysis) -> bool:

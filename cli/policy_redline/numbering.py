@@ -98,7 +98,7 @@ def next_label(label: str, roman: bool) -> str:
     paren = label.startswith("(")
     inner = label.strip("()")
     if inner.isdigit():
-        out = str(int(inner) + 1)
+        out = str(int(inner) + 1).zfill(len(inner))  # 6.020 -> 6.021
     elif roman and _ROMAN.match(inner):
         out = to_roman(roman_value(inner) + 1)
         out = out if inner.isupper() else out.lower()
@@ -109,21 +109,29 @@ def next_label(label: str, roman: bool) -> str:
     return f"({out})" if paren else out
 
 
+def _style(part: str) -> str:
+    if part.startswith("("):
+        return "paren"
+    if part.isdigit():
+        return "arabic"
+    if len(part) > 1 and _ROMAN.match(part):
+        return "roman"
+    return "upper" if part.isupper() else "lower"
+
+
 def first_child(number: str, siblings_style: str | None = None) -> str:
     """The label a first sub-section of `number` takes when it has none: 413.5 -> 1 (413.5.1),
-    II -> A (II.A), II.A -> 1, II.A.1 -> (a)."""
+    II -> A (II.A), II.A -> 1, II.A.1 -> (a); never a style its parents use (the segmenter
+    would read it as theirs)."""
     if siblings_style:
         return siblings_style
     if not is_outline(number):
         return "1"
-    last = parts(number)[-1].strip("()")
-    if last.isdigit():
-        return "(a)"
-    if _ROMAN.match(last) and last.isupper():
-        return "A"
-    if last.isupper():
-        return "1"
-    return "(1)"
+    used = {_style(p) for p in parts(number)}
+    for style, label in (("upper", "A"), ("arabic", "1"), ("paren", "(a)"), ("lower", "a")):
+        if style not in used:
+            return label
+    return "(a)"
 
 
 def join(parent: str, label: str) -> str:
@@ -141,3 +149,15 @@ def parent_of(number: str) -> str:
     for p in ps[:-1]:
         out = join(out, p)
     return out
+
+
+def disorder(numbers: list[str]) -> int:
+    """How far a document's section numbers are from reading in order: repeated numbers plus
+    places where a number does not follow the one before it (0: in order). Some real texts
+    (bills quoting statutes, manuals with several schemes) start above 0; a draft must never
+    add to it."""
+    shown = [n for n in numbers if n and not n.startswith(("¶", "§"))]
+    repeats = sum(1 for n in shown if "-" in n)
+    plain = [n for n in shown if "-" not in n]
+    ks = keys(plain)
+    return repeats + sum(1 for a, b in zip(ks, ks[1:]) if not a < b)
