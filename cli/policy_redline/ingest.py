@@ -19,7 +19,15 @@ from pathlib import PurePath
 from .document import Block, Document
 from .errors import InputError
 from .readers import READERS, SUFFIX_FORMATS, format_for, get_reader
-from .readers.common import binary_reason, decodes_cleanly, looks_binary, normalize_text, sniff
+from .readers.common import (
+    binary_reason,
+    check_block_budget,
+    decodes_cleanly,
+    gibberish_reason,
+    looks_binary,
+    normalize_text,
+    sniff,
+)
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -49,6 +57,35 @@ def read_policy(path: str | os.PathLike) -> Document:
     if isinstance(path, str) and path == "-":
         return _read_stdin()
     source = str(path)
+    return read_bytes(read_regular_file(path, source), source)
+
+
+_KINDS = (
+    (stat.S_ISDIR, "is a directory, not a policy file (use `redline survey` for folders)"),
+    (stat.S_ISFIFO, "is a named pipe, not a policy file; only regular files are read "
+                    "(use - to read standard input)"),
+    (stat.S_ISSOCK, "is a socket, not a policy file; only regular files are read"),
+    (stat.S_ISCHR, "is a device, not a policy file; only regular files are read"),
+    (stat.S_ISBLK, "is a block device, not a policy file; only regular files are read"),
+)
+
+
+def not_regular_reason(mode: int) -> str | None:
+    """Why a file of this `st_mode` is not read (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, reason in _KINDS:
+        if test(mode):
+            return reason
+    return "is not a regular file; only regular files are read"
+
+
+def read_regular_file(path: str | os.PathLike, source: str | None = None,
+                      limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most `limit` (+1 to tell it is over). FIFOs, sockets,
+    devices and directories are refused before they are opened, and the file is opened
+    without blocking and checked again, so a named pipe never hangs the reader."""
+    source = str(path) if source is None else source
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -59,24 +96,37 @@ def read_policy(path: str | os.PathLike) -> Document:
         raise InputError(source, "cannot be read (permission denied)") from None
     except (OSError, ValueError) as exc:
         raise InputError(source, f"cannot be read ({_os_reason(exc)})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(
-            source, "is a directory, not a policy file (use `redline survey` for folders)"
-        )
-    if stat.S_ISREG(st.st_mode) and st.st_size > MAX_FILE_BYTES:
-        raise InputError(source, f"file is larger than the {MAX_FILE_MB} MB limit")
+    reason = not_regular_reason(st.st_mode)
+    if reason:
+        raise InputError(source, reason)
+    if st.st_size > limit:
+        raise InputError(source, f"file is larger than the {limit // (1024 * 1024)} MB limit")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # bounded even for pipes and devices
+        fd = os.open(path, flags)
     except PermissionError:
         raise InputError(source, "cannot be read (permission denied)") from None
     except IsADirectoryError:
-        raise InputError(
-            source, "is a directory, not a policy file (use `redline survey` for folders)"
-        ) from None
+        raise InputError(source, _KINDS[0][1]) from None
     except (OSError, ValueError) as exc:
         raise InputError(source, f"cannot be read ({_os_reason(exc)})") from None
-    return read_bytes(data, source)
+    try:
+        reason = not_regular_reason(os.fstat(fd).st_mode)  # swapped since the stat?
+        if reason:
+            raise InputError(source, reason)
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = fh.read(limit + 1)  # bounded even if the file grows while it is read
+    except InputError:
+        raise
+    except (OSError, ValueError) as exc:
+        raise InputError(source, f"cannot be read ({_os_reason(exc)})") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:
+        raise InputError(source, f"file is larger than the {limit // (1024 * 1024)} MB limit")
+    return data
 
 
 def read_bytes(data: bytes, source: str, fmt: str | None = None) -> Document:
@@ -127,6 +177,7 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
     parsed = get_reader(name)(data, source)
 
     blocks = tuple(b for b in parsed.blocks if b.text.strip())
+    check_block_budget((b.text for b in blocks), source)
     if not blocks:
         if name in ("txt", "md"):
             raise InputError(source, "the file is empty")
@@ -137,7 +188,13 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
     if len(blocks) > MAX_BLOCKS:
         raise InputError(source, f"too long to analyse: {len(blocks):,} paragraphs (the limit is "
                                  f"{MAX_BLOCKS:,}); {_TOO_LONG}")
-    title = _title(blocks, normalize_text(parsed.title_hint).strip(), source)
+    gibberish = gibberish_reason("\n".join(b.text for b in blocks[:2000]))
+    if gibberish:
+        raise InputError(source, gibberish)
+    hint = normalize_text(parsed.title_hint).strip()
+    # a text file's "=" underlined title is its title as written; other formats' hints
+    # (a PDF's metadata, an HTML <title>) only stand in when the text has none
+    title = _shorten(hint) if name == "txt" and hint else _title(blocks, hint, source)
     return Document(
         source=source, title=title, blocks=blocks, format=name, notes=tuple(parsed.notes)
     )
@@ -207,4 +264,4 @@ def _first_line(obj: object) -> str:
     return (" ".join(str(obj).split()) or "no detail")[:160]
 
 
-__all__ = ["read_policy", "read_bytes", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES", "MAX_WORDS", "MAX_BLOCKS"]
+__all__ = ["read_policy", "read_bytes", "read_regular_file", "not_regular_reason", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES", "MAX_WORDS", "MAX_BLOCKS"]

@@ -5,6 +5,10 @@ SGR codes; the strike/underline keep it readable without colour).  Without `colo
 wdiff convention: `[-deleted-]{+inserted+}`.  Comments are numbered notes `[n]` listed at
 the end.  Control characters in the texts (an ESC could otherwise drive the terminal) are
 shown as U+FFFD; tabs and newlines are kept.
+
+Every paragraph is written the same way, whatever its kind (a list item is not indented), so
+that reading a text draft back and drafting it again gives the same bytes: plain text cannot
+say which lines were headings or list items, and the reader's guess must not change the output.
 """
 
 from __future__ import annotations
@@ -59,8 +63,6 @@ def redline_to_text(redline: Redline, *, color: bool) -> str:
             body += f" [{len(notes)}]"
         if para.kind == "heading" and color:
             body = _BOLD + body.replace(_RESET, _RESET + _BOLD) + _RESET
-        elif para.kind == "list_item":
-            body = "  " + body.replace("\n", "\n  ")
         out += [body, ""]
     if notes:
         out.append("Notes:" if not color else _DIM + "Notes:" + _RESET)
