@@ -1,0 +1,253 @@
+"""Drafts town counsel would sign (issue 14): no contradictions, no doubles, in order, every
+reference real, the approving body from data or asked for, nothing drafted for a policy that
+is not about immigration, and a draft drafted again is the same draft.
+
+Every policy here is invented (invented towns, our own words), one per numbering scheme the
+segmenter reads: Lexipol's 413.x, plain 1./2., outlines I./A./1./(a), and unnumbered
+headings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from draft_checks import assert_drafted_well, topic_sections
+
+from policy_redline import numbering
+from policy_redline.analysis import analyze, analyze_document
+from policy_redline.draft import NeedsOption, NotAboutImmigration, draft
+from policy_redline.ingest import read_policy
+
+LEXIPOL = """Marlow Police Department
+Policy Manual
+
+Policy 413
+Immigration Violations
+
+413.1 PURPOSE AND SCOPE
+This policy gives members of the Marlow Police Department guidance on matters of immigration.
+
+413.2 POLICY
+It is the policy of the Marlow Police Department that all members make a personal commitment to equal enforcement of the law and equal service to the public.
+
+413.3 VICTIMS AND WITNESSES
+To encourage crime reporting, officers should not ask victims or witnesses about their immigration status.
+
+413.4 INFORMATION SHARING
+No officer shall share information about any person with federal immigration authorities except where required by law.
+
+413.5 DETENTIONS
+An officer may detain a person on suspicion of an immigration violation when requested by federal immigration authorities.
+
+413.6 FEDERAL REQUESTS FOR ASSISTANCE
+Officers may provide assistance to federal immigration officers on request.
+
+413.7 TRAINING
+The Training Sergeant shall provide training on this policy.
+"""
+
+PLAIN = """Ashby Falls Police Department
+Immigration Policy
+
+1. Purpose
+This policy tells officers of the Ashby Falls Police Department how to deal with federal immigration matters.
+
+2. Status checks
+Officers shall not ask any person about immigration status.
+
+3. 287(g) agreements
+The Ashby Falls Police Department shall not enter into any agreement under section 287(g) of the Immigration and Nationality Act.
+
+4. Detainers
+Officers may honor an immigration detainer from ICE and hold the person for up to 48 hours.
+"""
+
+OUTLINE = """Town of Pellham Police Department
+General Order 2-14: Immigration Enforcement
+
+I. PURPOSE
+A. This order guides Pellham officers in contacts with federal immigration authorities.
+II. PROCEDURES
+A. Status
+1. Officers shall not inquire about the immigration status of any person.
+B. Detainers
+1. Officers shall honor civil immigration detainers.
+2. Officers shall notify ICE of the release date of any person subject to a detainer.
+III. TRAINING
+A. All officers shall be trained on this order.
+"""
+
+HEADINGS = """# Quarry Hill Police Department: Immigration
+
+## Purpose
+
+This policy guides members of the Quarry Hill Police Department.
+
+## Information sharing
+
+Officers shall not share release dates with ICE. Officers may share any other information with ICE on request.
+
+## Training
+
+All members shall be trained on this policy each year.
+"""
+
+PURSUIT = """Dunmore Police Department
+
+Policy 314: Vehicle Pursuits
+
+314.1 PURPOSE AND SCOPE
+This policy gives officers guidance on when to begin and end a vehicle pursuit.
+
+314.2 WHEN TO PURSUE
+An officer may begin a pursuit when a driver refuses to stop and the officer believes the driver committed a felony.
+
+314.3 ENDING A PURSUIT
+A supervisor shall end a pursuit when the danger to the public outweighs the need to apprehend the driver.
+"""
+
+BOARD = "the Select Board"  # none of these invented towns is in the table
+
+
+def _policy(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SCHEMES = [("marlow-413.txt", LEXIPOL), ("ashby-falls.txt", PLAIN), ("pellham-go.txt", OUTLINE), ("quarry-hill.md", HEADINGS)]
+
+
+@pytest.mark.parametrize("name,text", SCHEMES, ids=[n for n, _ in SCHEMES])
+def test_every_scheme_drafts_in_order_green_with_no_doubles_and_real_references(tmp_path, name, text):
+    before = analyze(_policy(tmp_path, name, text))
+    amendment = draft(before, board=BOARD)
+    after = analyze_document(amendment.document())
+    assert [f.verdict for f in after.scorecard.findings] == ["green"] * 7
+    numbers = [c.number for c in after.clauses]
+    assert numbering.in_order(numbers), numbers  # these policies are in order, so is the draft
+    assert_drafted_well(before, amendment, after)
+    # no heading above the title: the draft starts with the policy's own first lines
+    first = [p for p in amendment.paragraphs if p.amended][:2]
+    assert all(p.original == p.amended for p in first)
+
+
+def test_a_section_the_policy_has_is_amended_in_place_never_added_twice(tmp_path):
+    # Marlow's 413.4 INFORMATION SHARING is green; its 413.6 offers help on request (red).
+    amendment = draft(analyze(_policy(tmp_path, "marlow.txt", LEXIPOL)), board=BOARD)
+    headings = [p.amended for p in amendment.paragraphs if p.kind == "heading" and p.amended]
+    assert sum("INFORMATION SHARING" in h for h in headings) == 1
+    replaced = {(c.clause, c.model_clause) for c in amendment.changes if c.action == "replace"}
+    assert ("413.4", "model-policy:4") in replaced or ("413.6", "model-policy:4") not in replaced
+    inserted = {c.model_clause for c in amendment.changes if c.action == "insert"}
+    assert "model-policy:4" not in inserted  # the model's information-sharing clause went into 413.4
+    text = "\n".join(p.amended for p in amendment.paragraphs)
+    assert "Officers may provide assistance to federal immigration officers on request." not in text
+    # Ashby Falls bans 287(g) agreements itself: no second 287(g) section
+    ashby = draft(analyze(_policy(tmp_path, "ashby.txt", PLAIN)), board=BOARD)
+    assert not any(c.question == "agreements_287g" and c.action == "insert" for c in ashby.changes)
+    assert sum("287(g)" in p.amended for p in ashby.paragraphs if p.kind == "heading") <= 1
+    # its "4. Detainers" holds the model's detainer language under its own heading and number
+    assert any(p.original == "4. Detainers" and p.amended == "4. Detainers" for p in ashby.paragraphs)
+    assert topic_sections(analyze_document(ashby.document()))["detainers"] == ["4"]
+
+
+def test_inserted_sections_take_sub_numbers_so_existing_numbers_stand(tmp_path):
+    marlow = draft(analyze(_policy(tmp_path, "marlow.txt", LEXIPOL)), board=BOARD)
+    kept = [p.amended.split()[0] for p in marlow.paragraphs if p.original and p.original.startswith("413.")]
+    assert kept == ["413.1", "413.2", "413.3", "413.4", "413.5", "413.6", "413.7"]
+    inserted = [c.clause for c in marlow.changes if c.action == "insert"]
+    assert inserted and all(n.count(".") == 2 for n in inserted)  # 413.5.1 after 413.5, …
+    # the definitions follow the policy's opening sections, never above its title
+    heads = [p.amended for p in marlow.paragraphs if p.kind == "heading" and p.amended]
+    assert heads.index(next(h for h in heads if h.endswith("DEFINITIONS"))) > heads.index("413.1 PURPOSE AND SCOPE")
+
+    ashby = draft(analyze(_policy(tmp_path, "ashby.txt", PLAIN)), board=BOARD)
+    numbers = [c.number for c in analyze_document(ashby.document()).clauses]
+    assert numbers[:4] == ["1", "1.1", "2", "2.1"]  # 1.1 Definitions after 1. Purpose
+    assert numbers[numbers.index("4") + 1 :] == ["5", "6", "7"]  # new sections after 4. continue it
+
+    pellham = draft(analyze(_policy(tmp_path, "pellham.txt", OUTLINE)), board=BOARD)
+    numbers = [c.number for c in analyze_document(pellham.document()).clauses]
+    assert numbering.in_order(numbers)
+    assert "I.B" in numbers and any(n.startswith("II.") and len(n) == 4 for n in numbers[3:])  # II.C, II.D …
+    assert numbers[-1] == "III.A"  # III. TRAINING stays last and keeps its number
+
+
+def test_every_reference_in_new_text_points_at_a_section_of_the_draft(tmp_path):
+    marlow = draft(analyze(_policy(tmp_path, "marlow.txt", LEXIPOL)), board=BOARD)
+    text = "\n".join(p.amended for p in marlow.paragraphs)
+    assert "(see Immigration status inquiries)" not in text
+    assert "(see section 413.3)" in text  # Marlow's own section on status questions
+    # the detainer and operations clauses speak of "the log of contacts": the clause that keeps it is in
+    assert "log of contacts with federal immigration authorities that this policy requires" in text
+    assert "shall keep a log of every contact with federal immigration authorities" in text
+    refs = {c.model_clause for c in marlow.changes if c.action == "insert"}
+    assert "model-policy:11" in refs
+
+
+def test_the_model_clauses_declare_what_they_need():
+    from policy_redline.models import model_policy
+
+    clauses = {mc.number: mc for mc in model_policy().clauses}
+    assert "11" in clauses["6"].needs and "11" in clauses["7"].needs  # the log of contacts
+    assert "3" in clauses["4"].needs  # "(see Immigration status inquiries)"
+    assert all(n in clauses for mc in clauses.values() for n in mc.needs)
+    assert clauses["4"].on_topic("413.6 INFORMATION SHARING") and not clauses["4"].on_topic("TRAINING")
+
+
+def test_the_approving_body_comes_from_the_table_or_is_asked_for(tmp_path):
+    # Chicopee is a city in the table: its City Council approves, and the report says so
+    result = run_cli("draft", str(Path(__file__).parents[1] / "policies" / "chicopee-413.md"), "--format", "json")
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["board"] == "the City Council"
+    sources = {f["name"]: f["from"] for f in data["fill_ins"]}
+    assert "table of Massachusetts municipalities" in sources["board"] and sources["department"] == "the policy's text"
+    # an invented town: not guessed; one line asking for --board, exit 2
+    ashby = _policy(tmp_path, "ashby.txt", PLAIN)
+    asked = run_cli("draft", str(ashby), "--format", "md")
+    assert asked.returncode == 2
+    err = asked.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and "--board" in err
+    with pytest.raises(NeedsOption):
+        draft(analyze(ashby))
+    given = run_cli("draft", str(ashby), "--format", "json", "--board", "the Town Council")
+    data = json.loads(given.stdout)
+    assert data["board"] == "the Town Council" and {"name": "board", "value": "the Town Council", "from": "--board"} in data["fill_ins"]
+    # a policy that names its own approving body is taken at its word
+    named = _policy(tmp_path, "named.txt", PLAIN.replace("matters.", "matters, as the Ashby Falls Town Council directs."))
+    assert draft(analyze(named)).names.board == "the Town Council"
+    # outside Massachusetts the table is not used, even for a name in it
+    oregon = _policy(tmp_path, "bedford-or.txt", PLAIN.replace("Ashby Falls", "Bedford") + "\nThis policy follows Oregon law. Oregon officers ...\n")
+    with pytest.raises(NeedsOption):
+        draft(analyze(oregon))
+
+
+def test_a_policy_not_about_immigration_is_not_amended(tmp_path):
+    pursuit = _policy(tmp_path, "dunmore-314.txt", PURSUIT)
+    with pytest.raises(NotAboutImmigration):
+        draft(analyze(pursuit), board=BOARD)
+    result = run_cli("draft", str(pursuit), "--format", "text", "--board", BOARD)
+    assert result.returncode == 1 and result.stdout == b""
+    assert len(result.stderr.decode().strip().splitlines()) == 1
+    alone = run_cli("draft", str(pursuit), "--format", "md", "--clean", "--standalone", "--board", BOARD)
+    assert alone.returncode == 0
+    text = alone.stdout.decode()
+    assert "Dunmore Police Department" in text and "Vehicle" not in text and "pursuit" not in text.lower()
+    doc = read_policy(_policy(tmp_path, "alone.md", text))
+    assert [f.verdict for f in analyze_document(doc).scorecard.findings] == ["green"] * 7
+
+
+@pytest.mark.parametrize("name,text", SCHEMES[:3], ids=[n for n, _ in SCHEMES[:3]])
+def test_drafting_a_text_draft_again_gives_the_same_bytes(tmp_path, name, text):
+    source = _policy(tmp_path, name, text)
+    first = run_cli("draft", str(source), "--format", "text", "--clean", "--board", BOARD)
+    assert first.returncode == 0, first.stderr
+    assert not first.stdout.decode().splitlines()[2].startswith("===")
+    again = run_cli("draft", str(_policy(tmp_path, "draft.txt", first.stdout.decode())), "--format", "text", "--clean", "--board", BOARD)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
