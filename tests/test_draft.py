@@ -93,7 +93,7 @@ def test_town_is_asked_for_when_it_cannot_be_guessed(tmp_path):
     assert result.returncode == 1
     err = result.stderr.decode().strip()
     assert len(err.splitlines()) == 1 and "--town" in err
-    ok = run_cli("draft", str(policy), "--format", "md", "--town", "Springfield")
+    ok = run_cli("draft", str(policy), "--format", "md", "--town", "Springfield", "--board", "the City Council")
     assert ok.returncode == 0 and "Springfield Police Department" in ok.stdout.decode()
     with pytest.raises(InputError):
         draft(analyze(policy))

@@ -251,3 +251,45 @@ def test_drafting_a_text_draft_again_gives_the_same_bytes(tmp_path, name, text):
     again = run_cli("draft", str(_policy(tmp_path, "draft.txt", first.stdout.decode())), "--format", "text", "--clean", "--board", BOARD)
     assert again.returncode == 0, again.stderr
     assert again.stdout == first.stdout
+
+
+def _pdf_with_running_lines(path: Path, paragraphs: list[str], head: str, foot: str) -> Path:
+    from fpdf import FPDF
+
+    class _PDF(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 6, head, new_x="LMARGIN", new_y="NEXT")
+            self.ln(2)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 8, foot.format(page=self.page_no()), align="C")
+
+    pdf = _PDF(format="Letter")
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+    for text in paragraphs:
+        pdf.set_font("Helvetica", size=11)
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_running_heads_and_feet_are_left_out_of_clauses_even_on_one_page(tmp_path):
+    paragraphs = [line for line in LEXIPOL.split("\n") if line.strip()]
+    pdf = _pdf_with_running_lines(tmp_path / "marlow.pdf", paragraphs, "Marlow PD Policy Manual",
+                                  "Marlow Police Department Policy Manual Page {page}")
+    doc = read_policy(pdf)
+    text = doc.text
+    assert "Policy Manual Page" not in text and "Marlow PD Policy Manual" not in text
+    assert "413.5 DETENTIONS" in text  # the policy itself is all there
+    amendment = draft(analyze(pdf), board=BOARD)
+    assert not any("Page 1" in p.amended for p in amendment.paragraphs)
+    # over several pages too (where the lines also repeat)
+    long = _pdf_with_running_lines(tmp_path / "long.pdf", paragraphs * 6, "Marlow PD Policy Manual",
+                                   "Copyright Lexipol, LLC 2025/01/01, All Rights Reserved. Published with permission by Marlow Police Department - {page}")
+    long_text = read_policy(long).text
+    assert "Lexipol" not in long_text and "Marlow PD Policy Manual" not in long_text

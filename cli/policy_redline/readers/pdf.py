@@ -3,7 +3,8 @@
 Text comes out of a PDF as lines, page by page, with the page furniture in it. The repair
 here: drop headers and footers that repeat on most pages (compared with digits replaced
 by #, so "Page 3 of 9" and "Page 4 of 9" are the same footer), drop lone page numbers at
-the top or bottom of a page, then group lines into blocks with the plain-text rules plus
+the top or bottom of a page and running heads and feet that name themselves ("… Policy
+Manual Page 1", a Lexipol copyright line) even on a one-page file, then group lines into blocks with the plain-text rules plus
 de-hyphenation and sentence-aware joining (`common.lines_to_blocks(pdf=True)`).
 """
 
@@ -12,18 +13,31 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import re
 import threading
+import time
 import warnings
+import zlib
 from collections import Counter
 
 from ..errors import InputError
-from .common import Parsed, lines_to_blocks, normalize_text
+from .common import MAX_TEXT_CHARS, Parsed, lines_to_blocks, normalize_text
 
 # Less text than this in the whole file means there is no text layer (a scan).
 MIN_TEXT_CHARS = 20
 # A policy is tens of pages; a cap keeps a hostile file from taking minutes.
-MAX_PAGES = 2000
+MAX_PAGES = 1500
+# Budgets against decompression bombs and runaway pages, checked before pypdf parses
+# anything (the inflated size of the streams text extraction may decode: content, forms,
+# object streams, font maps; images are never decoded) and page by page while it does.
+MAX_INFLATED_BYTES = 200 * 1024 * 1024
+MAX_STREAM_BYTES = 32 * 1024 * 1024  # one stream (pypdf's own cap is 75 MB)
+MAX_READ_SECONDS = 60.0
+MAX_READ_MEMORY = 400 * 1024 * 1024  # growth of the process while pages are read
+_STREAM_KEYWORD = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
+_IMAGE = re.compile(rb"/Subtype\s*/Image")
+_INFLATE_STEP = 1 << 22
 _EDGE_LINES = 3  # how many lines at the top / bottom of a page may be furniture
 
 NO_TEXT = ("no text layer: this looks like a scanned PDF; run OCR first "
@@ -70,14 +84,98 @@ def read(data: bytes, source: str) -> Parsed:
     if b"%%EOF" not in data:
         raise InputError(source, "truncated PDF (the end of the file is missing): "
                          "download or export it again")
-    with _quiet_pypdf():
+    check_inflation(data, source)
+    with _quiet_pypdf(), _pypdf_limits():
         texts, notes = _extract(data, source)
     return _repair(texts, notes, source)
+
+
+def _bomb(source: str, what: str) -> InputError:
+    return InputError(source, f"the PDF's streams inflate to {what} (a decompression bomb?); "
+                      "refusing to read it")
+
+
+def check_inflation(data: bytes, source: str) -> None:
+    """Inflate every Flate stream that is not an image, counting the bytes and keeping none
+    (constant memory), and refuse the file as soon as the total passes MAX_INFLATED_BYTES or
+    one stream passes MAX_STREAM_BYTES."""
+    total = 0
+    for m in _STREAM_KEYWORD.finditer(data):
+        at = m.start()
+        obj = data.rfind(b" obj", max(0, at - 4096), at)
+        head = data[obj if obj >= 0 else max(0, at - 4096): at]
+        if (b"/FlateDecode" not in head and b"/Fl " not in head and b"/Fl]" not in head
+                and b"/Fl/" not in head and b"/Fl>" not in head) or _IMAGE.search(head):
+            continue
+        inflater = zlib.decompressobj()
+        pos = m.end()
+        buf = data[pos:pos + _INFLATE_STEP]
+        pos += _INFLATE_STEP
+        size = 0
+        try:
+            while buf:
+                out = inflater.decompress(buf, _INFLATE_STEP)
+                size += len(out)
+                total += len(out)
+                if size > MAX_STREAM_BYTES:
+                    raise _bomb(source, f"more than {MAX_STREAM_BYTES // (1024 * 1024)} MB in one stream")
+                if total > MAX_INFLATED_BYTES:
+                    raise _bomb(source, f"more than {MAX_INFLATED_BYTES // (1024 * 1024)} MB")
+                if inflater.eof:
+                    break
+                if inflater.unconsumed_tail:
+                    buf = inflater.unconsumed_tail
+                else:
+                    buf = data[pos:pos + _INFLATE_STEP]
+                    pos += _INFLATE_STEP
+        except zlib.error:
+            continue  # not zlib data after all (or encrypted): pypdf's own caps apply
+
+
+@contextlib.contextmanager
+def _pypdf_limits():
+    """pypdf's own per-stream caps, lowered to this reader's budget (pypdf >= 6 has them)."""
+    try:
+        from pypdf import apply_configuration
+    except ImportError:  # an older pypdf: the inflation check above still applies
+        yield
+        return
+    caps = dict(zlib_maximum_output_length=MAX_STREAM_BYTES, lzw_maximum_output_length=MAX_STREAM_BYTES,
+                run_length_maximum_output_length=MAX_STREAM_BYTES,
+                array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+                brotli_maximum_output_length=MAX_STREAM_BYTES,
+                stream_decoding_work_maximum_length=2 * MAX_STREAM_BYTES)
+    try:
+        from pypdf import get_configuration
+
+        known = set(vars(get_configuration()))
+        caps = {k: v for k, v in caps.items() if k in known}
+        ctx = apply_configuration(**caps)
+    except Exception:
+        yield
+        return
+    with ctx:
+        yield
+
+
+def _rss() -> int:
+    """The process's resident memory now, in bytes (0 where it cannot be told)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
 
 
 def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
     import pypdf  # lazy: comparing two .docx files must not import a PDF library
     from pypdf.errors import DependencyError
+
+    try:
+        from pypdf.errors import LimitReachedError
+    except ImportError:  # an older pypdf
+        class LimitReachedError(Exception):  # type: ignore[no-redef]
+            pass
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
@@ -96,6 +194,13 @@ def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
             ok = 0
         if not ok:
             raise InputError(source, ENCRYPTED)
+    try:  # the page tree's own count first: flattening 100,000 pages takes minutes
+        declared = int(reader.trailer["/Root"]["/Pages"]["/Count"])
+    except Exception:
+        declared = 0
+    if declared > MAX_PAGES:
+        raise InputError(source, f"too long to analyse: {declared:,} pages (the limit is {MAX_PAGES:,}); "
+                         "give the immigration policy alone, not the whole manual")
     try:
         count = len(reader.pages)
     except Exception as exc:
@@ -103,17 +208,35 @@ def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
     if count == 0:
         raise InputError(source, "the PDF has no pages")
     notes: list[str] = []
-    if count > MAX_PAGES:
-        notes.append(f"read the first {MAX_PAGES} of {count} pages")
+    if count > MAX_PAGES:  # a whole manual of 250,000 words is under a thousand pages
+        raise InputError(source, f"too long to analyse: {count:,} pages (the limit is {MAX_PAGES:,}); "
+                         "give the immigration policy alone, not the whole manual")
     texts: list[str] = []
     failed = 0
+    chars = 0
+    started, base = time.monotonic(), _rss()
     for i in range(min(count, MAX_PAGES)):
         try:
             texts.append(reader.pages[i].extract_text() or "")
+        except LimitReachedError:
+            raise _bomb(source, f"more than pypdf's limits on page {i + 1}") from None
         except Exception:
             failed += 1
             texts.append("")
             notes.append(f"page {i + 1} could not be read")
+        chars += len(texts[-1])
+        if chars > MAX_TEXT_CHARS:
+            raise InputError(source, f"too long to analyse: more than {MAX_TEXT_CHARS:,} characters "
+                             f"of text in the first {i + 1} pages; give the immigration policy "
+                             "alone, not the whole manual")
+        if time.monotonic() - started > MAX_READ_SECONDS:
+            raise InputError(source, f"reading the PDF took more than {MAX_READ_SECONDS:.0f} s "
+                             f"({i + 1} of {count} pages); give the immigration policy alone, "
+                             "or export it again")
+        if base and _rss() - base > MAX_READ_MEMORY:
+            raise InputError(source, f"reading the PDF needs more than "
+                             f"{MAX_READ_MEMORY // (1024 * 1024)} MB of memory (page {i + 1}): "
+                             "refusing to read it; export it again")
     if failed == min(count, MAX_PAGES):
         raise _damaged(source, "no page could be read")
     return texts, notes
@@ -121,6 +244,23 @@ def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
 
 def _one_line(exc: BaseException) -> str:
     return (" ".join(str(exc).split()) or type(exc).__name__)[:120]
+
+
+# A running head or foot that says what it is, recognised on a page of its own (a one-page
+# PDF has nothing to repeat): "Marlow Police Department Policy Manual Page 1", "Page 2 of 9",
+# "Marlow PD Policy Manual", Lexipol's "Copyright Lexipol, LLC … Published with permission".
+_RUNNING = re.compile(
+    r"""^(?:(?:\S+\s+){0,10}(?:police|department|manual|policy|policies|procedures|orders?|office|sheriff|pd)\s+(?:\S+\s+){0,3})?(?:page|pg\.?)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\.?$
+      | ^(?:\S+\s+){0,8}(?:policy\s+manual|policies\s+and\s+procedures\s+manual|general\s+orders?\s+manual)(?:\s+\S+){0,3}$
+      | \bcopyright\b.{0,40}\blexipol\b | \bpublished\s+with\s+permission\s+by\b""",
+    re.I | re.X,
+)
+
+
+def running_line(line: str) -> bool:
+    """True for a page's running head or foot that names itself as one (see _RUNNING)."""
+    line = " ".join(line.split())
+    return len(line) <= 200 and bool(_RUNNING.search(line))
 
 
 def _key(line: str) -> str:
@@ -153,14 +293,14 @@ def strip_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]
         lo, hi = 0, len(nonblank)
         for k in range(min(_EDGE_LINES, hi)):
             line = nonblank[lo]
-            if counts["top", k, _key(line)] >= threshold and _key(line).strip("# "):
+            if (counts["top", k, _key(line)] >= threshold and _key(line).strip("# ")) or running_line(line):
                 dropped.append(line)
             elif not _PAGE_NUMBER.match(line):
                 break
             lo += 1
         for k in range(min(_EDGE_LINES, hi - lo)):
             line = nonblank[hi - 1]
-            if counts["bottom", k, _key(line)] >= threshold and _key(line).strip("# "):
+            if (counts["bottom", k, _key(line)] >= threshold and _key(line).strip("# ")) or running_line(line):
                 dropped.append(line)
             elif not _PAGE_NUMBER.match(line):
                 break
