@@ -16,8 +16,65 @@ from .errors import InputError
 
 EXIT_INPUT = 1  # an input cannot be used; usage errors are click's own 2
 
+# What an output file's extension says it holds (`-o report.html` is an HTML report).
+_SUFFIX_FORMATS = {
+    ".txt": "text", ".text": "text",
+    ".json": "json",
+    ".md": "md", ".markdown": "md",
+    ".html": "html", ".htm": "html",
+    ".docx": "docx",
+}
+# Extensions of documents no command writes: `-o x.pdf` must not get text in it.
+_DOCUMENT_SUFFIXES = (".pdf", ".doc", ".rtf", ".odt", ".csv", ".xlsx", ".xls", ".pages")
 
-def _emit(text_or_bytes: str | bytes, output: str | None, *, inputs: tuple[str, ...], force: bool, color: bool | None = None) -> None:
+
+def pick_format(fmt: str | None, output: str | None, choices: tuple[str, ...], default: str, *, command: str) -> str:
+    """The output format: `--format` if given, else what `-o FILE`'s extension says, else
+    `default`. A `--format` the extension contradicts, or an extension the command cannot
+    write, is a usage error (exit 2): a file named .html must hold HTML."""
+    suffix = os.path.splitext(output)[1].lower() if output else ""
+    implied = _SUFFIX_FORMATS.get(suffix)
+    if implied is None and suffix in _DOCUMENT_SUFFIXES:
+        raise click.UsageError(
+            f"-o {output}: `redline {command}` does not write {suffix} files; it writes {_or_list(choices)} "
+            f"(e.g. -o {_with_suffix(output, choices[0])})")
+    if implied is not None and implied not in choices:
+        raise click.UsageError(
+            f"-o {output}: `redline {command}` does not write {suffix} files; it writes {_or_list(choices)} "
+            f"(e.g. -o {_with_suffix(output, default)})")
+    if fmt is None:
+        return implied or default
+    if implied is not None and implied != fmt:
+        raise click.UsageError(
+            f"--format {fmt} contradicts -o {output} (a {suffix} file); drop --format, or name the file "
+            f"{_with_suffix(output, fmt)}")
+    return fmt
+
+
+_FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html", "docx": ".docx"}
+
+
+def _with_suffix(output: str, fmt: str) -> str:
+    return os.path.splitext(output)[0] + _FORMAT_SUFFIX.get(fmt, "." + fmt)
+
+
+def _or_list(choices: tuple[str, ...]) -> str:
+    return ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else choices[0]
+
+
+def _binary_to_terminal(suggest: str | None) -> None:
+    hint = f", e.g. `{suggest}`" if suggest else ""
+    raise click.UsageError(f"this format is binary (a Word file) and standard output is a terminal; give an output file with -o{hint}")
+
+
+def _sh(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
+def _emit(text_or_bytes: str | bytes, output: str | None, *, inputs: tuple[str, ...], force: bool, color: bool | None = None,
+          suggest: str | None = None) -> None:
     from .output import write_output
 
     if output:
@@ -25,7 +82,7 @@ def _emit(text_or_bytes: str | bytes, output: str | None, *, inputs: tuple[str, 
         click.echo(f"wrote {output}", err=True)
     elif isinstance(text_or_bytes, bytes):
         if sys.stdout.isatty():
-            raise InputError("-o", "this format is binary; give an output file with -o")
+            _binary_to_terminal(suggest)
         sys.stdout.buffer.write(text_or_bytes)
         sys.stdout.buffer.flush()
     else:
@@ -48,7 +105,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("policy", type=str)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default=None,
+              help="Output format [default: from -o's extension, else text].")
 @output_option
 @force_option
 def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
@@ -58,6 +116,7 @@ def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
     from .analysis import analyze as run
     from .writers import report
 
+    fmt = pick_format(fmt, output, ("text", "json", "md", "html"), "text", command="analyze")
     a = run(policy)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = {
@@ -107,7 +166,8 @@ def _redline_bytes_or_text(redline, fmt: str, color: bool):
 @click.option("--town", help="The city or town, for the model's fill-ins (guessed from the policy when omitted).")
 @click.option("--department", help='The department\'s full name (default: "TOWN Police Department", or as the policy names itself).')
 @click.option("--board", help='The public body that approves exceptions, e.g. "the City Council" (default: from the table of Massachusetts cities and towns, else as the policy names it; asked for when neither says).')
-@click.option("--format", "fmt", type=click.Choice(["docx", "md", "html", "text", "json"]), default="docx", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "html", "text", "json"]), default=None,
+              help="Output format [default: from -o's extension, else docx].")
 @click.option("--clean", is_flag=True, help="The amended policy alone, without tracked changes.")
 @click.option("--standalone", is_flag=True, help="For a policy that is not about immigration at all: write a separate immigration policy for the department instead.")
 @click.option("--author", default="policy-redline", show_default=True, help="Author of the tracked changes and comments.")
@@ -124,7 +184,11 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
     from .analysis import analyze as run
     from .draft import draft as make_draft
     from .draft import is_about_immigration, standalone_policy
+    from .output import suggested_output
 
+    fmt = pick_format(fmt, output, ("docx", "md", "html", "text", "json"), "docx", command="draft")
+    if fmt == "docx" and output is None and sys.stdout.isatty():  # fail before the work, not after
+        _binary_to_terminal(f"redline draft {_sh(policy)} -o {_sh(suggested_output(policy))}")
     analysis = run(policy)
     if standalone and not is_about_immigration(analysis):
         amendment = standalone_policy(analysis, town=town, department=department, board=board)
@@ -163,7 +227,8 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
 @click.option("--date", "date", help="The letter's date, YYYY-MM-DD (default: today; give it for reproducible output).")
 @click.option("--since", default="2025-01-01", show_default=True, help="Start of the period asked for; it ends on the letter's date.")
 @click.option("--fee-limit", default="$25", show_default=True, help="Fees above this need your approval first.")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default=None,
+              help="Output format [default: from -o's extension, else text].")
 @output_option
 @force_option
 def request(department: str, requester: str | None, email: str | None, address: str | None, date: str | None,
@@ -175,6 +240,9 @@ def request(department: str, requester: str | None, email: str | None, address: 
     from .request import build_letter, parse_date
     from .writers import letter as w
 
+    fmt = pick_format(fmt, output, ("text", "md", "docx"), "text", command="request")
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        _binary_to_terminal("redline request --department " + _sh(department) + " --format docx -o request.docx")
     when = parse_date(date) if date else dt.date.today()
     letter = build_letter(department, date=when, requester=requester, email=email, address=address,
                           since=parse_date(since, "--since"), fee_limit=fee_limit)
@@ -186,7 +254,8 @@ def request(department: str, requester: str | None, email: str | None, address: 
 @click.argument("policy", type=str)
 @click.option("--town", help="The city or town (guessed from the policy when omitted).")
 @click.option("--department", help='The department\'s full name (default: as the policy names itself, or "TOWN Police Department").')
-@click.option("--format", "fmt", type=click.Choice(["html", "docx"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "docx"]), default=None,
+              help="Output format [default: from -o's extension, else html].")
 @click.option("--date", "date", help="Date of the analysis, YYYY-MM-DD (default: today; give it for reproducible output).")
 @output_option
 @force_option
@@ -200,6 +269,9 @@ def onepager(policy: str, town: str | None, department: str | None, fmt: str, da
     from .request import parse_date
     from .writers import onepager as w
 
+    fmt = pick_format(fmt, output, ("html", "docx"), "html", command="onepager")
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        _binary_to_terminal(f"redline onepager {_sh(policy)} -o onepager.docx")
     when = parse_date(date) if date else dt.date.today()
     page = build_onepager(run(policy), town=town, department=department, date=when)
     _emit(w.onepager_docx(page) if fmt == "docx" else w.onepager_html(page), output, inputs=(policy,), force=force)
@@ -210,7 +282,8 @@ def onepager(policy: str, town: str | None, department: str | None, fmt: str, da
 @click.option("--against", "against", metavar="MODEL_OR_PATH",
               help="A bundled model id (see `redline models`) or another policy file. Default: the Lexipol "
                    "template when the policy is built from it, else the model policy.")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "docx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "docx"]), default=None,
+              help="Output format [default: from -o's extension, else text].")
 @click.option("--author", default="policy-redline", show_default=True, help="Author of the tracked changes (docx).")
 @click.option("--date", "date", default=None, help="Date of the tracked changes, ISO 8601 (docx; fixed by default).")
 @click.option("--annotate", is_flag=True, help="docx: the clause report (a heading per clause, its match and score in a "
@@ -226,6 +299,10 @@ def compare(policy: str, against: str | None, fmt: str, author: str, date: str |
     from . import compare as cmp
     from .writers.docx_package import is_docx
 
+    fmt = pick_format(fmt, output, ("text", "md", "html", "docx"), "text", command="compare")
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        _binary_to_terminal(f"redline compare {_sh(policy)}" + (f" --against {_sh(against)}" if against else "")
+                            + " --format docx -o compare.docx")
     inputs = (policy, against) if against and against != "-" else (policy,)
     if fmt == "docx" and not annotate and is_docx(policy) and is_docx(against) and os.path.isfile(against):
         from .writers.docx_package import redline_pair

@@ -52,3 +52,12 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return a.resolve() == b.resolve()
+
+
+def suggested_output(source: str, tail: str = "-redline", suffix: str = ".docx") -> str:
+    """The file name a printed next step writes to, in the current folder:
+    `policies/chicopee-413.docx` -> `chicopee-413-redline.docx` (`policy-redline.docx` for
+    standard input)."""
+    stem = Path(source).stem if source not in ("-", "<stdin>", "") else "policy"
+    stem = stem.lstrip("-") or "policy"  # a name starting with '-' would read as an option
+    return f"{stem}{tail}{suffix}"

@@ -16,6 +16,7 @@ from ..onepager import OnePager
 from ..request import long_date
 from .docx_page import letter_document, reproducible_bytes
 from .docx_redline import xml_safe
+from .report import draft_command
 
 __all__ = ["onepager_html", "onepager_docx", "LABELS", "GUIDE"]
 
@@ -154,7 +155,7 @@ def onepager_html(page: OnePager) -> str:
         + 
         f"<p class=\"bp\"><b>Boilerplate:</b> {_h(page.boilerplate)}</p>\n"
         f"<footer>{_h(_guide(page))} Analysed with policy-redline from <code>{_h(page.source)}</code> on {_h(page.date.isoformat())}; "
-        f"the amended policy as tracked changes: <code>redline draft {_h(page.source)}</code>.</footer>\n"
+        f"the amended policy as tracked changes: <code>{_h(draft_command(page.source))}</code>.</footer>\n"
         "</body></html>\n"
     )
 
@@ -257,7 +258,7 @@ def onepager_docx(page: OnePager) -> bytes:
     p.add_run(xml_safe(page.boilerplate))
     para(
         f"{_guide(page)} Analysed with policy-redline from {page.source} on {page.date.isoformat()}; "
-        f"the amended policy as tracked changes: redline draft {page.source}.",
+        f"the amended policy as tracked changes: {draft_command(page.source)}.",
         size=7, color="555555",
     )
 

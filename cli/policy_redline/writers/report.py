@@ -52,6 +52,23 @@ READ_WHY = (
 )
 
 
+def _is_stdin(source: str) -> bool:
+    return source in ("-", "<stdin>")
+
+
+def _arg(source: str) -> str:
+    """The policy as a shell word for a printed command (`-` for standard input)."""
+    return "-" if _is_stdin(source) else shlex.quote(source)
+
+
+def draft_command(source: str) -> str:
+    """The `redline draft` command a report suggests, runnable as printed in a terminal:
+    the Word redline is binary, so it names an output file."""
+    from ..output import suggested_output
+
+    return f"redline draft {_arg(source)} -o {shlex.quote(suggested_output(source))}"
+
+
 def verdict_counts(findings) -> dict[str, int]:
     """How many findings have each verdict: red, green, silent and unclear (always all four
     keys). Counted from the findings, so it does not depend on `Scorecard.counts()`."""
@@ -206,7 +223,8 @@ def report_text(a: Analysis, *, color: bool = False) -> str:
         + "."
     )
     if counts["red"] or gaps:
-        lines.append(f"Next: `redline draft {shlex.quote(a.document.source)}` proposes the fixes as tracked changes.")
+        lines.append(f"Next: `{draft_command(a.document.source)}` proposes the fixes as tracked changes"
+                     + (" (give it the same text on standard input)." if _is_stdin(a.document.source) else "."))
     if counts["unclear"]:
         lines.append(f"Read yourself: {', '.join(_read_list(a))}.")
     return "\n".join(lines) + "\n"
@@ -325,10 +343,11 @@ def report_html(a: Analysis) -> str:
         + _read_html(a)
         + f"<p>{_h(_boilerplate_line(a))}</p>\n"
         "<h2>Next steps</h2><ul>"
-        f"<li>Draft the fixes as tracked changes: <code>redline draft {_h(shlex.quote(a.document.source))}</code></li>"
-        f"<li>See what the department changed from the template: <code>redline compare {_h(shlex.quote(a.document.source))}</code></li>"
+        f"<li>Draft the fixes as tracked changes: <code>{_h(draft_command(a.document.source))}</code></li>"
+        f"<li>See what the department changed from the template: <code>redline compare {_h(_arg(a.document.source))}</code></li>"
         f"<li>Take the findings to a meeting with the chief or the council, on one printed page: "
-        f"<code>redline onepager {_h(shlex.quote(a.document.source))} -o onepager.html</code> (for Word: <code>--format docx -o onepager.docx</code>)</li>"
+        f"<code>redline onepager {_h(_arg(a.document.source))} -o onepager.html</code> (for Word: "
+        f"<code>redline onepager {_h(_arg(a.document.source))} -o onepager.docx</code>)</li>"
         f"<li>Ask the department for the rest of its ICE-related records with a public records request: "
         f"<code>redline request --department {_h(shlex.quote(a.department or 'TOWN Police Department'))} --format docx -o request.docx</code></li>"
         "</ul>\n"
