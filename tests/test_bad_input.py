@@ -120,14 +120,14 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The permission path, exercised even as root: open() raises PermissionError."""
+    """The permission path, exercised even as root: opening raises PermissionError."""
     path = tmp_path / "locked.txt"
     path.write_text("Officers shall not ask.")
 
     def deny(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(ingest, "open", deny, raising=False)
+    monkeypatch.setattr(ingest, "_open_fd", deny)
     expect_error(path, "cannot be read (permission denied)")
 
 

@@ -80,6 +80,9 @@ def not_regular_reason(mode: int) -> str | None:
     return "is not a regular file; only regular files are read"
 
 
+_open_fd = os.open  # (tests replace it to simulate a file that cannot be opened)
+
+
 def read_regular_file(path: str | os.PathLike, source: str | None = None,
                       limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, at most `limit` (+1 to tell it is over). FIFOs, sockets,
@@ -103,7 +106,7 @@ def read_regular_file(path: str | os.PathLike, source: str | None = None,
         raise InputError(source, f"file is larger than the {limit // (1024 * 1024)} MB limit")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        fd = _open_fd(path, flags)
     except PermissionError:
         raise InputError(source, "cannot be read (permission denied)") from None
     except IsADirectoryError:

@@ -55,11 +55,14 @@ for _c in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0)):
 # str.translate with this table costs ~200 ns a character (10 s for a 45 MB text); a regex
 # that visits only the characters to change costs next to nothing when there are few.
 _TRANSLATE_STR = {chr(k): (v or "") for k, v in _TRANSLATE.items()}
-_TRANSLATE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_TRANSLATE_STR)) + "]")
+# A lone surrogate (from a PDF's broken ToUnicode map, or undecodable bytes) cannot be
+# written as UTF-8 by any writer: it becomes U+FFFD like any other undecodable character.
+_TRANSLATE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_TRANSLATE_STR)) + "\ud800-\udfff]")
 
 
 def _translate_match(m: re.Match[str]) -> str:
-    return _TRANSLATE_STR[m.group()]
+    c = m.group()
+    return _TRANSLATE_STR.get(c, "\ufffd")
 
 
 def normalize_text(text: str) -> str:
@@ -132,35 +135,180 @@ def looks_binary(data: bytes) -> bool:
     return controls > MAX_CONTROL_SHARE * len(sample)
 
 
-def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
-    """Decode text bytes: BOM -> declared -> UTF-8 -> cp1252 -> Latin-1.
+# Encodings a declaration may name. A declared codec must be a text encoding (not base64,
+# zlib, rot13 …), must read the declaration's own ASCII bytes as ASCII (UTF-16, UTF-32,
+# EBCDIC and UTF-7 cannot have been declared in ASCII bytes), and must not interpret
+# escapes; what the bytes themselves show (a BOM, valid multi-byte UTF-8) wins over it.
+_UNTRUSTED_CODECS = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "punycode",
+                               "undefined", "utf-8-sig"})
+_ASCII_PROBE = "<meta charset=\"abc-XYZ_019\"> policy 413.1 (a)"
 
-    Returns (text, encoding). Raises InputError for binary data.
+
+def trusted_declaration(declared: str | None) -> str | None:
+    """The codec name a declared charset may be decoded with, or None when it is not to be
+    trusted (unknown, not a text encoding, not ASCII-compatible, or an escape codec)."""
+    if not declared:
+        return None
+    name = declared.strip().strip("\"'").lower()
+    if not name or len(name) > 40:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    canonical = info.name.replace("_", "-").lower()
+    if canonical in _UNTRUSTED_CODECS or canonical.startswith(("utf-16", "utf-32")):
+        return None
+    try:
+        if _ASCII_PROBE.encode(info.name) != _ASCII_PROBE.encode("ascii"):
+            return None
+        if b"abc-XYZ_019 policy".decode(info.name) != "abc-XYZ_019 policy":
+            return None
+    except (UnicodeError, LookupError, ValueError, TypeError):
+        return None
+    return info.name
+
+
+def decode_text(data: bytes, source: str, declared: str | None = None, *,
+                lines: bool = True) -> tuple[str, str]:
+    """Decode text bytes: BOM -> UTF-8 (when the bytes are UTF-8 beyond ASCII) -> a trusted
+    declaration -> UTF-8 -> cp1252 -> Latin-1.
+
+    Returns (text, encoding). Raises InputError for binary data, and for text longer than
+    the budget (`check_text_budget`; `lines=False` for markup, whose lines are not
+    paragraphs: a minified page is one line).
     """
     enc = _bom_encoding(data) or _bomless_utf16(data)
     if enc:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError:
             raise InputError(
                 source, f"the text is not valid {enc.upper()}: re-save it as UTF-8"
             ) from None
+        check_text_budget(text, source, lines)
+        return text, enc
     if looks_binary(data):
         raise InputError(source, binary_reason(data))
+    if len(data) > MAX_TEXT_CHARS * 4:  # no decoding can bring it within the budget
+        raise InputError(source, _too_much_text(len(data), "bytes"))
     candidates = []
-    if declared:
-        try:
-            codecs.lookup(declared)
-            candidates.append(declared)
-        except LookupError:
-            pass
+    trusted = trusted_declaration(declared)
+    if trusted:
+        # Valid UTF-8 with multi-byte sequences is UTF-8, whatever a declaration says: a
+        # text in a legacy encoding almost never happens to be valid UTF-8.
+        if codecs.lookup(trusted).name != "utf-8" and not data.isascii():
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                check_text_budget(text, source, lines)
+                return text, "utf-8"
+        candidates.append(trusted)
     candidates += ["utf-8", "cp1252", "latin-1"]
     for enc in candidates:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        except (LookupError, ValueError, TypeError):  # a codec that fails its own way
+            continue
+        check_text_budget(text, source, lines)
+        return text, enc
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------------------
+# Budgets: checked before the costly stages, so a hostile file is refused in well under a
+# second instead of after minutes and gigabytes.
+
+# A whole policy manual of 250,000 words is about 1.7 million characters; four times that
+# leaves room for layout whitespace.
+MAX_TEXT_CHARS = 8_000_000
+# A paragraph (or an unwrapped line) of a real policy is at most a few thousand
+# characters; a PDF extraction run together into one paragraph, a few tens of thousands.
+MAX_LINE_CHARS = 100_000
+_LONG_LINE = re.compile("[^\n]{%d}" % (MAX_LINE_CHARS + 1))
+_TOO_LONG_HINT = "give the immigration policy alone, not the whole manual"
+
+
+def _too_much_text(n: int, unit: str = "characters") -> str:
+    return (f"too long to analyse: {n:,} {unit} of text (the limit is {MAX_TEXT_CHARS:,} "
+            f"characters); {_TOO_LONG_HINT}")
+
+
+def long_line_reason(length: int | None = None) -> str:
+    what = f"{length:,} characters" if length else f"more than {MAX_LINE_CHARS:,} characters"
+    return (f"a line or paragraph of {what} (the limit is {MAX_LINE_CHARS:,}): this is not "
+            "policy text; save the policy again as a text document")
+
+
+def check_text_budget(text: str, source: str, lines: bool = True) -> None:
+    """Refuse text over the character budget, or with a line longer than a paragraph can be."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(source, _too_much_text(len(text)))
+    if lines and len(text) > MAX_LINE_CHARS and _LONG_LINE.search(text):
+        raise InputError(source, long_line_reason())
+
+
+def check_block_budget(texts, source: str) -> None:
+    """The same budgets for text already cut into paragraphs (docx, HTML, PDF)."""
+    total = 0
+    for text in texts:
+        n = len(text)
+        total += n
+        if n > MAX_LINE_CHARS:
+            raise InputError(source, long_line_reason(n))
+        if total > MAX_TEXT_CHARS:
+            raise InputError(source, _too_much_text(total))
+
+
+# --------------------------------------------------------------------------------------
+# Gibberish: text that decodes but cannot be a policy (a lying charset, a PDF whose fonts
+# map to nothing, EBCDIC read as Latin-1). Answering all seven questions "silent" for it
+# would be wrong; saying the text reads as gibberish is right.
+
+_WORDLIKE = re.compile(r"^[\W\d_]{0,4}[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’.\-]*[\W\d_]{0,4}$")
+_VOWELS = frozenset("aeiouyAEIOUYáéíóúàèìòùâêîôûäëïöü")
+_GIBBERISH_SAMPLE = 200_000
+
+
+def gibberish_reason(text: str) -> str | None:
+    """Why `text` cannot be read as a policy in English, or None when it can (or is too short
+    to tell). Two signs: most letters outside the Latin script, or most words not words."""
+    sample = text[:_GIBBERISH_SAMPLE]
+    letters = latin = 0
+    for c in sample:
+        if c.isalpha():
+            letters += 1
+            o = ord(c)
+            if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
+                latin += 1
+    if letters < 40:
+        return None
+    if latin < 0.5 * letters:
+        return ("the text reads as gibberish or is not in English (most of its letters are not "
+                "Latin: a wrong character encoding?); save it again as UTF-8 text")
+    tokens = sample.split()
+    total = sum(len(t) for t in tokens)
+    if total < 300:
+        return None
+    wordy = sum(len(t) for t in tokens
+                if len(t) <= 40 and _WORDLIKE.match(t) and (len(t) <= 3 or not _VOWELS.isdisjoint(t)))
+    if wordy < 0.3 * total:
+        return ("the text reads as gibberish (little of it is words: a wrong character encoding, "
+                "or a PDF whose fonts map to no text?); save it again as UTF-8 text, or run OCR "
+                "on the PDF")
+    return None
+    words = sum(1 for t in tokens if _WORDLIKE.match(t) and (len(t) <= 3 or not _VOWELS.isdisjoint(t)))
+    if words < 0.3 * len(tokens):
+        return ("the text reads as gibberish (few of its words are words: a wrong character "
+                "encoding, or a PDF whose fonts map to no text?); save it again as UTF-8 text "
+                "or run OCR on the PDF")
+    return None
 
 
 def decodes_cleanly(data: bytes) -> bool:

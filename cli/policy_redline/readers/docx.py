@@ -29,6 +29,11 @@ MAX_COMPRESSION_RATIO = 200
 _RATIO_MIN_SIZE = 1024 * 1024
 # A .docx has tens of parts; thousands of members is not a document.
 MAX_MEMBERS = 5000
+# The XML the readers parse (every .xml and .rels part, as the zip's directory declares it:
+# zipfile never inflates a member past its declared size). A whole policy manual is a few
+# MB of XML; parsing costs about ten times its size in memory, so this keeps a .docx that
+# inflates to hundreds of MB of XML (under the ratio check) from taking seconds and GBs.
+MAX_XML_BYTES = 32 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENTITY_MARKERS = tuple(
@@ -68,6 +73,11 @@ def inspect_zip(data: bytes, source: str) -> None:
                 raise InputError(source, f"the .docx member {info.filename} is compressed "
                                  f"more than {MAX_COMPRESSION_RATIO}:1 (a zip bomb?); "
                                  "refusing to read it")
+        xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+        if xml > MAX_XML_BYTES:
+            raise InputError(source, f"the .docx holds {xml / (1024 * 1024):,.0f} MB of XML (the limit "
+                             f"is {MAX_XML_BYTES // (1024 * 1024)} MB); give the immigration "
+                             "policy alone, not the whole manual")
         names = {i.filename for i in infos}
         if "word/document.xml" not in names:
             raise InputError(source, "not a Word .docx file (a zip archive with no "
@@ -100,6 +110,9 @@ def read(data: bytes, source: str) -> Parsed:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # PackageNotFoundError, KeyError, ValueError, XMLSyntaxError …
         msg = _one_line(exc)
+        if "Excessive depth" in msg:
+            raise InputError(source, "the .docx XML is nested more than 256 elements deep; "
+                             "refusing to read it") from None
         if "content type" in msg:
             raise InputError(source, "not a plain Word document (a template or macro file?): "
                              "save it as .docx") from None

@@ -24,6 +24,19 @@ _BLOCK = {"p", "div", "li", "td", "th", "dd", "dt", "blockquote", "pre", "sectio
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed",
          "param", "source", "track", "wbr"}
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
+# Real pages nest elements tens of levels deep; 50,000 nested <ul><li> is an attack, and
+# every open element costs a scan of the stack. Past this depth the file is refused.
+MAX_DEPTH = 512
+# Elements an HTML parser closes when a sibling opens (<td>a<td>b, <tr> after <tr>,
+# <dt>/<dd>): the innermost open one of `closes` is closed unless a `boundary` is nearer.
+_IMPLIED_END = {
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "tr": ({"tr", "td", "th"}, {"table", "thead", "tbody", "tfoot"}),
+    "dt": ({"dt", "dd"}, {"dl"}),
+    "dd": ({"dt", "dd"}, {"dl"}),
+    "option": ({"option"}, {"select"}),
+}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -58,6 +71,10 @@ def ol_label(n: int, kind: str) -> str:
     if kind == "I":
         return _roman(n).upper() + "."
     return f"{n}."
+
+
+class TooDeep(Exception):
+    """The element tree is deeper than MAX_DEPTH."""
 
 
 class _Reader(HTMLParser):
@@ -117,6 +134,8 @@ class _Reader(HTMLParser):
             self._skip = []  # an unclosed <head>
         if self._skip or tag in _SKIP:
             if tag not in _VOID:
+                if len(self._skip) >= MAX_DEPTH:
+                    raise TooDeep
                 self._skip.append(tag)
             return
         if tag == "br":
@@ -134,6 +153,17 @@ class _Reader(HTMLParser):
                 self._close("li")  # <li>a<li>b within the same list
         if tag in _VOID:
             return
+        implied = _IMPLIED_END.get(tag)
+        if implied:
+            closes, boundary = implied
+            for open_tag in reversed(self._stack):
+                if open_tag in boundary:
+                    break
+                if open_tag in closes:
+                    self._close(open_tag)
+                    break
+        if len(self._stack) >= MAX_DEPTH:
+            raise TooDeep
         a = dict(attrs)
         if tag in ("ol", "ul"):
             start = 1
@@ -191,11 +221,14 @@ class _Reader(HTMLParser):
 def read(data: bytes, source: str) -> Parsed:
     m = _CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii", "replace") if m else None
-    text, _ = decode_text(data, source, declared)
+    text, _ = decode_text(data, source, declared, lines=False)
     reader = _Reader()
     try:
         reader.feed(text)
         reader.close()
+    except TooDeep:
+        raise InputError(source, f"the HTML is nested more than {MAX_DEPTH} elements deep; "
+                         "this is not a policy page (save it again from a browser)") from None
     except Exception as exc:  # the stdlib tokenizer is lenient; this is a last resort
         raise InputError(source, f"the HTML cannot be parsed ({type(exc).__name__})") from None
     return Parsed(blocks=reader.blocks, title_hint=reader.title)
