@@ -247,3 +247,18 @@ def test_draft_docx_is_deterministic(tmp_path: Path) -> None:
     assert run_cli("draft", str(CHICOPEE), "-o", str(a)).returncode == 0
     assert run_cli("draft", str(CHICOPEE), "-o", str(b)).returncode == 0
     assert a.read_bytes() == b.read_bytes()
+
+
+@needs_pandoc
+def test_compare_docx_against_the_template_is_the_department_document_accepted(tmp_path: Path) -> None:
+    """Against the template the changes lead from the template to the department's text:
+    the package is still the department's, and Accept All gives exactly its document."""
+    out = tmp_path / "t.docx"
+    r = run_cli("compare", str(CHICOPEE), "--format", "docx", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert _plain(out, "accept") == _plain(CHICOPEE, "accept")
+    rejected = _plain(out, "reject")
+    assert "members of the Department relating to immigration" in rejected  # the template's words
+    assert "Chicopee Police Department relating" not in rejected
+    before, after = _parts(CHICOPEE), _parts(out)
+    assert all(before[n] == after[n] for n in before if n != "word/document.xml")
