@@ -3,8 +3,8 @@ back exactly the revised text (accept all) and exactly the original (reject all)
 
     .venv/bin/python bench/bench_fidelity.py [DIR ...] [--limit N] [--no-redlines] [--redlines-python PY]
 
-Pairs, from each DIR (default: tests/fixtures/docx, and /tmp/fx if it holds the fetched
-fixture repositories -- see tests/fixtures/docx/README.md for where they come from):
+Pairs, from each DIR (default: ../shared/fixtures/docx, and /tmp/fx if it holds the fetched
+fixture repositories -- see ../shared/fixtures/docx/README.md for where they come from):
 
   * ``file_N.docx -> file_N+1.docx`` where both exist (the jubarte-redlines pools of the
     neurotic_docx_bench redline track);
@@ -45,7 +45,7 @@ if str(ROOT / "cli") not in sys.path:
 
 from policy_redline.writers.docx_package import redline_pair  # noqa: E402
 
-DEFAULT_DIRS = [ROOT / "tests" / "fixtures" / "docx", Path("/tmp/fx")]
+DEFAULT_DIRS = [ROOT.parent / "shared" / "fixtures" / "docx", Path("/tmp/fx")]
 
 
 def find_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
