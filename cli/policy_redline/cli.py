@@ -79,7 +79,9 @@ def _emit(text_or_bytes: str | bytes, output: str | None, *, inputs: tuple[str, 
 
     if output:
         write_output(output, text_or_bytes, inputs=inputs, force=force)
-        click.echo(f"wrote {output}", err=True)
+        from .errors import printable
+
+        click.echo(f"wrote {printable(output)}", err=True)
     elif isinstance(text_or_bytes, bytes):
         if sys.stdout.isatty():
             _binary_to_terminal(suggest)
@@ -131,15 +133,20 @@ def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
 @cli.command()
 @click.argument("folder", type=str)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table to FILE.csv, FILE.json or FILE.html (default: CSV on standard output).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes to use (default: the number of cores).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes to use (default: the number of cores; at most four per core).")
 @click.option("--reports", type=click.Path(file_okay=False), default=None, help="Also write each policy's analyze HTML report into this folder; the HTML table links to them.")
+@click.option("--time-limit", type=click.FloatRange(min=1, max=86400), default=None, metavar="SECONDS",
+              help="Give up on a file after this long (default: 300); its row says it timed out.")
+@click.option("--memory-limit", type=click.IntRange(min=64, max=1 << 20), default=None, metavar="MB",
+              help="Give up on a file whose analysis needs more memory than this (default: 2048).")
 @force_option
-def survey(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool) -> None:
+def survey(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool,
+           time_limit: float | None, memory_limit: int | None) -> None:
     """Analyse every policy file under FOLDER: one row per file with the seven verdicts and a
     class (permits / restricts / needs reading / silent / unreadable), and a one-line summary."""
     from .survey import run_survey_command
 
-    run_survey_command(folder, output, jobs, reports, force)
+    run_survey_command(folder, output, jobs, reports, force, time_limit, memory_limit)
 
 
 def _redline_bytes_or_text(redline, fmt: str, color: bool):
@@ -211,8 +218,9 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
     else:
         result = None
         if fmt == "docx" and policy != "-" and policy.lower().endswith(".docx") and amendment.source == analysis.document.source and not amendment.standalone:
-            with open(policy, "rb") as fh:  # the department's own document, edited in place
-                result = amendment.to_docx(fh.read(), clean=clean, author=author, date=date)
+            from .ingest import read_regular_file  # the department's own document, edited in place
+
+            result = amendment.to_docx(read_regular_file(policy), clean=clean, author=author, date=date)
         if result is None:
             redline = amendment.clean(author=author, date=date) if clean else amendment.redline(author=author, date=date)
             result = _redline_bytes_or_text(redline, fmt, color)
@@ -307,9 +315,10 @@ def compare(policy: str, against: str | None, fmt: str, author: str, date: str |
     if fmt == "docx" and not annotate and is_docx(policy) and is_docx(against) and os.path.isfile(against):
         from .writers.docx_package import redline_pair
 
-        with open(against, "rb") as old, open(policy, "rb") as new:
-            result = redline_pair(old.read(), new.read(), author=author, date=date or "2026-01-01T00:00:00Z",
-                                  old_source=against, new_source=policy)
+        from .ingest import read_regular_file  # only regular files, opened without blocking
+
+        result = redline_pair(read_regular_file(against), read_regular_file(policy), author=author, date=date or "2026-01-01T00:00:00Z",
+                              old_source=against, new_source=policy)
         _emit(result, output, inputs=inputs, force=force)
         return
     c = cmp.compare(policy, against)
@@ -376,7 +385,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: one line on standard error and exit 1 for any input that cannot be used."""
     try:
         cli.main(args=argv, prog_name="redline", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("redline: interrupted", err=True)
+            sys.exit(130)
         click.echo("redline: aborted", err=True)
         sys.exit(EXIT_INPUT)
     except click.ClickException as exc:
@@ -399,7 +411,84 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    from .errors import one_line
+
+    return one_line(text)
+
+
+# ------------------------------------------------------------------ option values checked
+# Every free-text option is checked before any work (exit 2, the usage line): a control
+# character, text that is not valid UTF-8 (a lone surrogate from the command line's bytes)
+# and a length no name or address reaches are refused, so nothing downstream can fail on
+# them or spend minutes on a 120 KB town name. Dates are dates.
+
+_TEXT_LIMITS = {"town": 200, "department": 200, "board": 200, "author": 200, "requester": 200,
+                "email": 320, "address": 1000, "fee_limit": 40}
+
+
+def _check_text(ctx: click.Context, param: click.Parameter, value):
+    if value is None:
+        return value
+    import re
+
+    limit = _TEXT_LIMITS.get(param.name or "", 1000)
+    multiline = param.name == "address"
+    if re.search("[\ud800-\udfff]", value):
+        raise click.BadParameter("is not valid UTF-8 text", ctx=ctx, param=param)
+    bad = re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]" if multiline else "[\x00-\x1f\x7f-\x9f]", value)
+    if bad:
+        raise click.BadParameter(f"contains a control character (U+{ord(bad.group()):04X})", ctx=ctx, param=param)
+    if len(value) > limit:
+        raise click.BadParameter(f"is {len(value):,} characters long (at most {limit:,})", ctx=ctx, param=param)
+    if not value.strip():
+        raise click.BadParameter("is empty", ctx=ctx, param=param)
+    return value
+
+
+def _check_day(ctx: click.Context, param: click.Parameter, value):
+    """YYYY-MM-DD (request, onepager)."""
+    if value is None:
+        return value
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", ctx=ctx, param=param) from None
+    return value
+
+
+def _check_timestamp(ctx: click.Context, param: click.Parameter, value):
+    """ISO 8601: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM] (the date of tracked changes)."""
+    if value is None:
+        return value
+    import datetime as dt
+    import re
+
+    text = value.strip()
+    ok = re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?", text)
+    try:
+        if not ok:
+            raise ValueError
+        dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date, e.g. 2026-01-01 or 2026-01-01T00:00:00Z",
+                                 ctx=ctx, param=param) from None
+    return value
+
+
+def _install_checks() -> None:
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if not isinstance(param, click.Option) or param.callback is not None:
+                continue
+            if param.name in _TEXT_LIMITS:
+                param.callback = _check_text
+            elif param.name in ("date", "since"):
+                param.callback = _check_timestamp if name in ("draft", "compare") else _check_day
+
+
+_install_checks()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -20,14 +21,15 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
             raise InputError(shown, "is an input file; refusing to overwrite it (choose another -o)")
     if target.is_dir():
         raise InputError(shown, "is a directory; give a file name to -o")
-    if target.exists() and not force:
+    _refuse_special(target, shown)
+    if (target.exists() or target.is_symlink()) and not force:
         raise InputError(shown, "already exists; use --force to replace it")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(shown, f"cannot write: folder {directory} does not exist")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_short(target.name)}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise InputError(shown, f"cannot write ({exc.strerror or exc})") from None
     try:
@@ -45,6 +47,35 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
         if isinstance(exc, OSError):
             raise InputError(shown, f"cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def _refuse_special(target: Path, shown: str) -> None:
+    """-o writes regular files only: a device (/dev/null), a named pipe, a socket — or a link
+    to one — is never replaced, even with --force (as root, replacing /dev/null with a
+    regular file would break the system)."""
+    from .ingest import not_regular_reason
+
+    for look in (os.lstat, os.stat):
+        try:
+            mode = look(target).st_mode
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISLNK(mode):
+            continue
+        reason = not_regular_reason(mode)
+        if reason and not stat.S_ISDIR(mode):
+            what = reason.split(",")[0].removeprefix("is ")
+            raise InputError(shown, f"is {what}, not a regular file; -o writes only regular files "
+                             "(leave -o out to write to standard output)")
+
+
+def _short(name: str, limit: int = 100) -> str:
+    """The output name cut to `limit` UTF-8 bytes, for the temporary file's name (a name
+    near the file system's 255 bytes must not fail for the prefix and suffix added)."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= limit:
+        return name
+    return raw[:limit].decode("utf-8", "ignore")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -29,10 +29,18 @@ many policies have at least one.
 A row can have verdicts and an error at once only when its `--reports` page could not be
 written; it keeps the class its verdicts give.
 
-The work is spread over processes (`jobs`, default the number of cores). Workers inherit the
-loaded models and rubric (they are loaded once before the pool starts, and again by the
-pool initializer where processes are spawned rather than forked), take files in chunks, and
-return plain dicts.
+The work is spread over processes (`jobs`, default the number of cores, at most four per
+core). Workers inherit the loaded models and rubric (they are loaded once before the workers
+start, and again in each worker where processes are spawned rather than forked), take one
+file at a time and return plain dicts. Each file runs under a time and a memory limit
+(`Limits`): a worker past either is killed and replaced, and the file's row says "timed out
+after N s" or "too large to analyse". Workers die with the survey, however it ends (Ctrl-C,
+SIGTERM, SIGHUP, a crash).
+
+Only regular files are read (a named pipe, socket or device with a policy's suffix is an
+unreadable row, and is never opened in a way that blocks); a link to a file outside the
+surveyed folder is not followed (an unreadable row); the tables and reports an earlier
+survey wrote into the folder are not policies.
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, printable
 from .ingest import SUPPORTED_SUFFIXES
 from .models import QUESTION_IDS
 
@@ -123,8 +131,9 @@ def _permission_verdicts(findings: dict) -> dict[str, str]:
 
 
 def _display(rel: str) -> str:
-    """A relative path as text that can be written anywhere (undecodable bytes -> U+FFFD)."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """A relative path as text that can be written anywhere (undecodable bytes -> U+FFFD,
+    control characters escaped)."""
+    return printable(rel)
 
 
 # A folder's own notes are not policies: policies/README.md describes the examples.
@@ -167,9 +176,39 @@ def find_policies(folder: str | os.PathLike[str], exclude: Sequence[str | os.Pat
             full = os.path.join(dirpath, name)
             if excluded and os.path.realpath(full) in excluded:
                 continue
+            if name.lower().endswith((".html", ".htm")) and _is_our_html(full):
+                continue  # an earlier survey's table or report, not a policy
             found.append(Path(os.path.relpath(full, root)).as_posix())
     found.sort()
     return found
+
+
+def _head(path: str, size: int = 4096) -> bytes:
+    """The first bytes of a regular file; b"" for anything else (a named pipe is never
+    opened in a way that blocks)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except (OSError, ValueError):
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.read(fd, size)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+_OUR_HTML = (b'<meta name="generator" content="policy-redline', b"policy-redline analysis</title>")
+
+
+def _is_our_html(path: str) -> bool:
+    """An HTML page this tool wrote (a survey table, an analyze report)."""
+    head = _head(path)
+    return any(marker in head for marker in _OUR_HTML)
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -225,18 +264,6 @@ def _warm() -> None:
             pass
 
 
-def _worker_init() -> None:
-    """A pool worker: Ctrl-C is the parent's to handle (it stops the pool), and the models
-    are loaded once (already inherited where processes are forked)."""
-    import signal
-
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except (ValueError, OSError):  # pragma: no cover - not the main thread
-        pass
-    _warm()
-
-
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:300] or "no detail"
 
@@ -255,6 +282,10 @@ def _analyse_one(root: str, rel: str, report_path: str | None) -> dict:
     from .analysis import analyze
 
     path = os.path.join(root, rel)
+    here = os.path.realpath(root)
+    there = os.path.realpath(path)
+    if there != here and not there.startswith(here.rstrip(os.sep) + os.sep):
+        return _empty_row(rel, "a link to a file outside the surveyed folder; not followed")
     try:
         a = analyze(path)
     except InputError as exc:
@@ -296,10 +327,6 @@ def _analyse_one(root: str, rel: str, report_path: str | None) -> dict:
         except Exception as exc:
             row["error"] = f"report not written ({type(exc).__name__}: {_one_line(exc)})"
     return row
-
-
-def _analyse_chunk(root: str, items: list[tuple[str, str | None]]) -> list[dict]:
-    return [_analyse_one(root, rel, rp) for rel, rp in items]
 
 
 # ----------------------------------------------------------------------------------------
@@ -363,12 +390,7 @@ def is_survey_output(path: str | os.PathLike[str]) -> bool:
     p = Path(path)
     if p.suffix.lower() not in (".html", ".htm"):
         return True
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in _head(str(p))
 
 
 def _check_folder(folder: str | os.PathLike[str]) -> None:
@@ -385,12 +407,6 @@ def _check_folder(folder: str | os.PathLike[str]) -> None:
         raise InputError(source, f"cannot be read ({exc.strerror or exc})") from None
 
 
-def _chunks(items: list, jobs: int) -> list[list]:
-    """About eight chunks per worker (load balance) of at most 25 files (fast feedback)."""
-    size = max(1, min(25, -(-len(items) // (jobs * 8))))
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def survey(
     folder: str | os.PathLike[str],
     jobs: int | None = None,
@@ -398,6 +414,7 @@ def survey(
     progress: Callable[[int, int], None] | None = None,
     *,
     exclude: Sequence[str | os.PathLike[str]] = (),
+    limits: "Limits | None" = None,
 ) -> SurveyResult:
     """Analyse every policy file under `folder`; see the module docstring.
 
@@ -427,22 +444,14 @@ def survey(
             report_paths[rel] = os.path.join(str(reports_dir), name)
 
     items = [(rel, report_paths[rel]) for rel in files]
-    jobs = max(1, int(jobs if jobs is not None else (os.cpu_count() or 1)))
-    jobs = min(jobs, max(1, total))
+    jobs = cap_jobs(jobs, total)
     rows: dict[str, dict] = {}
-    done = 0
     if progress:
         progress(0, total)
 
-    _warm()  # once here: forked workers inherit it, and jobs=1 needs it anyway
-    if jobs == 1:
-        for rel, rp in items:
-            rows[rel] = _analyse_one(root, rel, rp)
-            done += 1
-            if progress:
-                progress(done, total)
-    else:
-        _run_pool(root, items, jobs, rows, progress, total)
+    _warm()  # once here: forked workers inherit it
+    if total:
+        _run_workers(root, items, jobs, rows, progress, total, limits or Limits())
 
     ordered = [rows[rel] for rel in files]
     counts = {c: 0 for c in CLASSES}
@@ -451,39 +460,261 @@ def survey(
     return SurveyResult(root, ordered, counts, files)
 
 
-def _run_pool(root: str, items: list, jobs: int, rows: dict, progress, total: int) -> None:
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+# ----------------------------------------------------------------------------------------
+# The workers: one process per job, one file at a time, each under a time and memory limit
+# ----------------------------------------------------------------------------------------
 
-    done = 0
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+#: More processes than this many per core only wait on one another (and each holds the
+#: models in memory): `--jobs 10000` is capped, not obeyed.
+MAX_JOBS_PER_CORE = 4
+
+
+def cap_jobs(jobs: int | None, total: int | None = None) -> int:
+    """The number of worker processes: `jobs` (default: the cores), at most
+    MAX_JOBS_PER_CORE per core and at most one per file."""
+    cores = os.cpu_count() or 1
+    n = cores if jobs is None else int(jobs)
+    n = max(1, min(n, MAX_JOBS_PER_CORE * cores))
+    if total is not None:
+        n = min(n, max(1, total))
+    return n
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost a worker: wall-clock seconds, and growth of its resident
+    memory in MB. Past either, the worker is killed and replaced, and the file's row says
+    "timed out after N s" or "too large to analyse". (The readers' own budgets refuse most
+    hostile files long before; these catch what no budget foresaw.)"""
+
+    seconds: float = 300.0
+    memory_mb: int = 2048
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of a process in bytes (0 where /proc cannot tell)."""
     try:
-        pending = {pool.submit(_analyse_chunk, root, chunk): chunk for chunk in _chunks(items, jobs)}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                chunk = pending.pop(fut)
-                try:
-                    for row, (rel, _rp) in zip(fut.result(), chunk):
-                        rows[rel] = row
-                except BrokenProcessPool:
-                    for rel, _rp in chunk:
-                        rows[rel] = _empty_row(rel, "the analysis process crashed while reading this batch of files")
-                except Exception as exc:  # pickling or another pool failure: still one row each
-                    for rel, _rp in chunk:
-                        rows[rel] = _empty_row(rel, f"internal error ({type(exc).__name__}: {_one_line(exc)})")
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
-    except BaseException:  # Ctrl-C, or a bug here: stop the workers now, not after their chunks
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the survey process ends, however it ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except Exception:  # pragma: no cover - no libc to call
+            pass
+    if os.getppid() != parent:  # the parent is already gone
+        os._exit(1)
+
+
+def _worker_main(conn, root: str, parent: int) -> None:
+    """A worker: take (relative path, report path) from `conn`, send back the row; stop at
+    None or when the parent goes away."""
+    import signal
+
+    _die_with_parent(parent)
+    for sig, action in ((signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, signal.SIG_DFL),
+                        (getattr(signal, "SIGHUP", None), signal.SIG_DFL)):
+        if sig is not None:
             try:
-                proc.terminate()
+                signal.signal(sig, action)  # Ctrl-C is the parent's; SIGTERM ends us at once
+            except (ValueError, OSError):  # pragma: no cover
+                pass
+    _warm()  # a no-op where the models were inherited by fork
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        rel, rp = task
+        try:
+            row = _analyse_one(root, rel, rp)
+        except MemoryError:
+            row = _empty_row(rel, "too large to analyse (out of memory)")
+        except RecursionError:
+            row = _empty_row(rel, "the document is nested too deeply to analyse")
+        try:
+            conn.send(row)
+        except (OSError, ValueError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx, root: str) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, root, os.getpid()), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple[str, str | None] | None = None
+        self.started = 0.0
+        self.base = 0
+        self.peak = 0
+
+    def give(self, task) -> bool:
+        import time
+
+        self.task = task
+        self.started = time.monotonic()
+        self.base = _rss(self.proc.pid)
+        self.peak = 0
+        try:
+            self.conn.send(task)
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except Exception:
+            pass
+        self.proc.join(timeout=5)
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+
+
+class Stopped(BaseException):
+    """The survey was stopped by a signal (SIGTERM, SIGHUP); its workers are gone."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _context():
+    import multiprocessing as mp
+
+    if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods():
+        return mp.get_context("fork")  # workers inherit the loaded models (and test patches)
+    return mp.get_context()
+
+
+def _run_workers(root: str, items: list, jobs: int, rows: dict, progress, total: int, limits: Limits) -> None:
+    """Analyse `items` in `jobs` worker processes. A worker that runs past the time limit,
+    grows past the memory limit or dies is killed and replaced, and its file gets a row
+    that says so; the others go on. Any signal or error in this process ends every worker."""
+    import signal
+    import time
+    from collections import deque
+    from multiprocessing.connection import wait
+
+    ctx = _context()
+    queue = deque(items)
+    workers: list[_Worker] = []
+    done = 0
+    memory_limit = limits.memory_mb * 1024 * 1024 if limits.memory_mb else 0
+
+    def stop(signum, _frame):
+        raise Stopped(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            previous[sig] = signal.signal(sig, stop)
+        except (ValueError, OSError):  # not the main thread: the workers still die with us
+            pass
+
+    def finish(w: _Worker, row: dict) -> None:
+        nonlocal done
+        rel = w.task[0]
+        rows[rel] = row
+        w.task = None
+        done += 1
+        if progress:
+            progress(done, total)
+
+    def replace(w: _Worker) -> _Worker:
+        w.kill()
+        fresh = _Worker(ctx, root)
+        workers[workers.index(w)] = fresh
+        return fresh
+
+    def feed(w: _Worker) -> None:
+        while queue:
+            task = queue.popleft()
+            if w.give(task):
+                return
+            finish(w, _empty_row(task[0], "the analysis process stopped before reading this file"))
+            w = replace(w)
+
+    try:
+        for _ in range(jobs):
+            workers.append(_Worker(ctx, root))
+        for w in list(workers):
+            feed(w)
+        while any(w.task is not None for w in workers):
+            busy = [w for w in workers if w.task is not None]
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.25)
+            now = time.monotonic()
+            for w in busy:
+                rel = w.task[0]
+                if w.conn in ready or w.proc.sentinel in ready:
+                    row = None
+                    try:
+                        if w.conn.poll():
+                            row = w.conn.recv()
+                    except (EOFError, OSError, ValueError):
+                        row = None
+                    if row is not None:
+                        finish(w, row)
+                        feed(w)
+                        continue
+                    if not w.proc.is_alive():
+                        big = memory_limit and w.peak > 0.8 * memory_limit
+                        finish(w, _empty_row(rel, "too large to analyse (the analysis ran out of memory)"
+                                             if big else "the analysis process crashed while reading this file"))
+                        feed(replace(w))
+                        continue
+                if now - w.started > limits.seconds:
+                    finish(w, _empty_row(rel, f"timed out after {limits.seconds:g} s"))
+                    feed(replace(w))
+                    continue
+                if memory_limit:
+                    grown = _rss(w.proc.pid) - w.base
+                    w.peak = max(w.peak, grown)
+                    if grown > memory_limit:
+                        finish(w, _empty_row(rel, f"too large to analyse (more than {limits.memory_mb:,} MB "
+                                             "of memory)"))
+                        feed(replace(w))
+    finally:
+        for w in workers:  # normally idle: ask them to stop, then make sure
+            if w.task is None and w.proc.is_alive():
+                try:
+                    w.conn.send(None)
+                except (OSError, ValueError):
+                    pass
+        deadline = time.monotonic() + 2
+        for w in workers:
+            if w.task is not None:
+                w.kill()
+            else:
+                w.proc.join(timeout=max(0.0, deadline - time.monotonic()))
+                if w.proc.is_alive():
+                    w.kill()
+            try:
+                w.conn.close()
             except Exception:
                 pass
-        raise
-    pool.shutdown(wait=True)
+        for sig, handler in previous.items():
+            try:
+                signal.signal(sig, handler)
+            except (ValueError, OSError, TypeError):
+                pass
 
 
 # ----------------------------------------------------------------------------------------
@@ -496,9 +727,10 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.3f}"
-    text = str(value)
-    # A file name or department read from a document must not run as a spreadsheet formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # Control characters (a carriage return that starts a new row, escape codes) are shown
+    # escaped, and a cell a spreadsheet would read as a formula starts with a quote.
+    text = printable(str(value))
+    return "'" + text if text.lstrip()[:1] in ("=", "+", "-", "@") else text
 
 
 def survey_csv(result: SurveyResult) -> str:
@@ -543,7 +775,8 @@ def survey_html(result: SurveyResult, output: str | os.PathLike[str] | None = No
 # ----------------------------------------------------------------------------------------
 
 
-def run_survey_command(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool) -> None:
+def run_survey_command(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool,
+                       time_limit: float | None = None, memory_limit: int | None = None) -> None:
     import click
 
     from .output import write_output
@@ -578,8 +811,19 @@ def run_survey_command(folder: str, output: str | None, jobs: int | None, report
     else:
         progress = None  # type: ignore[assignment]
 
+    limits = Limits(seconds=time_limit if time_limit is not None else Limits.seconds,
+                    memory_mb=memory_limit if memory_limit is not None else Limits.memory_mb)
     try:
-        result = survey(folder, jobs=jobs, reports_dir=reports, progress=progress, exclude=exclude)
+        result = survey(folder, jobs=jobs, reports_dir=reports, progress=progress, exclude=exclude, limits=limits)
+    except Stopped as exc:  # SIGTERM / SIGHUP: the workers are gone; exit as the signal asks
+        import signal
+
+        try:
+            name = signal.Signals(exc.signum).name
+        except ValueError:
+            name = f"signal {exc.signum}"
+        click.echo(f"redline: survey stopped ({name})", err=True)
+        sys.exit(128 + exc.signum)
     finally:
         if bar and "bar" in bar:
             bar["bar"].__exit__(None, None, None)
@@ -593,7 +837,7 @@ def run_survey_command(folder: str, output: str | None, jobs: int | None, report
     if output:
         inputs = tuple(os.path.join(folder, r) for r in result.files)
         write_output(output, text, inputs=inputs, force=force)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {printable(output)}", err=True)
     else:
         click.echo(text, nl=False)
     click.echo(result.summary, err=True)
