@@ -82,7 +82,7 @@ BAD: dict[str, str] = {
     "missing.pdf": "no such file",
     "only-a-script.html": "the document contains no text",
     "unknown.xyz": ("unsupported file type .xyz (supported: .pdf, .docx, .txt, .md, .markdown, "
-                    ".html, .htm)"),
+                    ".html, .htm, .rtf, .odt)"),
     "whole-manual.txt": (f"too long to analyse: {TOO_LONG_WORDS:,} words (the limit is 250,000); "
                          "give the immigration policy alone, not the whole manual"),
     "six-thousand-sections.txt": ("too long to analyse: 6,000 paragraphs (the limit is 5,000); "
@@ -193,7 +193,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, path: Path | str,
 
 COMMANDS = {
     "analyze": ("analyze", "--format", "json"),
-    "draft": ("draft", "--town", "Testville", "--format", "md"),
+    "draft": ("draft", "--town", "Testville", "--board", "the Select Board", "--format", "md"),
     "compare": ("compare", "--format", "md"),
 }
 
@@ -301,7 +301,7 @@ def test_other_encodings_are_read_correctly(corpus: Path, name: str) -> None:
     assert data["policy"]["title"] == first  # accents, curly quotes, guillemets, ½ survive
     texts = [e["text"] for q in data["questions"] for e in q["evidence"]]
     assert _body(encoding).split("\n")[0] in texts
-    drafted = redline("draft", str(corpus / name), "--town", "Testville", "--format", "md")
+    drafted = redline("draft", str(corpus / name), "--town", "Testville", "--board", "the Select Board", "--format", "md")
     assert drafted.returncode == 0, drafted.stderr
     assert first in drafted.stdout.decode("utf-8")
 
@@ -314,7 +314,7 @@ def test_name_with_spaces_and_non_ascii(corpus: Path, tmp_path: Path) -> None:
     assert data["policy"]["source"] == str(path) and data["policy"]["title"] == "Política de Inmigración"
     # relative to the working folder, and as the output name too
     out = tmp_path / "Redline — Política (borrador).docx"
-    drafted = redline("draft", path.name, "--town", "Testville", "-o", str(out), cwd=corpus)
+    drafted = redline("draft", path.name, "--town", "Testville", "--board", "the Select Board", "-o", str(out), cwd=corpus)
     assert drafted.returncode == 0, drafted.stderr
     assert drafted.stderr.decode("utf-8") == f"wrote {out}\n"
     assert zipfile.is_zipfile(out)
@@ -323,7 +323,7 @@ def test_name_with_spaces_and_non_ascii(corpus: Path, tmp_path: Path) -> None:
 def test_html_scripts_never_reach_any_output(corpus: Path) -> None:
     path = corpus / "with-scripts.html"
     outputs = [redline("analyze", str(path), "--format", fmt) for fmt in ("json", "text", "md", "html")]
-    outputs += [redline("draft", str(path), "--town", "Testville", "--format", fmt) for fmt in ("md", "html", "text")]
+    outputs += [redline("draft", str(path), "--town", "Testville", "--board", "the Select Board", "--format", fmt) for fmt in ("md", "html", "text")]
     for result in outputs:
         assert result.returncode == 0, result.stderr
         out = result.stdout.decode("utf-8")

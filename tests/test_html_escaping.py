@@ -79,7 +79,7 @@ def test_analyze_html(policy: Path) -> None:
 
 @pytest.mark.parametrize("clean", [False, True], ids=["redline", "clean"])
 def test_draft_html(policy: Path, clean: bool) -> None:
-    args = ("draft", str(policy), "--format", "html", *(("--clean",) if clean else ()))
+    args = ("draft", str(policy), "--format", "html", "--board", "the Select Board", *(("--clean",) if clean else ()))
     text = assert_safe_html(_out(redline(*args)))
     assert "</style><script>alert(2)</script> <!-- ]]> {++ --}" in text
     if not clean:
@@ -131,8 +131,8 @@ def assert_no_raw_html(md: str) -> None:
         assert opener not in md.lower(), opener
 
 
-@pytest.mark.parametrize("args", [("analyze", "--format", "md"), ("draft", "--format", "md"),
-                                  ("draft", "--format", "md", "--clean"),
+@pytest.mark.parametrize("args", [("analyze", "--format", "md"), ("draft", "--format", "md", "--board", "the Select Board"),
+                                  ("draft", "--format", "md", "--clean", "--board", "the Select Board"),
                                   pytest.param(("compare", "--format", "md"), marks=pytest.mark.skipif(
                                       not HAS_COMPARE, reason="no compare command yet"))],
                          ids=["analyze", "draft", "draft-clean", "compare"])

@@ -295,7 +295,7 @@ def test_draft_keeps_an_unclear_clause_and_says_to_read_it(unclear: Analysis) ->
     from policy_redline.draft import draft
     from policy_redline.writers.markdown_redline import redline_to_markdown
 
-    amendment = draft(unclear)
+    amendment = draft(unclear, board="the Select Board")
     review = [c for c in amendment.changes if c.action == "review"]
     assert [(c.clause, c.question) for c in review] == [(CLAUSE, "status_checks")]
     assert "read this clause yourself" in review[0].reason
@@ -315,7 +315,7 @@ def test_draft_with_only_unclear_answers_changes_no_text(real: Analysis) -> None
     from policy_redline.draft import draft
 
     greenish = replace(real, scorecard=_card(real, {q: "green" for q in QUESTION_IDS} | {"lunn": "unclear"}))
-    amendment = draft(greenish)
+    amendment = draft(greenish, board="the Select Board")
     assert not amendment.changed
     assert [(c.clause, c.question, c.action) for c in amendment.to_read] == [(CLAUSE, "lunn", "review")]
     assert all(p.original == p.amended for p in amendment.paragraphs)
@@ -327,7 +327,7 @@ def test_draft_docx_comments_the_clause_to_read(unclear: Analysis) -> None:
     from policy_redline.draft import draft
     from policy_redline.writers.docx_redline import redline_to_docx
 
-    data = redline_to_docx(draft(unclear).redline())
+    data = redline_to_docx(draft(unclear, board="the Select Board").redline())
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         comments = z.read("word/comments.xml").decode("utf-8")
     assert "Status checks: read this clause yourself." in comments

@@ -750,7 +750,9 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
             level = levels.get(group, default_level)
             if number and group and number != group and numbering.parent_of(number) == group:
                 level = min(level + 1, 9) if level else level
-            new = _model_paragraphs(ins.mc, _heading_text(typed, names.fill(ins.mc.heading), upper), names, level, refs, model)
+            # a policy with no headings of its own: the new section's heading in capitals,
+            # which every reader (plain text too) takes for a heading
+            new = _model_paragraphs(ins.mc, _heading_text(typed, names.fill(ins.mc.heading), upper or not headings), names, level, refs, model)
             paras.extend(_pair([], new, ins.reason))
             inserts.append(Change(number or ins.mc.heading, ins.question, "insert", ins.reason, ins.mc.ref))
 

@@ -178,7 +178,12 @@ def rank_asks(analysis: Analysis, changes, limit: int = ASKS) -> tuple[AskItem, 
 
 def build_onepager(analysis: Analysis, *, town: str | None = None, department: str | None = None, date: dt.date) -> OnePager:
     """The page's content for an analysed policy (drafts the amendment to rank the changes)."""
-    amendment = make_draft(analysis, town=town, department=department)
+    from .draft import is_about_immigration, standalone_policy
+
+    # The page ranks the draft's changes and names no approving body, so none is asked for;
+    # a policy on no immigration question is measured against a separate policy for it.
+    make = make_draft if is_about_immigration(analysis) else standalone_policy
+    amendment = make(analysis, town=town, department=department, board="the approving body")
     rubric = load_rubric()
     rows = tuple(_row(f, rubric.question(f.question).short or f.question) for f in analysis.scorecard.findings)
     line, template = _boilerplate(analysis)
