@@ -535,8 +535,8 @@ def _count_negations(text: str, lexicon: Lexicon) -> int:
     count = 0
     for k, w in enumerate(words):
         if w in lexicon.negation_words:
-            if w == "nor" and "neither" in words[:k]:
-                continue
+            if w == "nor" and ("neither" in words[:k] or count):
+                continue  # "shall not X, nor Y": the same negation goes on
             if w == "neither" and count:
                 continue  # "shall not be used to neither detain nor delay": one negation, said twice
             count += 1
