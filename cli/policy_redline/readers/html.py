@@ -89,6 +89,11 @@ class _Reader(HTMLParser):
         self._lists: list[list] = []  # [tag, next number, type]
         self._li_number: list[str] = []
         self._li_level: list[int] = []
+        # A page policy-redline wrote (<meta name="generator" content="policy-redline">):
+        # its page heading, summary line, legend and notes are the page's, not the policy's,
+        # and a <p class="list-item"> is a list item, so a draft reads back as itself.
+        self._own = False
+        self._list_p = False
 
     # -- helpers
     def _context(self) -> tuple[str, int, str]:
@@ -109,6 +114,8 @@ class _Reader(HTMLParser):
         if not text:
             return
         kind, level, number = self._context()
+        if kind == "paragraph" and self._list_p:
+            kind = "list_item"
         self.blocks.append(Block(text=text, kind=kind, level=level, number=number))  # type: ignore[arg-type]
         if kind == "list_item" and self._li_number:
             self._li_number[-1] = ""  # only the first block of an item carries its number
@@ -128,6 +135,15 @@ class _Reader(HTMLParser):
 
     # -- tokenizer callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta" and ("name", "generator") in attrs and ("content", "policy-redline") in attrs:
+            self._own = True
+        classes = (dict(attrs).get("class") or "").split() if self._own else []
+        if self._own and not self._skip and (
+            (tag == "header" and "doc" in classes) or (tag == "aside" and "legend" in classes)
+            or (tag == "section" and "notes" in classes) or (tag == "sup" and "note" in classes)
+        ):
+            self._skip.append(tag)
+            return
         if tag == "title":
             self._title_buf = []
         if tag == "body" and "head" in self._skip:
@@ -146,6 +162,8 @@ class _Reader(HTMLParser):
         self._flush()
         if tag == "p" and "p" in self._stack:
             self._close("p")  # <p>a<p>b: the new paragraph closes the open one
+        if tag == "p":
+            self._list_p = "list-item" in classes
         if tag == "li" and "li" in self._stack:
             last_li = len(self._stack) - 1 - self._stack[::-1].index("li")
             lists = [i for i, t in enumerate(self._stack) if t in ("ol", "ul")]
@@ -205,6 +223,8 @@ class _Reader(HTMLParser):
         if tag in _BLOCK:
             self._flush()
             self._close(tag)
+            if tag == "p":
+                self._list_p = False
 
     def handle_data(self, data: str) -> None:
         if self._skip:

@@ -89,8 +89,9 @@ def redline_to_html(redline: Redline, *, heading: str | None = None) -> str:
         elif para.deleted:
             classes.append("para-del")
         if para.kind == "heading":
-            level = min(max(para.level, 1), 6) + 1  # h1 is the page heading
-            tag = f"h{min(level, 6)}"
+            # at its own level, so that a draft read back is the same document (the page's
+            # own <h1> sits in its <header>, which the HTML reader leaves out for our pages)
+            tag = f"h{min(max(para.level, 1), 6)}"
         else:
             tag = "p"
             if para.kind == "list_item":

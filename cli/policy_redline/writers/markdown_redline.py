@@ -1,7 +1,8 @@
 """Markdown redline in CriticMarkup: `{++inserted++}`, `{--deleted--}`, comments as footnotes.
 
-Headings are `#` lines (the redline title is the `#` heading, paragraph headings start at
-`##`), list items are `- ` lines, and each paragraph is its own block.  Whole inserted or
+Headings are `#` lines at their own level (the redline's title is written as a `#` line
+only when it is not already the document's first heading, so a Markdown draft reads back as
+the same document and drafting it again gives the same bytes), list items are `- ` lines, and each paragraph is its own block.  Whole inserted or
 deleted paragraphs are one `{++...++}` / `{--...--}` span.
 
 Escaping, and what it costs: CriticMarkup has no escape character, so any text that would
@@ -70,10 +71,24 @@ def _body(para: RedlineParagraph) -> str:
     return "".join(out)
 
 
+def _title_is_first_heading(redline: Redline) -> bool:
+    """True when the document's title is its own first heading (or its first two top-level
+    headings, a title set over two lines): writing it again as a separate "#" line would make
+    a Markdown draft read back with one heading more than it has."""
+    paras = [p for p in redline.paragraphs if p.amended or p.original][:2]
+    heads = [p.amended or p.original for p in paras if p.kind == "heading" and p.amended == p.original]
+    title = " ".join(redline.title.split())
+    if not heads or not paras or paras[0].kind != "heading":
+        return False
+    if " ".join(heads[0].split()) == title:
+        return True
+    return len(heads) == 2 and all(p.level <= 1 for p in paras) and " ".join(" ".join(heads).split()) == title
+
+
 def redline_to_markdown(redline: Redline) -> str:
     """The redline as CriticMarkup Markdown with comments as footnotes `[^n]`."""
     lines: list[str] = []
-    if redline.title.strip():
+    if redline.title.strip() and not _title_is_first_heading(redline):
         lines += ["# " + _neutralise(redline.title.strip()).replace("\n", " "), ""]
     notes: list[str] = []
     for para in redline.paragraphs:
@@ -82,7 +97,7 @@ def redline_to_markdown(redline: Redline) -> str:
             notes.append(para.comment.strip())
             body += f"[^{len(notes)}]"
         if para.kind == "heading":
-            prefix = "#" * min(max(para.level, 1) + 1, 6) + " "
+            prefix = "#" * min(max(para.level, 1), 6) + " "
             body = body.replace("\n", " ")
         elif para.kind == "list_item":
             prefix = "- "
