@@ -315,13 +315,13 @@ def test_unknown_binary_suffix(tmp_path: Path) -> None:
     path = tmp_path / "policy.xyz"
     path.write_bytes(bytes(range(256)) * 16)
     expect_error(path, "unsupported file type .xyz (supported: .pdf, .docx, .txt, .md, "
-                       ".markdown, .html, .htm)")
+                       ".markdown, .html, .htm, .rtf, .odt)")
 
 
 def test_unknown_format_argument() -> None:
     with pytest.raises(InputError) as info:
-        read_bytes(b"text", "x.txt", fmt="odt")
-    assert info.value.reason == "unsupported format 'odt' (supported: txt, md, docx, pdf, html)"
+        read_bytes(b"text", "x.txt", fmt="wpd")
+    assert info.value.reason == "unsupported format 'wpd' (supported: txt, md, docx, pdf, html, rtf, odt)"
 
 
 def test_unknown_text_suffix_reads(tmp_path: Path) -> None:

@@ -178,3 +178,92 @@ def test_a_word_file_to_a_terminal_is_a_usage_error_that_says_what_to_type(tmp_p
     suggested = re.search(r"`(redline [^`]+)`", err).group(1)
     assert suggested == "redline draft chicopee-413.docx -o chicopee-413-redline.docx"
     assert _run_printed(suggested, tmp_path).returncode == 0
+
+
+# --- 3. RTF and ODT ---------------------------------------------------------------------------
+
+_CHICOPEE_413_4 = (
+    "An officer who has a reasonable suspicion that an individual already lawfully contacted or detained has "
+    "committed a criminal violation of federal immigration law may detain the person for a reasonable period of "
+    "time in order to contact federal immigration officials to verify whether an immigration violation is a "
+    "federal civil violation or a criminal violation."
+)
+
+
+def _rtf_escape(text: str) -> str:
+    return "".join(c if ord(c) < 128 else f"\\u{ord(c)}?" for c in text)
+
+
+def test_an_rtf_policy_is_read_as_its_text_not_its_markup(tmp_path):
+    paras = [
+        r"{\pard\s1\b\fs28 Policy 413\par}",
+        r"{\pard\s1\b 413.1 PURPOSE AND SCOPE\par}",
+        r"{\pard This policy provides guidelines to members of the Chicopee Police Department relating to "
+        r"immigration and interacting with federal immigration officials.\par}",
+        r"{\pard\s1\b 413.4 DETENTIONS\par}",
+        r"{\pard " + _rtf_escape(_CHICOPEE_413_4.replace("officer who", "officer\u2019s colleague who")) + r"\par}",
+    ]
+    rtf = (
+        r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\froman Times New Roman;}{\f1\fswiss Arial;}}"
+        r"{\colortbl;\red0\green0\blue0;}{\stylesheet{\s1 heading 1;}}"
+        r"{\*\generator Microsoft Word 16;}{\info{\title Immigration Violations}}"
+        "\n" + "\n".join(paras) + "}"
+    )
+    (tmp_path / "chicopee.rtf").write_text(rtf, encoding="ascii")
+    r = run_cli("analyze", "chicopee.rtf", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    import json
+
+    report = json.loads(_out(r))
+    words = " ".join(e["text"] for q in report["questions"] for e in q["evidence"])
+    assert "\\" not in words and "fonttbl" not in _out(r) and "Times New Roman" not in _out(r)
+    lunn = next(q for q in report["questions"] if q["id"] == "lunn")
+    assert lunn["verdict"] == "red" and lunn["evidence"][0]["clause"] == "413.4"
+    assert "officer\u2019s colleague" in lunn["evidence"][0]["text"]
+
+
+def test_rtf_under_a_text_name_is_still_not_read_as_prose(tmp_path):
+    (tmp_path / "policy.txt").write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\pard No officer shall detain anyone on an ICE detainer.\par}")
+    r = run_cli("analyze", "policy.txt", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    assert "rtf1" not in _out(r) and "fonttbl" not in _out(r) and "Arial" not in _out(r)
+
+
+def test_an_odt_policy_is_read(tmp_path):
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, List, ListItem, P
+
+    doc = OpenDocumentText()
+    doc.text.addElement(H(outlinelevel=1, text="Policy 413: Immigration Violations"))
+    doc.text.addElement(H(outlinelevel=2, text="413.4 DETENTIONS"))
+    doc.text.addElement(P(text=_CHICOPEE_413_4))
+    doc.text.addElement(H(outlinelevel=2, text="413.6 ICE DETAINERS"))
+    items = List()
+    for t in ("No individual should be held based solely on a federal immigration detainer.",
+              "Officers shall notify ICE of the release date of any person in custody."):
+        li = ListItem()
+        li.addElement(P(text=t))
+        items.addElement(li)
+    doc.text.addElement(items)
+    doc.save(str(tmp_path / "policy.odt"))
+    r = run_cli("analyze", "policy.odt", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    out = _out(r)
+    assert out.startswith("Policy 413: Immigration Violations") or "Policy 413: Immigration Violations" in out.splitlines()[0]
+    assert "RED FLAG  lunn" in out and "413.4:" in out
+    r = run_cli("draft", "policy.odt", "--town", "Chicopee", "-o", "policy-redline.docx", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("policy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+    ("policy.wpd", b"\xffWPC" + b"\0" * 600),
+    ("policy.pages", b"PK\x03\x04" + b"\0" * 600),
+])
+def test_formats_it_cannot_read_are_refused_in_one_line(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    r = run_cli("analyze", name, cwd=tmp_path)
+    assert r.returncode == 1
+    err = _err(r).strip()
+    assert len(err.splitlines()) == 1 and ".docx" in err, err
+    assert r.stdout == b""

@@ -451,7 +451,7 @@ def test_explicit_format_overrides_suffix(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm")
+    assert SUPPORTED_SUFFIXES == (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".odt")
 
 
 def test_lazy_imports(tmp_path: Path) -> None:

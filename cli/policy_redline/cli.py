@@ -28,10 +28,15 @@ _SUFFIX_FORMATS = {
 _DOCUMENT_SUFFIXES = (".pdf", ".doc", ".rtf", ".odt", ".csv", ".xlsx", ".xls", ".pages")
 
 
-def pick_format(fmt: str | None, output: str | None, choices: tuple[str, ...], default: str, *, command: str) -> str:
+def pick_format(fmt: str | None, output: str | None, choices: tuple[str, ...], default: str, *, command: str,
+                inputs: tuple[str | None, ...] = ()) -> str:
     """The output format: `--format` if given, else what `-o FILE`'s extension says, else
     `default`. A `--format` the extension contradicts, or an extension the command cannot
     write, is a usage error (exit 2): a file named .html must hold HTML."""
+    if output and inputs:  # writing over an input is refused first, whatever the format
+        from .output import refuse_input_overwrite
+
+        refuse_input_overwrite(output, inputs)
     suffix = os.path.splitext(output)[1].lower() if output else ""
     implied = _SUFFIX_FORMATS.get(suffix)
     if implied is None and suffix in _DOCUMENT_SUFFIXES:
@@ -44,6 +49,8 @@ def pick_format(fmt: str | None, output: str | None, choices: tuple[str, ...], d
             f"(e.g. -o {_with_suffix(output, default)})")
     if fmt is None:
         return implied or default
+    if implied == "text" and fmt != "docx":
+        return fmt  # a .txt file holds any text: JSON, Markdown or HTML source
     if implied is not None and implied != fmt:
         raise click.UsageError(
             f"--format {fmt} contradicts -o {output} (a {suffix} file); drop --format, or name the file "
@@ -101,7 +108,7 @@ def cli() -> None:
     """Measure a police department's ICE-cooperation policy against a strong model policy,
     clause by clause, and draft the fix.
 
-    POLICY is a .pdf, .docx, .txt, .md or .html file, or - to read text from standard input.
+    POLICY is a .pdf, .docx, .rtf, .odt, .txt, .md or .html file, or - to read text from standard input.
     """
 
 
@@ -118,7 +125,7 @@ def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
     from .analysis import analyze as run
     from .writers import report
 
-    fmt = pick_format(fmt, output, ("text", "json", "md", "html"), "text", command="analyze")
+    fmt = pick_format(fmt, output, ("text", "json", "md", "html"), "text", command="analyze", inputs=(policy,))
     a = run(policy)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = {
@@ -193,7 +200,7 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
     from .draft import is_about_immigration, standalone_policy
     from .output import suggested_output
 
-    fmt = pick_format(fmt, output, ("docx", "md", "html", "text", "json"), "docx", command="draft")
+    fmt = pick_format(fmt, output, ("docx", "md", "html", "text", "json"), "docx", command="draft", inputs=(policy,))
     if fmt == "docx" and output is None and sys.stdout.isatty():  # fail before the work, not after
         _binary_to_terminal(f"redline draft {_sh(policy)} -o {_sh(suggested_output(policy))}")
     analysis = run(policy)
@@ -277,7 +284,7 @@ def onepager(policy: str, town: str | None, department: str | None, fmt: str, da
     from .request import parse_date
     from .writers import onepager as w
 
-    fmt = pick_format(fmt, output, ("html", "docx"), "html", command="onepager")
+    fmt = pick_format(fmt, output, ("html", "docx"), "html", command="onepager", inputs=(policy,))
     if fmt == "docx" and output is None and sys.stdout.isatty():
         _binary_to_terminal(f"redline onepager {_sh(policy)} -o onepager.docx")
     when = parse_date(date) if date else dt.date.today()
@@ -307,7 +314,7 @@ def compare(policy: str, against: str | None, fmt: str, author: str, date: str |
     from . import compare as cmp
     from .writers.docx_package import is_docx
 
-    fmt = pick_format(fmt, output, ("text", "md", "html", "docx"), "text", command="compare")
+    fmt = pick_format(fmt, output, ("text", "md", "html", "docx"), "text", command="compare", inputs=(policy, against))
     if fmt == "docx" and output is None and sys.stdout.isatty():
         _binary_to_terminal(f"redline compare {_sh(policy)}" + (f" --against {_sh(against)}" if against else "")
                             + " --format docx -o compare.docx")

@@ -1,4 +1,4 @@
-"""Ingest: a policy file (pdf, docx, txt, md, html) or stdin -> `Document`.
+"""Ingest: a policy file (pdf, docx, txt, md, html, rtf, odt) or stdin -> `Document`.
 
     read_policy(path)                 a path, or "-" for standard input
     read_bytes(data, source, fmt)     bytes already in memory (fmt from the suffix if None)
@@ -29,7 +29,15 @@ from .readers.common import (
     sniff,
 )
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".odt")
+# Formats records offices send that no reader here reads: refused in one line, never read as text.
+_SAVE_AS = "save it as .docx or PDF and try again"
+_UNREAD_SUFFIXES = {
+    ".doc": "a legacy Word .doc file", ".wpd": "a WordPerfect file", ".pages": "an Apple Pages file",
+    ".odg": "an OpenDocument drawing", ".ods": "an OpenDocument spreadsheet", ".xls": "a spreadsheet",
+    ".xlsx": "a spreadsheet", ".msg": "an Outlook message", ".eml": "an e-mail message",
+    ".fodt": "a flat OpenDocument file", ".xps": "an XPS file", ".wps": "a Works file",
+}
 
 # Policies from records requests are a few hundred KB (a scanned-then-OCRed PDF a few
 # MB). 50 MB is far beyond any real policy and keeps memory bounded: the whole file is
@@ -172,8 +180,23 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
     else:
         suffix = PurePath(source).suffix.lower() if source != STDIN_SOURCE else ""
         name = SUFFIX_FORMATS.get(suffix)
+        if name is None and suffix in _UNREAD_SUFFIXES and sniff(data) != "pdf":
+            what = _UNREAD_SUFFIXES[suffix]
+            if suffix == ".doc" and data.startswith(b"\xd0\xcf\x11\xe0"):
+                raise InputError(source, "encrypted or legacy .doc file: save it as .docx")
+            raise InputError(source, f"{what} cannot be read here; {_SAVE_AS}")
         if name is None:
             name = _guess(data, source, suffix)
+
+    # What the bytes are wins over a misleading name: RTF or an .odt package is never
+    # read as prose or as Word.
+    from .readers.odt import is_odt
+    from .readers.rtf import is_rtf
+
+    if name in ("txt", "md", "html") and is_rtf(data):
+        name = "rtf"
+    elif name == "docx" and is_odt(data):
+        name = "odt"
 
     if name in ("txt", "md") and looks_binary(data) and sniff(data):
         raise InputError(source, binary_reason(data))
@@ -206,6 +229,13 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
 def _guess(data: bytes, source: str, suffix: str) -> str:
     """No known suffix (or stdin): trust the file's own signature, else plain text."""
     kind = sniff(data)
+    from .readers.odt import is_odt
+    from .readers.rtf import is_rtf
+
+    if is_rtf(data):
+        return "rtf"
+    if is_odt(data):
+        return "odt"
     if kind == "pdf":
         return "pdf"
     if kind == "docx":

@@ -16,9 +16,7 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
     file unless `force`."""
     target = Path(path)
     shown = os.fspath(path)  # the name as the user gave it ("./out.md" stays "./out.md")
-    for source in inputs:
-        if source and source != "-" and _same_file(target, Path(source)):
-            raise InputError(shown, "is an input file; refusing to overwrite it (choose another -o)")
+    refuse_input_overwrite(path, inputs)
     if target.is_dir():
         raise InputError(shown, "is a directory; give a file name to -o")
     _refuse_special(target, shown)
@@ -76,6 +74,14 @@ def _short(name: str, limit: int = 100) -> str:
     if len(raw) <= limit:
         return name
     return raw[:limit].decode("utf-8", "ignore")
+
+
+def refuse_input_overwrite(path: str | os.PathLike[str], inputs) -> None:
+    """An `InputError` when `path` is one of `inputs` (the same file by any name)."""
+    target = Path(path)
+    for source in inputs:
+        if source and source != "-" and _same_file(target, Path(source)):
+            raise InputError(os.fspath(path), "is an input file; refusing to overwrite it (choose another -o)")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -18,6 +18,8 @@ READERS: dict[str, str] = {
     "docx": "docx",
     "pdf": "pdf",
     "html": "html",
+    "rtf": "rtf",
+    "odt": "odt",
 }
 
 # file suffix -> format name
@@ -29,6 +31,8 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".markdown": "md",
     ".html": "html",
     ".htm": "html",
+    ".rtf": "rtf",
+    ".odt": "odt",
 }
 
 # names accepted for `fmt` besides the format names and suffixes
