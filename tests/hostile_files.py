@@ -14,7 +14,10 @@ from __future__ import annotations
 import io
 import os
 import random
+import subprocess
 import sys
+import tempfile
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -238,6 +241,38 @@ READABLE = {
     "ebcdic-charset.html": ebcdic_charset_html,
     "surrogate.pdf": surrogate_pdf,
 }
+
+
+_LAUNCHER = """
+import os, resource, subprocess, sys
+out = sys.argv[1]
+status = subprocess.call(sys.argv[2:])
+with open(out, "w") as fh:
+    fh.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(status if status >= 0 else 128 - status)
+"""
+
+
+def measure(argv: list[str], *, cwd=None, env=None, timeout: float = 300):
+    """Run `argv`; (exit status, seconds, peak resident MB, stdout, stderr).
+
+    The peak is taken through a small launcher process: a child's ru_maxrss counts the
+    memory of the process that forked it, so measuring straight from a large test process
+    would report that process's size, not the command's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = os.path.join(tmp, "peak")
+        out_path, err_path = os.path.join(tmp, "out"), os.path.join(tmp, "err")
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            start = time.monotonic()
+            proc = subprocess.run([sys.executable, "-c", _LAUNCHER, peak_file, *argv], stdout=out, stderr=err,
+                                  stdin=subprocess.DEVNULL, cwd=cwd, env=env, timeout=timeout)
+            seconds = time.monotonic() - start
+        try:
+            peak = int(Path(peak_file).read_text()) / 1024  # KB on Linux
+        except (OSError, ValueError):
+            peak = float("nan")
+        return (proc.returncode, seconds, peak, Path(out_path).read_bytes().decode("utf-8", "replace"),
+                Path(err_path).read_bytes().decode("utf-8", "replace"))
 
 
 def build_all(folder: Path, *, fifo: bool = True) -> list[str]:

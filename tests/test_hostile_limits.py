@@ -42,27 +42,13 @@ def _env() -> dict:
 
 
 def measured(*args, cwd: Path | None = None, timeout: float = 60) -> tuple[int, str, str, float, float]:
-    """Run `redline ARGS` (args may be bytes); (exit status, stdout, stderr, seconds, peak MB)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "policy_redline", *args], stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, cwd=cwd or ROOT, env=_env())
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                raise AssertionError(f"redline {args} still running after {timeout} s")
-            time.sleep(0.02)
-        seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        peak = usage.ru_maxrss / 1024  # KB on Linux
-        return proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), seconds, peak
+    """Run `redline ARGS`; (exit status, stdout, stderr, seconds, peak MB of that process)."""
+    try:
+        rc, seconds, peak, out, err = hf.measure([sys.executable, "-m", "policy_redline", *args],
+                                                 cwd=cwd or ROOT, env=_env(), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"redline {args} still running after {timeout} s") from None
+    return rc, out, err, seconds, peak
 
 
 # Smaller than the bench's versions where the budget is crossed anyway (a faster test).
