@@ -218,9 +218,10 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
     if gibberish:
         raise InputError(source, gibberish)
     hint = normalize_text(parsed.title_hint).strip()
-    # a text file's "=" underlined title is its title as written; other formats' hints
-    # (a PDF's metadata, an HTML <title>) only stand in when the text has none
-    title = _shorten(hint) if name == "txt" and hint else _title(blocks, hint, source)
+    # a text file's "=" underlined title, or the <title> of a page policy-redline wrote, is
+    # the title as written; other hints (a PDF's metadata, a web page's <title>) only stand
+    # in when the text has none
+    title = _shorten(hint) if parsed.title_explicit and hint else _title(blocks, hint, source)
     return Document(
         source=source, title=title, blocks=blocks, format=name, notes=tuple(parsed.notes)
     )

@@ -27,6 +27,7 @@ class Parsed:
     blocks: list[Block]
     title_hint: str = ""
     notes: list[str] = field(default_factory=list)
+    title_explicit: bool = False  # the hint is the document's title as written, not a guess
 
 
 # --------------------------------------------------------------------------------------

@@ -251,4 +251,4 @@ def read(data: bytes, source: str) -> Parsed:
                          "this is not a policy page (save it again from a browser)") from None
     except Exception as exc:  # the stdlib tokenizer is lenient; this is a last resort
         raise InputError(source, f"the HTML cannot be parsed ({type(exc).__name__})") from None
-    return Parsed(blocks=reader.blocks, title_hint=reader.title)
+    return Parsed(blocks=reader.blocks, title_hint=reader.title, title_explicit=reader._own and bool(reader.title))

@@ -20,4 +20,4 @@ def read(data: bytes, source: str) -> Parsed:
         lines = lines[:first] + lines[first + 2 :]
     blocks = lines_to_blocks(lines)
     notes = [] if enc in ("utf-8", "utf-8-sig") else [f"decoded as {enc}"]
-    return Parsed(blocks=blocks, title_hint=title, notes=notes)
+    return Parsed(blocks=blocks, title_hint=title, notes=notes, title_explicit=bool(title))
