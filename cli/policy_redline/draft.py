@@ -734,7 +734,10 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
             refs[mc.number] = _reference(numbers[mc.ref][0], names.fill(mc.heading))
         elif plan.homes.get(mc.number):
             home = plan.homes[mc.number]
-            refs[mc.number] = _reference(home, names.fill(mc.heading) if home in plan.replace and home not in plan.keep_heading else own_headings.get(home, ""))
+            heading = names.fill(mc.heading) if home in plan.replace and home not in plan.keep_heading else own_headings.get(home, "")
+            if not numbering.numbered(home) and not (heading == names.fill(mc.heading) or mc.on_topic(heading)):
+                heading = ""  # cite an unnumbered section only by a heading that names the topic
+            refs[mc.number] = _reference(home, heading)
     paras: list[RedlineParagraph] = []
     inserts: list[Change] = []
 
@@ -750,9 +753,9 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
             level = levels.get(group, default_level)
             if number and group and number != group and numbering.parent_of(number) == group:
                 level = min(level + 1, 9) if level else level
-            # a policy with no headings of its own: the new section's heading in capitals,
-            # which every reader (plain text too) takes for a heading
-            new = _model_paragraphs(ins.mc, _heading_text(typed, names.fill(ins.mc.heading), upper or not headings), names, level, refs, model)
+            # a new section with no number: its heading in capitals, which every reader
+            # (plain text too) takes for a heading
+            new = _model_paragraphs(ins.mc, _heading_text(typed, names.fill(ins.mc.heading), upper or not typed), names, level, refs, model)
             paras.extend(_pair([], new, ins.reason))
             inserts.append(Change(number or ins.mc.heading, ins.question, "insert", ins.reason, ins.mc.ref))
 
@@ -779,7 +782,7 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
             if owner in plan.keep_heading and clause.heading and old and old[0].text.strip() == f"{typed} {clause.heading}".strip():
                 heading = old[0].text  # the department's own heading for its own section stands
             else:
-                heading = _heading_text(typed, names.fill(mc.heading), upper)
+                heading = _heading_text(typed, names.fill(mc.heading), upper or not typed)
             new.extend(_model_paragraphs(mc, heading, names, level, refs, model))
             if owner in plan.keep_heading:
                 why = f"{_short(mc.answers[0][0])}: the policy's own section on this is amended in place, so the question is answered once."
