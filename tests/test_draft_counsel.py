@@ -299,3 +299,22 @@ def test_pdf_running_heads_and_feet_are_left_out_of_clauses_even_on_one_page(tmp
                                    "Copyright Lexipol, LLC 2025/01/01, All Rights Reserved. Published with permission by Marlow Police Department - {page}")
     long_text = read_policy(long).text
     assert "Lexipol" not in long_text and "Marlow PD Policy Manual" not in long_text
+
+
+def test_a_section_the_draft_takes_out_takes_its_heading_and_the_references_to_it():
+    from policy_redline.draft import _no_empty_sections, _real_references
+    from policy_redline.redline import RedlineParagraph as P
+
+    paras = [
+        P("413.3 STATUS", "413.3 STATUS", "heading", 2), P("Officers shall not ask about status.", "Officers shall not ask about status."),
+        P("413.4 TRAFFIC CONTROL", "413.4 TRAFFIC CONTROL", "heading", 2), P("Officers may direct traffic for ICE.", ""),
+        P("413.5 TRAINING", "413.5 TRAINING", "heading", 2),
+        P("Officers shall be trained (see 413.4). See 413.4 for what officers may do. Read 413.3 too.",
+          "Officers shall be trained (see 413.4). See 413.4 for what officers may do. Read 413.3 too."),
+        P("", "Because the department keeps no such record (see section 413.9), it shares none."),
+    ]
+    out = _real_references(_no_empty_sections(paras), {"413.3", "413.4", "413.5"})
+    assert out[2].amended == "" and out[2].original == "413.4 TRAFFIC CONTROL"  # no heading over nothing
+    assert out[5].amended == "Officers shall be trained. Read 413.3 too."
+    assert out[6].amended == "Because the department keeps no such record, it shares none."
+    assert out[0].amended == "413.3 STATUS" and out[4].amended == "413.5 TRAINING"

@@ -835,7 +835,8 @@ def draft(
         paragraphs = [RedlineParagraph(b.text, b.text, b.kind, b.level) for b in original.blocks]
         paragraphs, strikes = _strike_red_sentences(list(paragraphs), analysis)
         all_changes.extend(strikes)
-    paragraphs = _real_references(list(paragraphs))
+    paragraphs = _no_empty_sections(list(paragraphs))
+    paragraphs = _real_references(list(paragraphs), {c.number for c in analysis.clauses})
     reviews = _review(analysis, {c.clause for c in all_changes if c.action == "replace"})
     paragraphs = _review_notes(list(paragraphs), analysis, reviews)
     all_changes.extend(reviews)
@@ -846,19 +847,52 @@ def draft(
 _SEE_SECTION = re.compile(r" \(see section ([^\s()]+(?:\([^()\s]*\))*)\)")
 
 
-def _real_references(paragraphs: list[RedlineParagraph]) -> list[RedlineParagraph]:
-    """A reference the draft made ("(see section 413.3)") to a section a later round took
-    out again is left out: every reference in new text points to a section of the draft."""
-    from .segment import segment
+def _no_empty_sections(paragraphs: list[RedlineParagraph]) -> list[RedlineParagraph]:
+    """A section whose every sentence the draft struck goes with its heading: no heading is
+    left standing over nothing."""
+    out = list(paragraphs)
+    for i, p in enumerate(out):
+        if p.kind != "heading" or not p.amended or p.amended != p.original:
+            continue
+        j = i + 1
+        emptied = 0
+        while j < len(out) and not out[j].amended:
+            emptied += bool(out[j].original)
+            j += 1
+        if emptied and (j == len(out) or out[j].kind == "heading"):
+            out[i] = RedlineParagraph(p.original, "", p.kind, p.level, p.comment or "Struck: nothing is left of this section.")
+    return out
+
+
+# "See 413.6", "see Section 4", "under § 413.6": the policy citing one of its own sections.
+_OWN_REFERENCE = re.compile(r"\b(?:[Ss]ee|[Uu]nder|[Pp]er|[Ii]n)\s+(?:[Ss]ection\s+|§\s*)?(\d{1,4}(?:\.\d{1,3})+|\d{1,3}\b)")
+
+
+def _real_references(paragraphs: list[RedlineParagraph], original_numbers: set[str] = frozenset()) -> list[RedlineParagraph]:  # type: ignore[assignment]
+    """Every reference points to a section of the draft. A reference the draft made ("(see
+    section 413.3)") to a section a later round took out again is left out; a sentence of
+    the department's own that cites one of its sections the draft took out ("See 413.6 for
+    …") is struck with it, and a parenthetical one ("(see 413.6)") is left out."""
+    from .segment import segment, split_sentences
 
     doc = Document("", "", tuple(Block(p.amended, p.kind, p.level) for p in paragraphs if p.amended))
     numbers = {c.number for c in segment(doc)}
+    gone = {n for n in original_numbers if numbering.numbered(n) and n not in numbers}
+
+    def dangling(text: str) -> bool:
+        return any(m.group(1) in gone for m in _OWN_REFERENCE.finditer(text))
+
     out = []
     for p in paragraphs:
-        if p.amended and " (see section " in p.amended:
-            text = _SEE_SECTION.sub(lambda m: m.group(0) if m.group(1) in numbers else "", p.amended)
-            if text != p.amended:
-                p = RedlineParagraph(p.original, text, p.kind, p.level, p.comment)
+        text = p.amended
+        if text and " (see section " in text:
+            text = _SEE_SECTION.sub(lambda m: m.group(0) if m.group(1) in numbers else "", text)
+        if text and gone and p.original and dangling(text):
+            text = re.sub(r"\s*\((?:[Ss]ee|cf\.)[^()]*\)", lambda m: "" if dangling(m.group(0)) else m.group(0), text)
+            kept = [sentence for sentence in split_sentences(text) if not dangling(sentence)]
+            text = " ".join(kept)
+        if text != p.amended:
+            p = RedlineParagraph(p.original, text, p.kind, p.level, p.comment or "A reference to a section the draft takes out is left out.")
         out.append(p)
     return out
 
