@@ -189,7 +189,7 @@ def test_cli_default_date_is_today():
     "args, code",
     [
         (("request",), 2),  # --department is required
-        (("request", "--department", DEPT, "--date", "5 March 2026"), 1),
+        (("request", "--department", DEPT, "--date", "5 March 2026"), 2),  # not a date: usage
         (("request", "--department", DEPT, "--date", DATE, "--email", "nobody"), 1),
         (("request", "--department", DEPT, "--date", DATE, "--format", "pdf"), 2),
     ],
