@@ -19,7 +19,7 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
     refuse_input_overwrite(path, inputs)
     if target.is_dir():
         raise InputError(shown, "is a directory; give a file name to -o")
-    _refuse_special(target, shown)
+    refuse_special(target, shown)
     if (target.exists() or target.is_symlink()) and not force:
         raise InputError(shown, "already exists; use --force to replace it")
     directory = target.parent if str(target.parent) else Path(".")
@@ -47,7 +47,7 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
         raise
 
 
-def _refuse_special(target: Path, shown: str) -> None:
+def refuse_special(target: Path, shown: str) -> None:
     """-o writes regular files only: a device (/dev/null), a named pipe, a socket — or a link
     to one — is never replaced, even with --force (as root, replacing /dev/null with a
     regular file would break the system)."""

@@ -787,6 +787,9 @@ def run_survey_command(folder: str, output: str | None, jobs: int | None, report
         fmt = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "")
         if not fmt:
             raise InputError(output, "choose the table format by the suffix of -o: .csv, .json or .html")
+        from .output import refuse_special
+
+        refuse_special(Path(output), output)  # a device or pipe: refused before minutes of work
         if os.path.exists(output) and not force and not os.path.isdir(output):
             # fail before minutes of work, not after
             raise InputError(output, "already exists; use --force to replace it")
