@@ -123,16 +123,80 @@ class Comparison:
         return "; ".join(parts) + f". {direction[0].upper()}{direction[1:]}."
 
     # -- redline ------------------------------------------------------------------------
-    def to_redline(self, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z") -> Redline:
+    def to_redline(self, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z",
+                   typography: bool = False) -> Redline:
         """The whole comparison as one redline, in the department's order, the other side's
-        missing clauses placed after the clause that precedes them on that side."""
+        missing clauses placed after the clause that precedes them on that side. With
+        `typography`, quote marks, dashes, spaces and ligatures that differ only in form are
+        not changes (the amended side's characters are shown)."""
         paragraphs: list[RedlineParagraph] = []
         for r in self.rows:
             comment = _row_comment(r, self.against)
             paragraphs.append(RedlineParagraph(r.original_label, r.amended_label, "heading", 2, comment))
             if r.original or r.amended:
-                paragraphs.append(RedlineParagraph(r.original, r.amended, "paragraph"))
+                original = same_typography(r.original, r.amended) if typography else r.original
+                paragraphs.append(RedlineParagraph(original, r.amended, "paragraph"))
         return Redline(self.title, tuple(paragraphs), author=author, date=date)
+
+
+def _fold_char(ch: str) -> str:
+    from .normalize import fold
+
+    return fold(ch) if not ch.isascii() else ch
+
+
+def same_typography(original: str, amended: str) -> str:
+    """`original` with the characters that differ from `amended` only in typography --
+    curly or straight quotes, dashes, non-breaking and other spaces, ligatures -- taken
+    from `amended`, so a diff of the two shows only changes of wording. Both are folded
+    (`normalize.fold`) character by character, diffed word by word, and where the folded
+    texts agree the amended side's own characters are used."""
+    if original == amended or not original or not amended or (original.isascii() and amended.isascii()):
+        return original
+
+    def folded(text: str) -> tuple[str, list[int]]:
+        out, owner = [], []
+        i = 0
+        while i < len(text):
+            if text.startswith("--", i):  # a typed dash is a dash
+                out.append("-")
+                owner.append(i + 1)
+                i += 2
+                continue
+            f = _fold_char(text[i])
+            f = " " if f.isspace() else f
+            out.append(f)
+            owner += [i] * len(f)
+            i += 1
+        return "".join(out), owner
+
+    fo, own_o = folded(original)
+    fa, own_a = folded(amended)
+    if fo == fa:
+        return amended
+    out: list[str] = []
+    po = pa = 0  # positions in the folded texts
+    done_o = done_a = 0  # source characters already written / passed
+    for e in diff_words(fo, fa):
+        n = len(e.text)
+        if e.op == "equal":
+            end_o = own_o[po + n - 1] + 1 if n else done_o
+            end_a = own_a[pa + n - 1] + 1 if n else done_a
+            out.append(amended[done_a:end_a])
+            done_o, done_a = max(done_o, end_o), max(done_a, end_a)
+            po += n
+            pa += n
+        elif e.op == "delete":
+            end_o = own_o[po + n - 1] + 1
+            out.append(original[done_o:end_o])
+            done_o = max(done_o, end_o)
+            po += n
+        else:
+            end_a = own_a[pa + n - 1] + 1
+            done_a = max(done_a, end_a)
+            pa += n
+    out.append(original[done_o:])
+    return "".join(out)
 
 
 def _row_comment(r: Row, against: Model) -> str:
@@ -343,7 +407,8 @@ def to_text(c: Comparison, *, color: bool = False) -> str:
         out.append(click.style(head, bold=True) if color else head)
         if r.note:
             out.append(click.style(r.note, dim=True) if color else r.note)
-        body = redline_to_text(Redline("", (RedlineParagraph(r.original, r.amended),)), color=color).rstrip("\n")
+        body = redline_to_text(Redline("", (RedlineParagraph(same_typography(r.original, r.amended), r.amended),)),
+                               color=color).rstrip("\n")
         out += [body, ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -351,7 +416,7 @@ def to_text(c: Comparison, *, color: bool = False) -> str:
 def to_markdown(c: Comparison) -> str:
     from .writers.markdown_redline import WORD_JOINER, redline_to_markdown
 
-    md = redline_to_markdown(c.to_redline())
+    md = redline_to_markdown(c.to_redline(typography=True))
     head, sep, rest = md.partition("\n\n")
     summary = c.headline().replace("{", "{" + WORD_JOINER)
     return f"{head}{sep}*{summary}*\n\n{rest}" if sep else f"*{summary}*\n\n{md}"
@@ -362,7 +427,7 @@ def to_html(c: Comparison) -> str:
 
     from .writers.html_redline import redline_to_html
 
-    page = redline_to_html(c.to_redline())
+    page = redline_to_html(c.to_redline(typography=True))
     return page.replace("</header>", f'<p class="meta">{html.escape(c.headline(), quote=True)}</p>\n</header>', 1)
 
 
