@@ -39,11 +39,77 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
+# How records name the agency that wrote a policy, besides "X Police Department": a sheriff's
+# office or department, a county police, a university or campus police, a department of
+# correction, "Town of X Police". Each pattern's group 1 is the place (or institution).
+_CAPS = r"((?:(?:[A-Z][\w'’.&-]*|of)\s+){0,4}?[A-Z][\w'’.&-]*)\s+"
+_AGENCY_NAMES = (
+    (re.compile(r"\b" + _CAPS + r"Sheriff'?s?\s+(Office|Department)\b"), "{0} Sheriff's {1}"),
+    (re.compile(r"\b" + _CAPS + r"Department\s+of\s+Corrections?\b"), "{0} Department of Correction"),
+    (re.compile(r"\b" + _CAPS + r"(University|College|Campus)\s+Police(?:\s+Department)?\b"), "{0} {1} Police Department"),
+    (re.compile(r"\b(University\s+of\s+(?:[A-Z][\w'’.&-]*\s+){0,3}?[A-Z][\w'’.&-]*)\s+Police(?:\s+Department)?\b"), "{0} Police Department"),
+    (re.compile(r"\b" + _CAPS + r"County\s+Police(?!\s+(?:Department|Dept|Service))\b"), "{0} County Police"),
+    (re.compile(r"\b(?:Town|City)\s+of\s+((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*)\s+Police(?!\s+(?:Department|Dept|Service))\b"), "{0} Police Department"),
+)
+_NOT_A_PLACE = {"the", "this", "our", "state", "local", "federal", "municipal", "each", "any", "all", "a", "an",
+                "county", "city", "town", "of", "and", "or", "contact", "notify", "with", "by", "to", "from"}
+_SMALL_WORDS = {"OF", "AND", "THE", "OR", "FOR", "IN", "TO", "BY", "ON", "AT", "A", "AN", "WITH", "FROM", "THEREOF"}
+_SHOUTED = re.compile(r"\b[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)+\b")
+
+
+def _unshout(text: str) -> str:
+    """"PRINCE WILLIAM COUNTY POLICE DEPARTMENT" -> "Prince William County Police Department"
+    (a masthead in capitals names its department too); "OF" in it is "of"."""
+    def cap(m: re.Match[str]) -> str:
+        return " ".join(w.lower() if w in _SMALL_WORDS else w[0] + w[1:].lower() for w in m.group(0).split())
+
+    return _SHOUTED.sub(cap, text)
+
+
+# Words a place name never holds: a name starts after the last of them ("Policy Santa Cruz
+# County Sheriff's Office", "General Order S06-14-03 Chicago Police Department").
+_BEFORE_A_PLACE = {"the", "this", "our", "its", "your", "policy", "policies", "order", "orders", "manual",
+                   "general", "statement", "procedure", "procedures", "section", "chapter", "directive",
+                   "guidelines", "scope", "purpose", "department", "office", "police", "sheriff's", "sheriffs",
+                   "sheriff", "agency", "division", "unit", "bureau"}
+_PLACE_WORD = re.compile(r"^(?:[A-Z][A-Za-z'’.&-]*[A-Za-z.]|[A-Z]|of|and)$")
+
+
+def _place(words: str) -> str:
+    """The place words before an agency's name: those on its own line, after the last
+    "the", and not a heading in capitals run into it ("POLICY STATEMENT The Amherst")."""
+    words = re.split(r"[\n\r\f\v]", words)[-1]
+    parts = words.split()
+    cut = max((i for i, w in enumerate(parts) if w.lower() in _BEFORE_A_PLACE or not _PLACE_WORD.match(w)), default=-1)
+    parts = parts[cut + 1:]
+    caps = [i for i, w in enumerate(parts) if len(w) > 1 and w.isupper()]
+    if len(caps) >= 2 and caps[0] == 0:
+        run = 0
+        while run < len(parts) and len(parts[run]) > 1 and parts[run].isupper():
+            run += 1
+        if run >= 2 or run == len(parts):
+            parts = parts[run:]
+    if len(parts) == 1 and len(parts[0]) >= 4 and parts[0].isupper():
+        return ""  # a heading's last word run into the name ("… OF THE LAWS Sheriff's Office")
+    while parts and parts[0].lower() in _NOT_A_PLACE:
+        parts = parts[1:]
+    while parts and parts[-1].lower() in ("of", "and"):
+        parts = parts[:-1]
+    return " ".join(parts)
+
+
 def guess_department(text: str) -> str | None:
-    """The department a policy names most often ("Chicopee Police Department"), if any."""
+    """The department a policy names most often, as records name them: "Chicopee Police
+    Department", "Worcester County Sheriff's Office", "Prince William County Police
+    Department", "University of Massachusetts Police Department", "Massachusetts
+    Department of Correction"; a masthead in capitals counts too."""
     counts: dict[str, int] = {}
-    for m in _NAMED_DEPARTMENT.finditer(fold(text)):
-        name = " ".join(m.group(1).split())
+    folded = fold(text)
+    shouted = [_unshout(m.group(0)) for m in _SHOUTED.finditer(folded)] if folded != folded.lower() else []
+    if shouted:
+        folded = folded + "\n" + "\n".join(shouted)
+    for m in _NAMED_DEPARTMENT.finditer(folded):
+        name = _place(m.group(1)) or " ".join(m.group(1).split())
         if name.lower() in {"the", "this", "our", "state", "local", "federal", "municipal", "each", "any"}:
             continue
         words = name.split()
@@ -53,14 +119,39 @@ def guess_department(text: str) -> str | None:
             continue
         full = " ".join(words) + " Police Department"
         counts[full] = counts.get(full, 0) + 1
+    for rx, form in _AGENCY_NAMES:
+        for m in rx.finditer(folded):
+            place = _place(" ".join(m.group(1).split()))
+            if not place or (form.startswith("{0} Department of") and place.lower() in _NOT_A_PLACE):
+                continue
+            extra = [g.capitalize() if g else g for g in m.groups()[1:]]
+            full = form.format(place, *extra)
+            counts[full] = counts.get(full, 0) + 1
     if not counts:
         return None
+    # A longer name that contains a shorter one is the same agency ("Prince William County
+    # Police Department" over "William County Police Department").
+    for name in list(counts):
+        for other in list(counts):
+            if other != name and other in counts and name in counts and name.endswith(other) and len(name) > len(other):
+                counts[name] += counts.pop(other)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
+_AGENCY_SUFFIX = re.compile(
+    r"\s+(?:Police\s+(?:Department|Dept\.?|Service)|Sheriff's\s+(?:Office|Department)|County\s+Police"
+    r"|(?:University|College|Campus)\s+Police\s+Department|Department\s+of\s+Correction)$"
+)
+
+
 def town_of(department: str) -> str:
-    """"Chicopee Police Department" -> "Chicopee"."""
-    return re.sub(r"\s+Police\s+(?:Department|Dept\.?|Service)$", "", department).strip()
+    """"Chicopee Police Department" -> "Chicopee"; "Worcester County Sheriff's Office" ->
+    "Worcester County"; "Prince William County Police" -> "Prince William County"."""
+    if department.endswith("County Police"):
+        return department[: -len(" Police")].strip()
+    if department.endswith("Department of Correction"):
+        return ""  # a state or county agency: no town to fill in
+    return _AGENCY_SUFFIX.sub("", department).strip()
 
 
 @functools.lru_cache(maxsize=65536)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .analysis import Analysis
 from .draft import draft as make_draft
 from .errors import InputError
+from .titles import policy_title
 from .judge import Finding
 from .models import get_model, load_rubric
 
@@ -116,7 +117,9 @@ def _row(f: Finding, short: str) -> Row:
     shown = _shown(f)
     e = next((x for x in f.evidence if x.flag == f.verdict), None)
     if e is not None:
-        return Row(f.question, short, f.text, shown, e.clause, one_line(e.text))
+        from .quotes import shorten
+
+        return Row(f.question, short, f.text, shown, e.clause, shorten(_BAD_CHARS.sub("\ufffd", e.text), QUOTE_CHARS, f.question))
     if shown == "unclear":  # never "does not address": the policy speaks to it somewhere
         return Row(f.question, short, f.text, shown, "", "The policy speaks to this, but the tool cannot classify it: read the policy yourself.")
     if shown == "gap":
@@ -190,7 +193,7 @@ def build_onepager(analysis: Analysis, *, town: str | None = None, department: s
     return OnePager(
         department=department or analysis.department or amendment.names.department,
         town=amendment.names.town,
-        title=analysis.document.title or "",
+        title=policy_title(analysis.document, department or analysis.department),
         source=analysis.document.source,
         date=date,
         rows=rows,

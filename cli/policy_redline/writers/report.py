@@ -126,6 +126,25 @@ def report_json(a: Analysis) -> str:
     return json.dumps(analysis_dict(a), indent=2, ensure_ascii=False) + "\n"
 
 
+def _template_headings(model_id: str, numbers) -> list[str]:
+    """The template's own headings for its clause numbers, so they are not read as the
+    policy's numbers: "Victims and Witnesses" for 413.3."""
+    from ..models import get_model
+
+    try:
+        by_number = {c.number: c.heading for c in get_model(model_id).clauses}
+    except Exception:  # an id the bundled models no longer have
+        by_number = {}
+    out = []
+    for n in numbers:
+        heading = re.sub(r"^\s*[\d.]+\s*", "", by_number.get(n, "")).strip()
+        if heading.isupper():
+            heading = " ".join(w.lower() if i and w.lower() in ("and", "of", "or", "the", "to", "for", "with", "in") else w.capitalize()
+                               for i, w in enumerate(heading.split()))
+        out.append(f"\u201c{heading}\u201d" if heading else f"the template's {n}")
+    return out
+
+
 def _boilerplate_line(a: Analysis) -> str:
     """"Lexipol 'Immigration Violations', California edition (2018): 74 % of the words; 9 of 11
     template clauses; dropped: 428.5, 428.7."""
@@ -150,7 +169,7 @@ def _boilerplate_line(a: Analysis) -> str:
         f" ({len(bp.clauses)} of {len(a.clauses)} policy clauses)"
     )
     if bp.dropped:
-        line += f"; dropped: {', '.join(bp.dropped)}"
+        line += f"; template sections not in the policy: {', '.join(_template_headings(bp.edition or bp.template, bp.dropped))}"
     mixed = sorted({e for _, e in bp.editions if e != bp.edition})
     if mixed:
         names = []
@@ -169,8 +188,11 @@ def _size(a: Analysis) -> str:
 
 
 def _heading(a: Analysis) -> str:
+    from ..titles import policy_title
+
     who = a.department or "Policy"
-    return f"{who}: {a.document.title}" if a.document.title and a.document.title != who else who
+    title = policy_title(a.document, a.department)
+    return f"{who}: {title}" if title and title != who else who
 
 
 def _first(finding: Finding):
@@ -178,9 +200,12 @@ def _first(finding: Finding):
     return next((e for e in finding.evidence if e.flag == finding.verdict), None)
 
 
-def _quote(text: str, limit: int = 240) -> str:
-    text = " ".join(_BAD_CHARS.sub("\ufffd", text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _quote(text: str, limit: int = 240, question: str | None = None) -> str:
+    """On one line, in at most `limit` characters: shortened around the words that earned
+    the flag for `question`, on word boundaries, with an ellipsis at each cut."""
+    from ..quotes import shorten
+
+    return shorten(_BAD_CHARS.sub("\ufffd", text), limit, question)
 
 
 _STYLE = {"red": "red", "green": "green", "silent": "bright_black", "gap": "yellow", "unclear": "magenta"}
@@ -198,7 +223,7 @@ def report_text(a: Analysis, *, color: bool = False) -> str:
         lines.append(f"{paint(LABELS[shown].ljust(9), shown)} {f.question}: {f.text}")
         e = _first(f)
         if e is not None:
-            lines.append(f"          {e.clause}: \u201c{_quote(e.text)}\u201d")
+            lines.append(f"          {e.clause}: \u201c{_quote(e.text, question=f.question)}\u201d")
             if e.reason:
                 lines.append(f"          why: {_quote(e.reason, 200)}")
             others = sorted({x.clause for x in f.evidence if x.flag == f.verdict and x.clause != e.clause})
@@ -240,8 +265,8 @@ def _read_list(a: Analysis) -> list[str]:
     return out
 
 
-def _md_cell(text: str) -> str:
-    return _quote(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+def _md_cell(text: str, question: str | None = None) -> str:
+    return _quote(text, question=question).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def report_markdown(a: Analysis) -> str:
@@ -252,9 +277,9 @@ def report_markdown(a: Analysis) -> str:
         e = _first(f)
         clause = e.clause if e else ""
         if shown == "unclear":
-            text = (_md_cell(e.text) + " " if e else "") + f"*{READ_IT.capitalize()}. {_md_cell(READ_WHY)}*"
+            text = (_md_cell(e.text, f.question) + " " if e else "") + f"*{READ_IT.capitalize()}. {_md_cell(READ_WHY)}*"
         else:
-            text = _md_cell(e.text) if e else (_md_cell("Missing: " + f.gap) if shown == "gap" else "Not addressed")
+            text = _md_cell(e.text, f.question) if e else (_md_cell("Missing: " + f.gap) if shown == "gap" else "Not addressed")
         label = f"**{LABELS[shown]}** — {READ_IT}" if shown == "unclear" else f"**{LABELS[shown]}**"
         out.append(f"| {f.question}: {_md_cell(f.text)} | {label} | {_md_cell(clause)} | {text} |")
     out += ["", _md_cell(_boilerplate_line(a)), ""]
@@ -310,7 +335,7 @@ def report_html(a: Analysis) -> str:
         evidence = [e for e in f.evidence if e.flag == f.verdict][:3]
         if evidence:
             cell = "".join(
-                f"<div><b>{_h(e.clause)}</b><blockquote>{_h(_quote(e.text, 400))}</blockquote>"
+                f"<div><b>{_h(e.clause)}</b><blockquote>{_h(_quote(e.text, 400, f.question))}</blockquote>"
                 + (f"<small>{_h(e.reason)}</small>" if e.reason else "")
                 + "</div>"
                 for e in evidence
