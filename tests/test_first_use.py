@@ -267,3 +267,152 @@ def test_formats_it_cannot_read_are_refused_in_one_line(tmp_path, name, data):
     err = _err(r).strip()
     assert len(err.splitlines()) == 1 and ".docx" in err, err
     assert r.stdout == b""
+
+
+# --- 4. departments and titles as records name them ------------------------------------------
+
+
+@pytest.mark.parametrize("masthead, body_name, heading", [
+    ("PRINCE WILLIAM COUNTY POLICE DEPARTMENT MANUAL OF GENERAL ORDERS General Order: Effective: DRAFT "
+     "Number of Pages: 4 LOCAL ENFORCEMENT RESPONSE TO ILLEGAL IMMIGRATION : GENERAL GUIDELINES",
+     "the Police Department",
+     "Prince William County Police Department: Local Enforcement Response to Illegal Immigration: General Guidelines"),
+    ("Town of Framingham Police Department\n\nPolicy on Enforcement of Immigration Laws #200-15\n\nIssue date 02/2008",
+     "the Framingham Police",
+     "Framingham Police Department: Policy on Enforcement of Immigration Laws #200-15"),
+    ("WORCESTER COUNTY SHERIFF'S OFFICE\n\nImmigration Detainers",
+     "the Worcester County Sheriff's Office",
+     "Worcester County Sheriff's Office: Immigration Detainers"),
+    ("Barnstable County Sheriff's Department\n\nPolicy 12: Cooperation with Federal Immigration Authorities",
+     "the Barnstable County Sheriff's Department",
+     "Barnstable County Sheriff's Department: Policy 12: Cooperation with Federal Immigration Authorities"),
+    ("University of Massachusetts Amherst Police Department\n\n1. PURPOSE AND SCOPE",
+     "the University of Massachusetts Amherst Police Department",
+     "University of Massachusetts Amherst Police Department"),
+    ("Massachusetts Department of Correction\n\n103 DOC 999 Immigration Detainers",
+     "the Department of Correction",
+     "Massachusetts Department of Correction: 103 DOC 999 Immigration Detainers"),
+])
+def test_departments_and_titles_as_records_name_them(tmp_path, masthead, body_name, heading):
+    body = (f"\n\nA. Members of {body_name} shall not inquire about a person's immigration status.\n\n"
+            "B. No person shall be held on an immigration detainer beyond the time of release.\n")
+    (tmp_path / "policy.txt").write_text(masthead + body)
+    r = run_cli("analyze", "policy.txt", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    assert _out(r).splitlines()[0] == heading
+
+
+def test_the_department_of_a_sheriff_is_known_to_draft(tmp_path):
+    (tmp_path / "policy.txt").write_text(
+        "Worcester County Sheriff's Office\n\nImmigration Detainers\n\n"
+        "1. Members of the Worcester County Sheriff's Office may detain a person on an ICE detainer.\n")
+    r = run_cli("draft", "policy.txt", "--board", "the County Commissioners", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    import json
+
+    got = json.loads(_out(r))
+    assert got["department"] == "Worcester County Sheriff's Office"
+    assert got["town"] == "Worcester County"
+
+
+# --- 6. quotes keep the words that earned the flag ---------------------------------------------
+
+
+def _quoted_words_are_whole(quote: str, sentence: str) -> None:
+    inner = quote.strip("\u2026")
+    assert inner in sentence, quote
+    start = sentence.index(inner)
+    end = start + len(inner)
+    assert start == 0 or sentence[start - 1] == " ", f"cut mid-word at the start: {quote}"
+    assert end == len(sentence) or not sentence[end].isalnum(), f"cut mid-word at the end: {quote}"
+    assert quote.startswith("\u2026") == (start > 0) and quote.endswith("\u2026") == (end < len(sentence))
+
+
+def test_quotes_keep_the_words_that_earned_the_flag(tmp_path):
+    r = run_cli("analyze", str(CHICOPEE), cwd=tmp_path)
+    out = _out(r)
+    block = out[out.index("RED FLAG  lunn"):]
+    quote = re.search(r"413\.4: \u201c(.*?)\u201d", block).group(1)
+    assert "may detain" in quote and "to contact federal" in quote, quote
+    _quoted_words_are_whole(quote, _CHICOPEE_413_4)
+    why = re.search(r"why: (.*)", block).group(1)
+    assert not re.search(r"\w\u2026$", why) or why.rstrip("\u2026").split()[-1].isalpha()
+
+    r = run_cli("onepager", str(CHICOPEE), "--date", "2026-01-01", "-o", "page.html", cwd=tmp_path)
+    page = html.unescape((tmp_path / "page.html").read_text())
+    quotes = re.findall(r"\u201c([^\u201d]*)\u201d", page)
+    lunn = [q for q in quotes if "may detain" in q and "to contact federal" in q]
+    assert lunn, quotes
+    for q in quotes:
+        if q.strip("\u2026") in _CHICOPEE_413_4:
+            _quoted_words_are_whole(q, _CHICOPEE_413_4)
+
+
+# --- 7. typography is not a change ------------------------------------------------------------
+
+
+def test_typography_is_not_a_change_in_compare(tmp_path):
+    old = ("413.3 VICTIMS AND WITNESSES\n\nMembers shall not ask about a person's immigration status -- "
+           "\"never\" -- when they file a report.\n\n413.4 DETENTIONS\n\nAn officer should not detain any individual.\n")
+    new = ("413.3 VICTIMS AND WITNESSES\n\nMembers shall not ask about a person\u2019s immigration\u00a0status \u2014 "
+           "\u201cnever\u201d \u2014 when they \ufb01le a report.\n\n413.4 DETENTIONS\n\nAn officer shall not detain any individual.\n")
+    (tmp_path / "old.txt").write_text(old)
+    (tmp_path / "new.txt").write_text(new)
+    r = run_cli("compare", "new.txt", "--against", "old.txt", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    out = _out(r)
+    changes = re.findall(r"\[-(.*?)-\]|\{\+(.*?)\+\}", out)
+    assert changes == [("should", ""), ("", "shall")] or sorted(changes) == sorted([("", "should"), ("shall", "")]) or (
+        {c for pair in changes for c in pair if c} == {"should", "shall"}), out
+    assert "person\u2019s" in out  # the newer side's characters are shown
+    for fmt in ("md", "html"):
+        r = run_cli("compare", "new.txt", "--against", "old.txt", "--format", fmt, cwd=tmp_path)
+        page = _out(r)
+        assert "person's" not in page.replace("person\u2019s", "") and "person&#x27;s" not in page
+
+
+# --- 9. small things ----------------------------------------------------------------------------
+
+
+def test_the_survey_table_shows_the_class_beside_the_file_and_fits_by_scrolling(tmp_path):
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    shutil.copy(CHICOPEE, folder / "a-very-long-file-name-of-a-policy-from-a-records-request-chicopee-413.docx")
+    r = run_cli("survey", str(folder), "-o", "table.html", "--jobs", "1", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    page = (tmp_path / "table.html").read_text()
+    keys = re.findall(r'<th data-key="([^"]+)"', page)
+    assert keys[:2] == ["file", "class"]
+    assert '<div class="scroll"><table id="survey">' in page and "overflow-wrap: anywhere" in page
+    row = re.search(r"<tbody>\s*<tr[^>]*>(.*?)</tr>", page, re.S).group(1)
+    assert "Permits cooperation" in re.findall(r"<td[^>]*>(.*?)</td>", row)[1] or "ermits" in re.findall(r"<td[^>]*>(.*?)</td>", row)[1]
+
+
+def test_missing_template_sections_are_named_by_their_headings(tmp_path):
+    (tmp_path / "part.txt").write_text(
+        "413.5 FEDERAL REQUESTS\n\nRequests by federal immigration officials for assistance from this department "
+        "should be directed to a supervisor. The Department may provide available support services.\n")
+    r = run_cli("analyze", "part.txt", cwd=tmp_path)
+    line = next(l for l in _out(r).splitlines() if l.startswith("Boilerplate:"))
+    assert "\u201cVictims and Witnesses\u201d" in line and "413.3" not in line, line
+
+
+def test_models_show_public_sources_not_the_projects_file_names():
+    r = run_cli("models")
+    sources = [l for l in _out(r).splitlines() if l.strip().startswith("source:")]
+    assert sources
+    assert not any("tests/" in s or "seed " in s or ".txt" in s for s in sources), sources
+
+
+def test_the_example_policies_readme_names_no_path_a_user_does_not_have():
+    text = (POLICIES / "README.md").read_text()
+    assert "/tmp/" not in text and "/work/" not in text
+
+
+def test_the_draft_page_shows_no_made_up_date(tmp_path):
+    r = run_cli("draft", str(CHICOPEE), "-o", "d.html", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    prepared = re.search(r"Prepared by[^<]*", (tmp_path / "d.html").read_text()).group(0)
+    assert "2026-01-01" not in prepared
+    r = run_cli("draft", str(CHICOPEE), "--date", "2026-03-02", "-o", "e.html", cwd=tmp_path)
+    assert "2026-03-02" in re.search(r"Prepared by[^<]*", (tmp_path / "e.html").read_text()).group(0)

@@ -7,6 +7,7 @@ function, so scripts can do the same without a shell.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
@@ -370,7 +371,8 @@ def list_models(fmt: str) -> None:
         what = f"{r['kind']}, {r['clauses']} clauses" + (f", {r['state']}" if r["state"] else "") + (f", {r['year'] or r['date']}")
         click.echo(f"{indent}{r['id']}  ({what})")
         click.echo(f"{indent}    {r['edition'] or r['title']}")
-        source = r["source"] if len(r["source"]) <= 300 else r["source"][:299] + "…"
+        source = public_source(r["source"])
+        source = source if len(source) <= 300 else source[:299].rsplit(" ", 1)[0] + "…"
         click.echo(f"{indent}    source: {source}")
 
     for r in rows:
@@ -386,6 +388,15 @@ def list_models(fmt: str) -> None:
         click.echo(f"template family {family}: {FAMILY_NAMES.get(family, family)} ({len(eds)} edition{'s' if len(eds) != 1 else ''})")
         for r in sorted(eds, key=lambda r: (r["id"] != family, r["id"])):
             show(r, "  ")
+
+
+def public_source(source: str) -> str:
+    """A model's source as a reader can follow it: the project's own file names (the copy
+    in tests/corpus, a seed file) are left out; the publisher, title and address stay."""
+    s = re.sub(r"\s*\((?:[^()]*;\s*)?(?:tests/|seed )[^()]*\)", "", source)
+    s = re.sub(r";\s*(?:tests/\S+|seed \S+)", "", s)
+    s = re.sub(r"\s*\(seed [^()]*\)", "", s)
+    return " ".join(s.split())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,6 +16,10 @@ from ..redline import Redline, RedlineParagraph
 
 __all__ = ["redline_to_html"]
 
+#: The date every redline carries unless --date is given (so output is reproducible); it is
+#: no date anyone prepared anything on, so the page does not show it.
+FIXED_DATE = "2026-01-01T00:00:00Z"
+
 _CSS = """
 :root { --ins: #0072b2; --del: #d55e00; --ink: #1a1a1a; --muted: #555; }
 html { color: var(--ink); background: #fff; }
@@ -104,8 +108,8 @@ def redline_to_html(redline: Redline, *, heading: str | None = None) -> str:
     changed = sum(1 for p in redline.paragraphs if p.changed)
     meta = (
         f"Prepared by {_esc_line(redline.author)} &middot; "
-        f"{_esc_line(redline.date)} &middot; "
-        f"{changed} of {len(redline.paragraphs)} paragraphs changed "
+        + (f"{_esc_line(redline.date)} &middot; " if redline.date and redline.date != FIXED_DATE else "")
+        + f"{changed} of {len(redline.paragraphs)} paragraphs changed "
         f"({n_ins} insertions, {n_del} deletions)"
     )
     legend = (

@@ -76,6 +76,9 @@ td.v { font-weight: 700; text-align: center; white-space: nowrap; }
 .c-permits { color: var(--red); font-weight: 700; } .c-restricts { color: var(--green); font-weight: 700; }
 .c-unreadable { color: var(--muted); font-style: italic; } .c-needs-reading { color: var(--unclear); font-weight: 700; }
 td.err { color: var(--muted); max-width: 22rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
+td.file { max-width: 16rem; overflow-wrap: anywhere; }
+td.dept { max-width: 12rem; }
 small { color: var(--muted); }
 @media print { thead tr.filters, .controls { display: none; } td.v { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """.strip()
@@ -168,6 +171,8 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
 
     heads = [
         ("file", "text", "File", "The policy file, relative to the surveyed folder"),
+        ("class", "num", "Class", "permits: any red flag; restricts: no red, some green; needs reading: no red or green, some unclear; "
+         "silent: all seven silent; unreadable: not read"),
         ("department", "text", "Department", "The department the policy names most often"),
         ("words", "num", "Words", "Words in the policy's clauses"),
         ("template", "text", "Template", "The template the policy is built from, if any"),
@@ -179,8 +184,6 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
         ("green", "num", "Green", "Questions answered with green language"),
         ("silent", "num", "Silent", "Questions the policy does not address"),
         ("unclear", "num", "Unclear", "Questions the policy speaks to in words the tool cannot classify: a person must read those clauses"),
-        ("class", "num", "Class", "permits: any red flag; restricts: no red, some green; needs reading: no red or green, some unclear; "
-         "silent: all seven silent; unreadable: not read"),
         ("error", "text", "Error", "Why the file could not be read"),
     ]
     head_row = "".join(
@@ -202,9 +205,11 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
         report = r.get("_report")
         name = _h(r["file"])
         file_cell = f'<a href="{_h(_href(report, output))}">{name}</a>' if report else name
+        klass = r["class"]
         cells = [
-            f"<td>{file_cell}</td>",
-            f"<td>{_h(r['department'])}</td>",
+            f'<td class="file">{file_cell}</td>',
+            f'<td class="c-{_h(_slug(klass))}" data-sort="{_CLASS_RANK.get(klass, 9)}">{_h(_CLASS_LABELS.get(klass, klass))}</td>',
+            f'<td class="dept">{_h(r["department"])}</td>',
             f'<td class="num">{_h(r["words"])}</td>',
             f"<td>{_h(r['template'])}</td>",
         ]
@@ -223,8 +228,6 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
                 cells.append('<td class="v" data-v="" data-sort=""></td>')
         for c in ("red", "green", "silent", "unclear"):
             cells.append(f'<td class="num">{_h(r.get(c, ""))}</td>')
-        klass = r["class"]
-        cells.append(f'<td class="c-{_h(_slug(klass))}" data-sort="{_CLASS_RANK.get(klass, 9)}">{_h(_CLASS_LABELS.get(klass, klass))}</td>')
         cells.append(f'<td class="err">{_h(r["error"])}</td>')
         body.append(f'<tr data-class="{_h(klass)}">' + "".join(cells) + "</tr>")
 
@@ -242,12 +245,12 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
         '<label>Filter <input id="filter" type="search" placeholder="any text: town, file, template, red…" autocomplete="off"></label>'
         f'<label>Class <select id="class-filter">{class_opts}</select></label>'
         f'<span id="count" aria-live="polite">{n} of {n} shown</span></div>\n'
-        '<table id="survey"><thead>'
+        '<div class="scroll"><table id="survey"><thead>'
         f'<tr class="sort">{head_row}</tr>'
         f'<tr class="filters">{"".join(filter_cells)}</tr>'
         "</thead><tbody>\n"
         + "\n".join(body)
-        + "\n</tbody></table>\n"
+        + "\n</tbody></table></div>\n"
         "<p><small>Verdicts follow the seven questions of the Citizens for Juvenile Justice guide. "
         "GAP marks a question the policy is silent on where the guide counts silence itself as a red flag "
         "(detainers, resources, 287(g)). UNCLEAR marks a question the policy speaks to in words the tool "
