@@ -450,7 +450,7 @@ def test_html_structure_legend_print_and_notes() -> None:
     out = redline_to_html(sample_redline())
     parser = _Collector()
     parser.feed(out)
-    assert {"ins", "del", "h2", "h3", "style"} <= set(parser.tags)
+    assert {"ins", "del", "h1", "h2", "style"} <= set(parser.tags)  # headings at their own level; the page heading is in <header>
     assert "link" not in parser.tags and "script" not in parser.tags and "img" not in parser.tags
     assert "@media print" in out and "@page" in out and "break-inside: avoid" in out
     assert "text-decoration: underline" in out and "line-through" in out

@@ -859,7 +859,7 @@ def _no_empty_sections(paragraphs: list[RedlineParagraph]) -> list[RedlineParagr
         while j < len(out) and not out[j].amended:
             emptied += bool(out[j].original)
             j += 1
-        if emptied and (j == len(out) or out[j].kind == "heading"):
+        if emptied and (j == len(out) or (out[j].kind == "heading" and out[j].original)):  # not replaced: struck
             out[i] = RedlineParagraph(p.original, "", p.kind, p.level, p.comment or "Struck: nothing is left of this section.")
     return out
 
