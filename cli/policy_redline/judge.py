@@ -29,19 +29,24 @@ from rapidfuzz import fuzz, process
 from .align import Match
 from .models import Flag, Model, Question, Rubric
 from .normalize import normalize
-from .provisions import disapplies, expand_items_keyed, stance, is_agreement_document, load_lexicon, operative_heading, operative_sentence, read_sentence, reading_form
+from .provisions import (
+    compile_phrase,
+    disapplies,
+    expand_items_keyed,
+    is_agreement_document,
+    load_lexicon,
+    operative_heading,
+    operative_sentence,
+    read_sentence,
+    reading_form,
+    stance,
+)
 from .segment import Clause, split_sentences
 
 Verdict = Literal["red", "green", "silent", "unclear"]
 
 #: A policy sentence is the rubric's quoted sentence, edited, at or above this similarity.
 QUOTE_MATCH = 85.0
-#: Up to this many words of anything stand for `...` in a phrase pattern.
-GAP_WORDS = 12
-
-_MODALS = {"may", "shall", "will", "should", "must", "can"}
-_EXCEPTION_WORDS = {"except", "unless", "if", "when", "where", "whenever"}
-_NEGATOR = re.compile(r"\b(?:no|not|never|nor|neither|prohibited|prohibits|prohibit)\b")
 
 
 @dataclass(frozen=True)
@@ -84,78 +89,7 @@ class Scorecard:
         return out
 
 
-# --- phrase patterns -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    source: str
-    regex: re.Pattern[str]
-    exception: bool  # starts with except/unless/...: judged on its own
-    negated: bool  # carries its own negation ("no ... shall"): a preceding "no" is part of it
-    # Per word slot, its (word, is a prefix) alternatives: a sentence can only match if it
-    # holds a candidate for every slot, which a word index answers without the regex.
-    needs: tuple[tuple[tuple[str, bool], ...], ...] = ()
-
-
-@functools.lru_cache(maxsize=1024)
-def compile_pattern(pattern: str) -> _Pattern:
-    """Compile a rubric phrase pattern (`a/b`, `word*`, `...`) into a regex over normal form."""
-    tokens = pattern.split()
-    parts: list[str] = []
-    first_words: list[str] = []
-    needs: list[tuple[tuple[str, bool], ...]] = []
-    for k, token in enumerate(tokens):
-        if token in ("...", "…"):
-            parts.append(None)  # type: ignore[arg-type]
-            continue
-        following = tokens[k + 1].lower() if k + 1 < len(tokens) else ""
-        alternatives = []
-        slot: list[tuple[str, bool]] = []
-        for alt in token.split("/"):
-            star = alt.endswith("*")
-            words = normalize(alt.rstrip("*")).split()
-            if not words:
-                continue
-            rx = " ".join(re.escape(w) for w in words)
-            if star:
-                rx += r"\w*"
-            if len(words) == 1 and words[0] in _MODALS and following not in ("not", "never"):
-                rx += r"(?! (?:not|never)\b)"  # may is not shall: "may not" is not "may"
-            alternatives.append(rx)
-            slot.append((words[0], star and len(words) == 1))
-            if not parts or all(p is None for p in parts):
-                first_words.append(words[0])
-        if alternatives:
-            parts.append("(?:" + "|".join(alternatives) + ")")
-            needs.append(tuple(slot))
-    regex = ""
-    for p in parts:
-        if p is None:
-            # Normal form has single spaces between words.
-            regex += rf"(?: [^ \n]+){{0,{GAP_WORDS}}}?"
-            continue
-        regex += (" " if regex else "") + p
-    first = set(first_words)
-    return _Pattern(
-        source=pattern,
-        regex=re.compile(rf"(?<!\w){regex}(?!\w)"),
-        exception=bool(first & _EXCEPTION_WORDS),
-        # A one-word pattern is a name ("lunn"): naming it is never a permission to undo.
-        negated=bool(first & {"no", "not", "never", "nor", "neither"}) or "not" in tokens or "never" in tokens or len(tokens) == 1,
-        needs=tuple(needs),
-    )
-
-
 # --- judging --------------------------------------------------------------------------------
-
-
-# Sentences that direct no one: definitions, and sentences about the policy itself.
-_NOT_DIRECTIVE = re.compile(
-    r"""^(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:["“'‘][^"”'’]{1,80}["”'’]\s+(?:means|refers to|is defined as|includes)\b"""
-    r"""|(?:the\s+purpose\s+of\s+)?this\s+(?:policy|order|directive|general order|procedure)\s+(?:sets out|describes|explains|provides|establishes|outlines|addresses|is intended|governs|applies))""",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -163,10 +97,6 @@ class _Sentence:
     clause: Clause
     text: str
     norm: str
-
-    @property
-    def directive(self) -> bool:
-        return not _NOT_DIRECTIVE.match(self.text.strip())
 
 
 def _sentences(clauses: list[Clause], towns: tuple[str, ...]) -> list[_Sentence]:
@@ -292,7 +222,7 @@ def judge(
                 for s in sentences:
                     # Only a provision that deals with detainers shows the gap: a title, a
                     # definition or a finding that names them does not.
-                    if any(compile_pattern(p).regex.search(s.norm) for p in flag.mentions) and s.directive and _is_provision(s.text, lexicon):
+                    if any(compile_phrase(p).search(reading_form(s.text)) for p in flag.mentions) and _is_provision(s.text, lexicon):
                         evidence.append(Evidence(s.clause.number, "red", s.text, f"rubric:{question.id}", 100.0, flag.description, missing=True))
                         break
         evidence = _dedupe(evidence, order)

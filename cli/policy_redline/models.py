@@ -349,13 +349,12 @@ def model_policy() -> Model:
 class Flag:
     """One red or green flag from the guide, with how to recognise it in policy text.
 
-    `patterns` are phrase patterns (see models/rubric.md); `quotes` are exemplar sentences
+    How sentences are read lives in models/provisions.md; `quotes` are exemplar sentences
     matched by similarity.
     """
 
     color: str
     description: str
-    patterns: tuple[str, ...] = ()
     quotes: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()  # a flag about something missing: earned by these, absent green
 
@@ -402,7 +401,7 @@ def parse_rubric(markdown: str, path: str = "<rubric>") -> Rubric:
         nonlocal flag
         if q is not None and flag is not None:
             q[flag["color"]].append(
-                Flag(flag["color"], flag["description"], tuple(flag["patterns"]), tuple(flag["quotes"]), tuple(flag["mentions"]))
+                Flag(flag["color"], flag["description"], quotes=tuple(flag["quotes"]), mentions=tuple(flag["mentions"]))
             )
         flag = None
 
@@ -432,7 +431,7 @@ def parse_rubric(markdown: str, path: str = "<rubric>") -> Rubric:
             text = node.text.strip()
             if node.depth == 1:
                 close_flag()
-                flag = {"color": color, "description": text, "patterns": [], "quotes": [], "mentions": []}
+                flag = {"color": color, "description": text, "quotes": [], "mentions": []}
             elif flag is not None:
                 if m := _QUOTE.match(text):
                     flag["quotes"].append(m.group(1).strip())

@@ -115,17 +115,13 @@ def _alt_regex(token: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def compile_phrase(pattern: str) -> re.Pattern[str]:
-    """A pattern in the rubric's syntax (`a/b`, `word*`, `...`) as a regex over reading form.
+    """A pattern in the lexicon's syntax as a regex over reading form.
 
-    `/` binds tighter than spaces, except that an alternative may itself be several words
-    when written with spaces *inside* a `/` group ("immigration authorit*/federal
-    immigration" is read as the two alternatives): a run of words joined to a `/` group is
-    one group.
+    Words are separated by spaces; `a/b` is either word; `federal_immigration` joins words
+    into one alternative; `word*` takes any ending; `...` is a gap of up to `GAP_WORDS`
+    words inside one provision, `..4` a gap of up to four.
     """
     tokens = pattern.split()
-    # Re-join multi-word alternatives: "a b/c d" -> ["a", "b/c", "d"] stays as written;
-    # the lexicon writes multi-word alternatives with single spaces only around `/`-less
-    # words, so tokens are taken one by one.
     parts: list[str | None] = []
     for token in tokens:
         if token in ("...", "…"):
