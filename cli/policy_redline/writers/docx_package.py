@@ -1022,28 +1022,26 @@ def _blocks(ctx: _Ctx, container, foreign: bool = False) -> list[_Block]:
     return out
 
 
-def _rows(ctx: _Ctx, tbl) -> list:
+def _wrapped(ctx: _Ctx, parent, tag: str) -> list:
+    """The `tag` children of `parent`, looking through content controls and custom XML that
+    wrap some of them (a row inside an `sdt`, a cell inside `customXml`)."""
     out = []
-    for child in tbl:
-        if child.tag == ctx.w("tr"):
+    for child in parent:
+        if child.tag == ctx.w(tag):
             out.append(child)
         elif child.tag in (ctx.w("sdt"), ctx.w("customXml")):
             content = child.find(ctx.w("sdtContent")) if child.tag == ctx.w("sdt") else child
             if content is not None:
-                out.extend(_rows(ctx, content))
+                out.extend(_wrapped(ctx, content, tag))
     return out
+
+
+def _rows(ctx: _Ctx, tbl) -> list:
+    return _wrapped(ctx, tbl, "tr")
 
 
 def _cells(ctx: _Ctx, tr) -> list:
-    out = []
-    for child in tr:
-        if child.tag == ctx.w("tc"):
-            out.append(child)
-        elif child.tag in (ctx.w("sdt"), ctx.w("customXml")):
-            content = child.find(ctx.w("sdtContent")) if child.tag == ctx.w("sdt") else child
-            if content is not None:
-                out.extend(_cells(ctx, content))
-    return out
+    return _wrapped(ctx, tr, "tc")
 
 
 def _container_text(ctx: _Ctx, container) -> str:
