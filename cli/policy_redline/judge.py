@@ -196,7 +196,11 @@ def judge(
     model_map = {m.id: m for m in models}
     order = {c.number: i for i, c in enumerate(clauses)}
     readings = _provisions(operative, lexicon) + _forbidden_definitions(clauses, lexicon)
-    agreement = is_agreement_document([reading_form(r) for _, _, r in readings], lexicon)
+    forms = [reading_form(r) for _, _, r in readings]
+    agreement = is_agreement_document(forms, lexicon)
+    agreement_quote = next(((c, q) for (c, q, _), f in zip(readings, forms) if f == agreement), None) if agreement else None
+    # The first sentence that switches the policy's protections off, read once for all questions.
+    switch_off = next(((c, q, why) for c, q, r in readings if (why := disapplies(r, lexicon)) is not None), None)
     findings = []
     for question in rubric.questions:
         evidence: list[Evidence] = []
@@ -206,14 +210,12 @@ def judge(
         colours = {(e.clause, e.text): e.flag for e in provided}
         evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, colours))
         evidence.extend(provided)
-        if any(e.flag == "green" for e in provided):
-            for clause, quoted, read in readings:
-                if (why := disapplies(read, lexicon)) is not None:
-                    reason = next((f.description for f in question.red if not f.mentions), "")
-                    evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, f"{reason} (an exception swallows the rule: '{why}')"))
-                    break
-        if agreement and question.id in _AGREEMENT_QUESTIONS:
-            clause, quoted = next((c, q) for c, q, r in readings if reading_form(r) == agreement)
+        if switch_off is not None and any(e.flag == "green" for e in provided):
+            clause, quoted, why = switch_off
+            reason = next((f.description for f in question.red if not f.mentions), "")
+            evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, f"{reason} (an exception swallows the rule: '{why}')"))
+        if agreement_quote is not None and question.id in _AGREEMENT_QUESTIONS:
+            clause, quoted = agreement_quote
             evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, _AGREEMENT_REASON))
         if not any(e.flag == "green" for e in evidence):
             for flag in question.red:

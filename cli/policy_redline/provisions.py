@@ -292,7 +292,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
         pieces = [p for p in _INLINE_ITEMS.split(s) if p.strip()]
         if len(pieces) > 1 and pieces[0].rstrip().endswith(":"):
             head = _ITEM.sub("", pieces[0].rstrip()[:-1]).strip()
-            if lead and not _has_modal_before(reading_form(head), lexicon):
+            if lead and not _has_modal(reading_form(head), lexicon):
                 head = f"{lead} {head}"
             out.append((key, pieces[0].strip(), pieces[0].strip()))
             for p in pieces[1:]:
@@ -308,7 +308,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
             lead = ""
         if lead and lead_style and _style(s) == lead_style:
             lead = ""  # "(c)" after a lead-in numbered "(b)" is its sibling, not its item
-        if lead and not _has_modal_before(opening, lexicon):
+        if lead and not _has_modal(opening, lexicon):
             read = f"{lead} {_item_text(s)}"
             out.append((key, s, read))
             if _LEAD_END.search(s):
@@ -460,7 +460,7 @@ def operative_sentence(form: str, lexicon: Lexicon) -> bool:
             return False
     for rx in lexicon.definition_words:
         m = rx.search(head)
-        if m and not _has_modal_before(form[: m.start()], lexicon):
+        if m and not _has_modal(form[: m.start()], lexicon):
             return False
     for rx in lexicon.about_itself:
         m = rx.search(form)
@@ -469,7 +469,7 @@ def operative_sentence(form: str, lexicon: Lexicon) -> bool:
     return True
 
 
-def _has_modal_before(text: str, lexicon: Lexicon) -> bool:
+def _has_modal(text: str, lexicon: Lexicon) -> bool:
     return any(rx.search(text) for rx in lexicon.modals)
 
 
@@ -493,10 +493,6 @@ class _Stance:
 
 
 _NONE = _Stance(False, False, "")
-
-
-def _previous_modal(text: str, lexicon: Lexicon) -> bool:
-    return any(rx.search(text) for rx in lexicon.modals)
 
 
 _JOINED = re.compile(r"^(?:\s|,|\bor\b|\band\b|\bin any way\b|\botherwise\b|\bmaterially\b)*$")
@@ -638,7 +634,7 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     # ("No department, agency, board …, including …, shall use …").
     whole = _CONDITION_SPAN.sub(" ", form[: modal.start()]).strip()
     for m in reversed(list(_CONJUNCTION.finditer(whole))):
-        if _previous_modal(whole[: m.start()], lexicon):
+        if _has_modal(whole[: m.start()], lexicon):
             whole = whole[m.end():].strip()
             break
     nearest = whole.rsplit(" , ", 1)[-1] if " , " in f" {whole} " else whole
@@ -805,7 +801,8 @@ def is_agreement_document(forms: list[str], lexicon: Lexicon) -> str | None:
     """The sentence that shows the text is itself a 287(g) agreement, if it is one."""
     for form in forms:
         for rx in lexicon.agreement_document:
-            if rx.search(form) and not stance(form, rx.search(form).start(), lexicon, rx.search(form).end()).forbidden:
+            m = rx.search(form)
+            if m and not stance(form, m.start(), lexicon, m.end()).forbidden:
                 return form
     return None
 
