@@ -271,3 +271,152 @@ def test_the_same_definition_in_a_law_that_does_not_forbid_it_earns_nothing():
         "(1) communicating with a federal immigration agency.\n"
     )
     assert verdicts(text)["info_sharing"] == "silent"
+
+
+# --- shapes met growing the corpus past sixty texts ---------------------------------------------
+
+
+def test_a_list_labelled_specifically_still_carries_the_lead_in():
+    # "(A) Generally. The Board … directs staff as follows. (B) Specifically. (1) … (2) …"
+    text = (
+        "§ 12.04 NONCITIZEN RESIDENTS.\n"
+        "(A) Generally. The Quinnet County Board directs county staff as follows.\n"
+        "(B) Specifically.\n"
+        "(1) To reduce spending on programs that are not mandated;\n"
+        "(2) To ask the Sheriff to check the immigration status of every person arrested, by fingerprints and other data;\n"
+    )
+    assert verdicts(text)["status_checks"] == "red"
+
+
+def test_a_later_section_is_not_an_item_of_the_list_before_it():
+    text = (
+        "39 No officer of the Harlow Falls Police Department shall:\n\n"
+        "(1) permit ICE agents to interview a person in custody without a criminal warrant;\n\n"
+        "40 When ICE sends a detainer for a person in custody, the officer in charge shall tell the person "
+        "about the detainer and give them a copy.\n"
+    )
+    assert verdicts(text)["detainers"] == "green"
+
+
+def test_a_traffic_perimeter_exception_keeps_the_peace_and_does_not_swallow_the_rule():
+    text = (
+        "No officer of the Marrow Bay Police Department may take part in an operation led by a federal agency "
+        "to detain persons for deportation, except in response to a request to assist with officer safety or "
+        "a breach of the peace, such as requests to set up traffic perimeters.\n"
+    )
+    found = verdicts(text)
+    assert found["raids"] == "green" and found["lunn"] == "green"
+
+
+def test_a_traffic_offence_as_a_reason_to_check_status_swallows_the_rule():
+    text = (
+        "Harlow Falls officers shall not inquire about a person's immigration status, except when the person "
+        "is stopped for a traffic violation.\n"
+    )
+    assert verdicts(text)["status_checks"] == "red"
+
+
+def test_holding_for_deportation_is_holding_for_immigration_purposes():
+    text = "The Quinnet County Sheriff may detain for deportation any person identified as unlawfully present.\n"
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_no_detention_solely_on_the_belief_of_unlawful_presence_with_a_reasonable_time_exception_is_red():
+    text = (
+        "Except for a reasonable time needed to finish an investigation, Marrow Bay officers will not:\n"
+        "1. arrest or detain a person solely on the belief that the person is not present legally in the United States.\n"
+    )
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_a_condition_naming_civil_immigration_law_swallows_a_permission():
+    text = (
+        "Harlow Falls officers may inquire into a person's immigration status if there is a connection "
+        "between that information and an investigation into a violation of federal civil immigration law.\n"
+    )
+    assert verdicts(text)["status_checks"] == "red"
+
+
+def test_except_as_set_forth_in_this_policy_hands_the_rule_to_its_exceptions():
+    text = "No person shall be held solely on the basis of immigration status except as set forth in this policy.\n"
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_an_anti_sanctuary_bill_that_forbids_restricting_collaboration_is_red_on_resources():
+    text = (
+        "NO MUNICIPALITY OR ITS EMPLOYEES, INCLUDING LAW ENFORCEMENT OFFICERS, SHALL PREVENT OR INHIBIT ANY "
+        "COLLABORATION WITH FEDERAL AGENCIES FOR THE PURPOSES OF FEDERAL IMMIGRATION ENFORCEMENT.\n"
+    )
+    assert verdicts(text)["resources"] == "red"
+
+
+def test_a_bill_that_forbids_prohibiting_detainer_compliance_shows_the_detainer_gap():
+    # the detainer is named only in a list item under the lead-in; the gap still shows
+    text = (
+        "No county or town of this state shall adopt any rule or policy prohibiting or restricting:\n"
+        "(a) the compliance with a detainer request issued by a federal agency; or\n"
+        "(b) the ability of federal immigration officers to enter and conduct enforcement activities at a county jail.\n"
+    )
+    found = verdicts(text)
+    assert found["detainers"] == "red" and found["lunn"] == "red" and found["resources"] == "red"
+
+
+def test_holding_for_48_hours_at_ices_request_is_a_detainer_and_a_service_to_ice():
+    text = (
+        "A county that runs a jail shall, if requested by federal immigration authorities:\n"
+        "(i) detain an individual for up to 48 hours to facilitate the transfer of the individual to federal immigration authorities; and\n"
+        "(ii) transfer the individual to federal immigration authorities.\n"
+    )
+    found = verdicts(text)
+    assert found["detainers"] == "red" and found["resources"] == "red" and found["lunn"] == "red"
+
+
+def test_no_office_or_booth_for_ice_is_a_limit_on_resources():
+    text = (
+        "Absent a judicial warrant, the Town of Harlow Falls shall not provide to any federal immigration agency "
+        "an office, booth, or any facility or equipment for a search of people in its custody.\n"
+    )
+    assert verdicts(text)["resources"] == "green"
+
+
+def test_access_to_interview_people_in_custody_is_a_service_to_ice():
+    text = (
+        "Quinnet police may give federal immigration authorities access to interview individuals about a civil "
+        "immigration matter while they are in custody.\n"
+    )
+    assert verdicts(text)["resources"] == "red"
+
+
+def test_no_joint_efforts_with_immigration_authorities_is_green_on_raids():
+    text = (
+        "The Marrow Bay campus police will not undertake joint efforts with federal immigration enforcement "
+        "authorities to investigate, detain or arrest individuals for violations of federal immigration law.\n"
+    )
+    assert verdicts(text)["raids"] == "green"
+
+
+def test_detention_of_a_person_whose_only_violation_is_immigration_status_with_a_felony_exception_is_red():
+    text = (
+        "A law enforcement agency of this state shall not detain persons otherwise eligible for release whose only "
+        "violation of law is that they reside in the United States in violation of federal immigration laws; unless "
+        "such person has been convicted of a violent felony.\n"
+    )
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_an_opening_phrase_before_a_negative_subject_keeps_the_negation():
+    text = (
+        "In accordance with the state constitution, no county, city or town, or any agency thereof, shall adopt "
+        "any rule or policy, formally or informally, prohibiting or inhibiting the compliance with a detainer "
+        "request issued by a federal agency.\n"
+    )
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_a_bills_title_paragraph_earns_nothing():
+    text = (
+        "AN ACT concerning Public Safety – Immigration Enforcement Agreements – Prohibition FOR the purpose of "
+        "prohibiting the State or a county sheriff from entering into a certain immigration enforcement agreement; "
+        "and generally relating to immigration enforcement.\n"
+    )
+    assert verdicts(text)["agreements_287g"] == "silent"

@@ -221,11 +221,12 @@ def judge(
             for flag in question.red:
                 if not flag.mentions:
                     continue
-                for s in sentences:
+                for clause, quoted, read in readings:
                     # Only a provision that deals with detainers shows the gap: a title, a
-                    # definition or a finding that names them does not.
-                    if any(compile_phrase(p).search(reading_form(s.text)) for p in flag.mentions) and _is_provision(s.text, lexicon):
-                        evidence.append(Evidence(s.clause.number, "red", s.text, f"rubric:{question.id}", 100.0, flag.description, missing=True))
+                    # definition or a finding that names them does not. A list item is read
+                    # with its lead-in ("No town may prohibit: (1) complying with a detainer").
+                    if any(compile_phrase(p).search(reading_form(read)) for p in flag.mentions) and _is_provision(read, lexicon):
+                        evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, flag.description, missing=True))
                         break
         evidence = _dedupe(evidence, order)
         colors = {e.flag for e in evidence}

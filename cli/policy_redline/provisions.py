@@ -278,11 +278,19 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     lead_style = ""
     last_key = lead_key = object()
     for key, s in _bounded(_rejoin(sentences)):
-        if _ITEM_ONLY.match(s):
-            continue  # a bare "(1)" line: its item follows
+        if _ITEM_ONLY.match(s) or _LABEL_ONLY.match(s):
+            # a bare "(1)" line: its item follows; "(B) Specifically." labels the list
+            # that the lead-in before it announced
+            continue
         if key is not last_key and lead and (not _item_clause(key) or _same_level(lead_key, key)):
             # a lead-in reaches into the next clause only when that clause is an item of
             # it: "(c)" after a lead-in in "(b)" is its sibling
+            lead = ""
+        if key is not last_key and lead and str(getattr(key, "number", "")).startswith("¶") and not (
+            _ITEM.match(s) or s[:1].islower() or not _has_modal(reading_form(s), lexicon)
+        ):
+            # an unnumbered paragraph after a list that has a modal of its own ("When ICE
+            # sends a detainer, the officer shall …") is a new provision, not an item
             lead = ""
         last_key = key
         if not lead:
@@ -386,12 +394,15 @@ def _rejoin(sentences):
 _ITEM_ONLY = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.)\s*$", re.I)
 
 
+_LABEL_ONLY = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.)\s*(?:generally|specifically|in general|in particular)\s*[.:]\s*$", re.I)
+
+
 def _item_clause(key: object) -> bool:
     """A clause the segmenter numbered as a list item ("(2)", "b.", "¶4"), not a section."""
     number = getattr(key, "number", None)
     if number is None:
         return True
-    last = re.split(r"(?<=\))(?=\()|\.", number)[-1] or number
+    last = re.split(r"(?=\()|\.", number)[-1] or number
     return bool(re.fullmatch(r"\(?[0-9]{1,2}\)?|\(?[a-zA-Z]{1,2}\)?|\(?[ivx]{1,4}\)?|¶\d+(?:-\d+)?", last))
 
 
@@ -409,7 +420,9 @@ def _same_level(a: object, b: object) -> bool:
     na, nb = getattr(a, "number", ""), getattr(b, "number", "")
     if not na or not nb or na.startswith("¶"):
         return False
-    last = lambda n: re.split(r"(?<=\))(?=\()|\.", n)[-1] or n  # noqa: E731
+    last = lambda n: re.split(r"(?=\()|\.", n)[-1] or n  # noqa: E731
+    if last(na).isdigit() and last(nb).isdigit():
+        return True  # "39" and "40": two sections, whatever the segmenter kept of their dots
     return _style(last(na) + " x") == _style(last(nb) + " x") != ""
 
 
@@ -493,6 +506,9 @@ class _Stance:
 
 
 _NONE = _Stance(False, False, "")
+
+#: Phrases that open a sentence before its subject: "In accordance with …, no county …".
+_OPENING_PHRASE = r"^(?:in accordance with|pursuant to|notwithstanding|subject to|consistent with|under|in compliance with|except as)\b"
 
 
 _JOINED = re.compile(r"^(?:\s|,|\bor\b|\band\b|\bin any way\b|\botherwise\b|\bmaterially\b)*$")
@@ -640,7 +656,11 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     nearest = whole.rsplit(" , ", 1)[-1] if " , " in f" {whole} " else whole
     # Only a negative determiner makes the subject negative ("No officer …"); a "not" in
     # a relative clause ("an agency that has not met the requirements …") does not.
-    if (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole):
+    # An opening phrase may come first: "In accordance with article nine, no county,
+    # city or agency … shall adopt …".
+    if (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole) or (
+        re.match(_OPENING_PHRASE, whole) and re.search(r" , (?:no|neither|none) (?!,)", whole)
+    ):
         negations += 1
     verb_at, verb = -1, ""
     pos = modal.end()
