@@ -420,3 +420,27 @@ def test_a_bills_title_paragraph_earns_nothing():
         "and generally relating to immigration enforcement.\n"
     )
     assert verdicts(text)["agreements_287g"] == "silent"
+
+
+def test_detainers_still_enforced_on_carve_outs_is_red_on_lunn():
+    text = (
+        "ICE detainers will still be honored by the Harlow Falls Police Department if the person has been "
+        "convicted of a violent felony or is subject to a criminal warrant.\n"
+    )
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_forbidding_a_town_to_prohibit_enforcement_of_immigration_laws_is_red_on_resources():
+    text = (
+        "A town may not adopt a rule, order, ordinance, or policy under which the town prohibits the enforcement "
+        "of the laws of this state or federal law relating to immigrants or immigration.\n"
+    )
+    assert verdicts(text)["resources"] == "red"
+
+
+def test_cooperating_with_a_federal_immigration_officer_is_not_a_287g_topic():
+    text = (
+        "A Quinnet police officer may not assist or cooperate with a federal immigration officer at a school "
+        "or a place of worship.\n"
+    )
+    assert verdicts(text)["agreements_287g"] == "silent"
