@@ -121,3 +121,12 @@ def test_a_citation_inside_a_paragraph_does_not_cut_it():
     text = "No individual should be held based solely on a detainer under 8 CFR 287.7 unless 287.8 SAYS so and 287.9 OTHERWISE."
     clauses = segment(Document("x.txt", "", (Block("413.6.1 IMMIGRATION DETAINERS " + text),)))
     assert len(clauses) == 1
+
+
+def test_a_manual_whose_agency_content_outweighs_the_template_is_still_named():
+    # Benton County's excerpt: 30 words of Lexipol's purpose clause, then 245 words of
+    # definitions the manual marks "Agency Content".
+    a = _analyse(_body("benton-county-wa_413-immigration-violations.txt"))
+    assert a.boilerplate.template == LEXIPOL
+    assert a.boilerplate.edition == "lexipol-immigration-violations-wa"
+    assert a.boilerplate.share < 0.2  # the definitions are the department's words

@@ -634,7 +634,11 @@ def recognise(
     listed = tuple(clauses[i].number for i in sorted(chosen))
     if not total:
         return Boilerplate(None, 0.0, (), tuple(_ref(m) for m in eds[0].clauses))
-    if share < TEMPLATE_MIN_SHARE or not chosen:
+    # "Agency Content" sections are the department's words, but a manual that marks them is
+    # a template's manual: whether the policy is built from the template is asked of the
+    # words the template could have supplied.
+    licensed = total - sum(c.words for c in clauses if agency_content(c))
+    if not chosen or (share < TEMPLATE_MIN_SHARE and (licensed <= 0 or words / licensed < TEMPLATE_MIN_SHARE or licensed == total)):
         return Boilerplate(None, share, listed, ())
     # The edition is decided by the clauses only it is closest to; a clause several editions
     # share word for word (the same sentences in Oregon's 412.1 and California's 428.1) then

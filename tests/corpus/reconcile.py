@@ -23,6 +23,10 @@ ADJUDICATED = {
     ("ma-doc_287g-moa-former.txt", "resources"): ("red", "a 287(g) agreement commits department personnel to immigration enforcement"),
     ("ma-plymouth-county-sheriff_287g-jail-enforcement-moa.txt", "resources"): ("red", "a 287(g) agreement commits department personnel to immigration enforcement"),
 }
+# file: ([low, high], why) — a share the readers estimated against a rule they were not given.
+ADJUDICATED_SHARES = {
+    "benton-county-wa_413-immigration-violations.txt": ([0.05, 0.2], "413.1.1 DEFINITIONS (245 of the excerpt's 312 words) is marked 'Agency Content' in the manual; issue 12 counts Agency Content as the department's own words, which the readers' estimates (0.80-1.00) did not"),
+}
 
 
 def _tentative(reading: dict, q: str):
@@ -55,6 +59,8 @@ def main() -> None:
                     disputed[q] = [vx or f"tentative {_tentative(x, q)}", vy or f"tentative {_tentative(y, q)}"]
             shares = [r["share"] for r in (x, y) if r.get("share")]
             share = [round(sum(s[0] for s in shares) / len(shares), 3), round(sum(s[1] for s in shares) / len(shares), 3)] if shares else None
+            if name in ADJUDICATED_SHARES:
+                share = ADJUDICATED_SHARES[name][0]
             fams = [r.get("family") for r in (x, y)]
             family = fams[0] if fams[0] == fams[1] else None
             entry = {"verdicts": verdicts, "quotes": quotes, "share": share, "family": family}
