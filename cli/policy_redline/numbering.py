@@ -23,7 +23,13 @@ _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000
 
 def numbered(number: str) -> bool:
     """False for the segmenter's own labels of unnumbered text (`§2`, `¶3`) and duplicates (`4-2`)."""
-    return bool(number) and not number.startswith(("¶", "§")) and "-" not in number
+    return bool(number) and not number.startswith(("¶", "§")) and not duplicate(number)
+
+
+def duplicate(number: str) -> bool:
+    """The segmenter's mark on a number the text repeats (`4-2`); a code's own hyphen
+    (`319-A`, New York's lettered sections) is part of the number."""
+    return re.search(r"-\d+$", number) is not None
 
 
 def parts(number: str) -> list[str]:
@@ -69,6 +75,10 @@ def _part_value(part: str, roman: bool) -> int:
     inner = part.strip("()")
     if inner.isdigit():
         return int(inner)
+    lettered = re.fullmatch(r"(\d+)-([A-Za-z]{1,3})", inner)
+    if lettered:
+        # 319-A after 319 and before 320
+        return int(lettered.group(1)) + sum(ord(c) - 64 for c in lettered.group(2).upper()) / 100
     if roman and _ROMAN.match(inner):
         return roman_value(inner)
     if len(inner) == 1 and inner.isalpha():
@@ -157,7 +167,7 @@ def disorder(numbers: list[str]) -> int:
     (bills quoting statutes, manuals with several schemes) start above 0; a draft must never
     add to it."""
     shown = [n for n in numbers if n and not n.startswith(("¶", "§"))]
-    repeats = sum(1 for n in shown if "-" in n)
-    plain = [n for n in shown if "-" not in n]
+    repeats = sum(1 for n in shown if duplicate(n))
+    plain = [n for n in shown if not duplicate(n)]
     ks = keys(plain)
     return repeats + sum(1 for a, b in zip(ks, ks[1:]) if not a < b)

@@ -86,7 +86,8 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [
     # "413.4.1", "413.1." -- absolute section numbers, Lexipol style
     ("dotted", re.compile(r"^(\d{1,4}(?:\.\d{1,3})+)\.?(?=\s|$)")),
     # "Policy 413", "Section 3", "§ 4", "Article II"
-    ("named", re.compile(r"^(?:Policy|Section|Sec\.|Article|Part|Chapter|§)\s*(\d{1,4}[A-Za-z]?|[IVXLC]{1,6})\b(?!\s*\()[.:]?", re.I)),  # "Section 287(g) of the Act …" is a citation, not a number
+    # "§ 30.01", "§ 319-A" (a code's section numbers: dotted, or lettered after a hyphen)
+    ("named", re.compile(r"^(?:Policy|Section|Sec\.|Article|Part|Chapter|§)\s*(\d{1,4}(?:\.\d{1,3})+(?:-[A-Z]{1,3})?|\d{1,4}-[A-Z]{1,3}|\d{1,4}[A-Za-z]?|[IVXLC]{1,6})\b(?!\s*\()[.:]?", re.I)),  # "Section 287(g) of the Act …" is a citation, not a number
     ("paren", re.compile(r"^\((\d{1,3}|[a-z]{1,2}|[ivx]{1,5})\)(?=\s|$)")),
     ("roman", re.compile(r"^([IVXLC]{1,6})[.)](?=\s|$)")),
     ("upper", re.compile(r"^([A-Z])[.)](?=\s|$)")),
