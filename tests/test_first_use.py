@@ -416,3 +416,25 @@ def test_the_draft_page_shows_no_made_up_date(tmp_path):
     assert "2026-01-01" not in prepared
     r = run_cli("draft", str(CHICOPEE), "--date", "2026-03-02", "-o", "e.html", cwd=tmp_path)
     assert "2026-03-02" in re.search(r"Prepared by[^<]*", (tmp_path / "e.html").read_text()).group(0)
+
+
+def test_evidence_cites_labels_the_reader_finds_in_the_document():
+    # New York's bill numbers its sections 319, 319-A … 319-H and their subdivisions 1., 2.;
+    # every clause the analysis cites must be one a reader can find there.
+    import json
+
+    path = ROOT / "tests" / "corpus" / "ny-new-york-state_s257-access-to-services-and-law-enforcement.txt"
+    text = path.read_text(encoding="utf-8")
+    r = run_cli("analyze", str(path), "--format", "json")
+    assert r.returncode == 0, _err(r)
+    cites = [e["cite"] for q in json.loads(_out(r))["questions"] for e in q["evidence"]]
+    assert "319-C" in cites
+    for cite in cites:
+        if cite.startswith("¶"):
+            continue  # a paragraph count where the document numbers nothing
+        if cite.startswith("\u201c"):
+            assert cite.strip("\u201c\u201d") in text
+            continue
+        section = cite.split(",")[0].split(".")[0]
+        assert re.search(rf"§ {re.escape(section)}\.", text), cite
+        assert not re.search(r"-\d+$", cite), cite

@@ -120,7 +120,7 @@ def test_json_keeps_unclear_with_its_evidence(unclear: Analysis) -> None:
     q = doc["questions"][0]
     assert q["verdict"] == "unclear" and q["gap"] is None
     assert q["evidence"] == [
-        {"clause": CLAUSE, "flag": "unclear", "text": _sentence(unclear), "matched": "rubric:status_checks", "score": 72.0, "reason": ""}
+        {"clause": CLAUSE, "cite": CLAUSE, "flag": "unclear", "text": _sentence(unclear), "matched": "rubric:status_checks", "score": 72.0, "reason": ""}
     ]
 
 

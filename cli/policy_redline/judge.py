@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -60,6 +60,7 @@ class Evidence:
     score: float = 100.0
     reason: str = ""  # the guide's wording of the flag
     missing: bool = False  # the flag is about what the policy lacks; this clause only mentions the topic
+    cite: str = ""  # the clause as a reader finds it in the document (`Clause.citation`)
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def judge(
     clause_norms = {c.number: normalize(c.text, towns) for c in operative}
     model_map = {m.id: m for m in models}
     order = {c.number: i for i, c in enumerate(clauses)}
+    citations = {c.number: c.citation for c in clauses}
     readings = _provisions(operative, lexicon) + _forbidden_definitions(clauses, lexicon)
     forms = [reading_form(r) for _, _, r in readings]
     agreement = is_agreement_document(forms, lexicon)
@@ -228,7 +230,7 @@ def judge(
                     if any(compile_phrase(p).search(reading_form(read)) for p in flag.mentions) and _is_provision(read, lexicon):
                         evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, flag.description, missing=True))
                         break
-        evidence = _dedupe(evidence, order)
+        evidence = [replace(e, cite=citations.get(e.clause, e.clause)) for e in _dedupe(evidence, order)]
         colors = {e.flag for e in evidence}
         verdict: Verdict = "red" if "red" in colors else "green" if "green" in colors else "unclear" if colors else "silent"
         if verdict in ("red", "green"):

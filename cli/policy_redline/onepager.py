@@ -119,7 +119,7 @@ def _row(f: Finding, short: str) -> Row:
     if e is not None:
         from .quotes import shorten
 
-        return Row(f.question, short, f.text, shown, e.clause, shorten(_BAD_CHARS.sub("\ufffd", e.text), QUOTE_CHARS, f.question))
+        return Row(f.question, short, f.text, shown, e.cite or e.clause, shorten(_BAD_CHARS.sub("\ufffd", e.text), QUOTE_CHARS, f.question))
     if shown == "unclear":  # never "does not address": the policy speaks to it somewhere
         return Row(f.question, short, f.text, shown, "", "The policy speaks to this, but the tool cannot classify it: read the policy yourself.")
     if shown == "gap":

@@ -73,9 +73,26 @@ class Clause:
         return len(self.text.split())
 
     @property
+    def citation(self) -> str:
+        """The clause as a reader finds it in the document: its own number, the heading of
+        an unnumbered section ("“Detainers”"), and a repeated number with which one it is
+        ("2.1, second")."""
+        if self.number.startswith("§") and self.heading:
+            return f"\u201c{self.heading}\u201d"
+        m = re.fullmatch(r"(.+)-(\d+)", self.number)
+        if m and not self.number.startswith(("¶", "§")):
+            nth = int(m.group(2))
+            word = _ORDINALS[nth] if nth < len(_ORDINALS) else f"{nth}th"
+            return f"{m.group(1)}, {word}"
+        return self.number
+
+    @property
     def label(self) -> str:
         """How a person would cite it: `413.4 DETENTIONS`."""
         return " ".join(p for p in (self.number, self.heading) if p)
+
+
+_ORDINALS = ("", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 # --- numbering tokens ----------------------------------------------------------------------

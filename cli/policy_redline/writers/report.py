@@ -101,7 +101,7 @@ def analysis_dict(a: Analysis) -> dict:
                 "verdict": f.verdict,
                 "gap": f.gap or None,
                 "evidence": [
-                    {"clause": e.clause, "flag": e.flag, "text": e.text, "matched": e.matched, "score": e.score, "reason": e.reason}
+                    {"clause": e.clause, "cite": e.cite or e.clause, "flag": e.flag, "text": e.text, "matched": e.matched, "score": e.score, "reason": e.reason}
                     for e in f.evidence
                 ],
             }
@@ -223,10 +223,10 @@ def report_text(a: Analysis, *, color: bool = False) -> str:
         lines.append(f"{paint(LABELS[shown].ljust(9), shown)} {f.question}: {f.text}")
         e = _first(f)
         if e is not None:
-            lines.append(f"          {e.clause}: \u201c{_quote(e.text, question=f.question)}\u201d")
+            lines.append(f"          {e.cite or e.clause}: \u201c{_quote(e.text, question=f.question)}\u201d")
             if e.reason:
                 lines.append(f"          why: {_quote(e.reason, 200)}")
-            others = sorted({x.clause for x in f.evidence if x.flag == f.verdict and x.clause != e.clause})
+            others = list(dict.fromkeys(x.cite or x.clause for x in f.evidence if x.flag == f.verdict and x.clause != e.clause))
             if others:
                 lines.append(f"          also: {', '.join(others)}")
             if shown == "unclear":
@@ -260,7 +260,7 @@ def _read_list(a: Analysis) -> list[str]:
     out = []
     for f in a.scorecard.findings:
         if f.verdict == "unclear":
-            clauses = list(dict.fromkeys(e.clause for e in f.evidence if e.flag == "unclear"))
+            clauses = list(dict.fromkeys(e.cite or e.clause for e in f.evidence if e.flag == "unclear"))
             out.append(f"{f.question} ({', '.join(clauses)})" if clauses else f.question)
     return out
 
@@ -275,7 +275,7 @@ def report_markdown(a: Analysis) -> str:
     for f in a.scorecard.findings:
         shown = shown_verdict(f)
         e = _first(f)
-        clause = e.clause if e else ""
+        clause = (e.cite or e.clause) if e else ""
         if shown == "unclear":
             text = (_md_cell(e.text, f.question) + " " if e else "") + f"*{READ_IT.capitalize()}. {_md_cell(READ_WHY)}*"
         else:
@@ -335,7 +335,7 @@ def report_html(a: Analysis) -> str:
         evidence = [e for e in f.evidence if e.flag == f.verdict][:3]
         if evidence:
             cell = "".join(
-                f"<div><b>{_h(e.clause)}</b><blockquote>{_h(_quote(e.text, 400, f.question))}</blockquote>"
+                f"<div><b>{_h(e.cite or e.clause)}</b><blockquote>{_h(_quote(e.text, 400, f.question))}</blockquote>"
                 + (f"<small>{_h(e.reason)}</small>" if e.reason else "")
                 + "</div>"
                 for e in evidence
