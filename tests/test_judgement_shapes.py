@@ -444,3 +444,49 @@ def test_cooperating_with_a_federal_immigration_officer_is_not_a_287g_topic():
         "or a place of worship.\n"
     )
     assert verdicts(text)["agreements_287g"] == "silent"
+
+
+# --- shapes from the third held-out set (after its first measurement) -------------------------
+
+
+def test_nor_will_starts_a_second_prohibition():
+    text = (
+        "The Quinnet County Sheriff will not honor voluntary detainer requests nor will the Sheriff's Office "
+        "assist ICE in immigration enforcement raids.\n"
+    )
+    assert verdicts(text)["raids"] == "green"
+
+
+def test_a_bulleted_cannot_under_a_subject_lead_in_forbids():
+    text = (
+        "Under the directive, Harlow Falls police officers:\n\n"
+        "  • Cannot ask the immigration status of any individual, unless doing so is necessary to the ongoing "
+        "investigation of a serious offense.\n"
+    )
+    assert verdicts(text)["status_checks"] == "green"
+
+
+def test_no_authority_to_take_people_into_custody_for_civil_matters_follows_lunn():
+    text = "Marrow Bay officers do not have authority to take persons into custody for civil immigration matters.\n"
+    assert verdicts(text)["lunn"] == "green"
+
+
+def test_agents_not_permitted_to_enter_private_spaces_without_a_court_order_is_green_on_raids():
+    text = "Immigration agents are not permitted to enter private spaces of the Quinnet campus without a court order.\n"
+    assert verdicts(text)["raids"] == "green"
+
+
+def test_consulting_counsel_when_ice_tries_to_enter_is_not_permission():
+    text = (
+        "The principal will consult counsel when ICE attempts to enter school property. Immigration agents will "
+        "be refused entry to school property unless they present a warrant signed by a judge.\n"
+    )
+    assert verdicts(text)["raids"] == "green"
+
+
+def test_officers_are_not_offices_for_ice():
+    text = (
+        "The directive limits the voluntary assistance that Harlow Falls officers may provide to federal "
+        "immigration authorities and applies to police officers and correctional officers.\n"
+    )
+    assert verdicts(text)["resources"] != "red"

@@ -596,7 +596,9 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     end = start if end is None else end
     marks = _modals(form, lexicon)
     before = [m for m in marks if m.end() <= start]
-    inside = [m for m in marks if start <= m.start() < end and set(form[m.end():end].split()) & lexicon.passive]
+    # A modal inside the action's words governs it when a passive verb follows ("No funds …
+    # shall be used"); so does a negating verb ("Agents are not permitted to enter …").
+    inside = [m for m in marks if start <= m.start() < end and (set(form[m.end():end].split()) & lexicon.passive or _is_negating_verb(m, lexicon))]
     if before and inside and _CONDITION.search(form[before[-1].end():start]):
         # "… shall state in writing that personnel … will not be used": the clause after
         # "that" has its own subject and modal.
@@ -638,7 +640,8 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     # A modal governed by another ("shall not be construed to permit any officer to
     # assist", "may not authorize"): the outer one's negation carries over.
     outer = [m for m in _modals(form, lexicon) if m.end() <= modal.start() and not _is_negating_verb(m, lexicon)]
-    if outer and not re.search(r"(?:^| )(?:,|;|and|but|or)(?= |$)", form[outer[-1].end():modal.start()]):
+    # "will not honor detainers nor will the office assist": "nor" starts a clause of its own.
+    if outer and not re.search(r"(?:^| )(?:,|;|and|but|or|nor)(?= |$)", form[outer[-1].end():modal.start()]):
         negations += _count_negations(form[outer[-1].start():modal.start()], lexicon)
     hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
     negations += _negating_verbs(governed, lexicon)
