@@ -490,3 +490,25 @@ def test_officers_are_not_offices_for_ice():
         "immigration authorities and applies to police officers and correctional officers.\n"
     )
     assert verdicts(text)["resources"] != "red"
+
+
+def test_telling_the_person_in_advance_of_responding_to_ice_is_not_sharing():
+    text = (
+        "Upon receipt of a civil immigration detainer, the Quinnet Police Department shall promptly notify the "
+        "person and counsel, and inform them reasonably in advance of responding to the federal immigration "
+        "authority whether the department intends to comply.\n"
+    )
+    assert verdicts(text)["info_sharing"] != "red"
+
+
+def test_a_judicial_warrant_before_detaining_at_ices_request_follows_lunn():
+    text = (
+        "Every Harlow Falls official shall require a judicial warrant prior to prolonging the detention of an "
+        "individual at the request of ICE.\n"
+    )
+    assert verdicts(text)["lunn"] == "green"
+
+
+def test_cooperating_with_requests_from_ice_is_sharing():
+    text = "The Marrow Bay Police Department will only cooperate with lawful requests from ICE under the following circumstances.\n"
+    assert verdicts(text)["info_sharing"] == "red"

@@ -69,6 +69,7 @@ class Lexicon:
     prohibition_leads: tuple[re.Pattern[str], ...] = ()
     passive: frozenset[str] = frozenset()
     equal_treatment: tuple[str, ...] = ()
+    warrant_first: tuple[re.Pattern[str], ...] = ()
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -204,6 +205,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         modals=modals,
         exception_markers=tuple(sorted((reading_form(m) for m in exc.get("markers", "").split(",") if m.strip()), key=len, reverse=True)),
         lawful=_phrase_list(exc.get("lawful floor", "")),
+        warrant_first=_phrase_list(exc.get("warrant first", "")),
         swallowing=_phrase_list(exc.get("swallowing", "")),
         hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
         inoperative_headings=_phrase_list(inop.get("headings", "")),
@@ -778,6 +780,8 @@ def _overlapping(rx: re.Pattern[str], form: str):
 
 
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
+    if form[: m.start()].rstrip().endswith(" in advance of"):
+        return None  # "inform the person in advance of responding to ICE": a when, not a what
     st = stance(form, m.start(), lexicon, m.end())
     if not st.provision:
         return None
@@ -811,6 +815,9 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     # object twenty words apart are more often two provisions than one.
     if len(m.group(0).split()) > 18:
         return None
+    if any(rx.search(form[: m.start()]) for rx in lexicon.warrant_first) and not any(rx.search(form) for rx in lexicon.swallowing):
+        # "shall require a judicial warrant prior to detaining …": only on a judge's order
+        return Reading(question, "green", quoted, "only on a judicial warrant")
     lawful_here = any(rx.search(form) for rx in lexicon.lawful) and not any(rx.search(form) for rx in lexicon.swallowing)
     if lawful_here and not (excs and any(e.startswith(("only", "unless", "except")) for e in excs)):
         # "shall not prohibit … sending … as required by 8 U.S.C. § 1373": the law's floor
