@@ -1,0 +1,348 @@
+"""`redline serve`: the pages a person uses in a browser, driven through Starlette's test
+client with the real example policies, and every download checked byte for byte against
+what the real command line writes for the same file and options."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("multipart")
+pytest.importorskip("jinja2")
+
+from click.testing import CliRunner  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from conftest import POLICIES, ROOT, run_cli  # noqa: E402
+from hostile_files import POLICY_SENTENCE, inflating_docx  # noqa: E402
+from policy_redline.cli import cli  # noqa: E402
+from policy_redline.web import app as web_app  # noqa: E402
+from policy_redline.web import work  # noqa: E402
+
+DATE = "2026-03-05"
+
+
+@pytest.fixture()
+def tmp_root(tmp_path: Path) -> Path:
+    root = tmp_path / "requests"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture()
+def client(tmp_root: Path):
+    with TestClient(web_app.create_app(web_app.Settings(tmp_root=str(tmp_root), survey_jobs=2))) as c:
+        yield c
+
+
+def cli_output(args: list[str], cwd: Path, out: Path) -> bytes:
+    """Run the real `redline` command (in-process, from `cwd` so the file is named as the
+    page names it) and return the file it writes."""
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, [*args, "-o", str(out)], catch_exceptions=False)
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def upload(client: TestClient, path: Path, name: str | None = None):
+    return client.post("/analyze", files={"policy": (name or path.name, path.read_bytes())})
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The hidden fields and pre-filled inputs of the scorecard's download form, as a
+    browser would send them."""
+    form = page[page.index('action="/download"'):]
+    form = form[: form.index("</form>")]
+    fields = {}
+    for m in re.finditer(r'<input ([^>]*)>', form):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        if "name" in attrs and attrs.get("type") != "file":
+            fields[attrs["name"]] = unescape(attrs.get("value", ""))
+    return fields
+
+
+# ------------------------------------------------------------------ one policy
+
+def test_scorecard_shows_the_verdicts_of_analyze_json(client, tmp_root):
+    page = upload(client, POLICIES / "chicopee-413.docx")
+    assert page.status_code == 200
+    shown = dict(re.findall(r'data-question="(\w+)" data-verdict="(\w+)"', page.text))
+    cli_json = json.loads(run_cli("analyze", "chicopee-413.docx", "--format", "json", cwd=POLICIES).stdout)
+    assert shown == {q["id"]: q["verdict"] for q in cli_json["questions"]}
+    assert list(shown) == [q["id"] for q in cli_json["questions"]]
+    # what a person reads: the red answers, a quote with its clause, the boilerplate, the asks
+    assert shown["status_checks"] == "red"
+    assert "Red flag</span> Status checks" in page.text and "clause 413.4" in page.text
+    assert "boilerplate from Lexipol" in page.text
+    assert "What to ask for" in page.text and "(Replace 413.4" in page.text
+    # the draft's fill-ins, guessed from the policy, are in the form
+    fields = form_fields(page.text)
+    assert (fields["town"], fields["department"], fields["board"]) == ("Chicopee", "Chicopee Police Department", "the City Council")
+    assert os.listdir(tmp_root) == []
+
+
+# (download button, the command's options after the policy, the form's fields)
+DOWNLOADS = [
+    ("draft-docx", ["draft", "{p}", "--town", "Chicopee", "--department", "Chicopee Police Department", "--board", "the City Council"], {}),
+    ("draft-clean-docx", ["draft", "{p}", "--clean", "--town", "Chicopee", "--department", "Chicopee Police Department", "--board", "the City Council"], {}),
+    ("compare-docx", ["compare", "{p}", "--format", "docx"], {}),
+    ("onepager-html", ["onepager", "{p}", "--town", "Chicopee", "--department", "Chicopee Police Department", "--date", DATE], {"date": DATE}),
+    ("onepager-docx", ["onepager", "{p}", "--town", "Chicopee", "--department", "Chicopee Police Department", "--format", "docx", "--date", DATE], {"date": DATE}),
+    ("request-docx", ["request", "--department", "Chicopee Police Department", "--requester", "Ana Ruiz", "--email", "ana@example.org", "--date", DATE, "--format", "docx"],
+     {"requester": "Ana Ruiz", "email": "ana@example.org", "date": DATE}),
+    ("report-json", ["analyze", "{p}", "--format", "json"], {}),
+    ("report-html", ["analyze", "{p}", "--format", "html"], {}),
+]
+
+
+def test_every_download_is_the_file_the_command_writes(client, tmp_root, tmp_path):
+    page = upload(client, POLICIES / "chicopee-413.docx").text
+    fields = form_fields(page)
+    for kind, args, extra in DOWNLOADS:
+        got = client.post("/download", data={**fields, **extra, "download": kind})
+        assert got.status_code == 200, (kind, got.text[:500])
+        assert "attachment" in got.headers["content-disposition"]
+        suffix = ".docx" if kind.endswith("docx") else "." + kind.rsplit("-", 1)[1]
+        expected = cli_output([a.replace("{p}", "chicopee-413.docx") for a in args], POLICIES, tmp_path / f"{kind}{suffix}")
+        assert got.content == expected, kind
+        assert os.listdir(tmp_root) == []
+
+
+def test_downloads_for_a_pdf_and_for_a_policy_on_another_subject(client, tmp_path):
+    # a PDF: the draft is a new Word document, not an edited package
+    page = upload(client, POLICIES / "bedford.pdf").text
+    fields = form_fields(page)
+    got = client.post("/download", data={**fields, "download": "draft-docx"})
+    args = ["draft", "bedford.pdf"] + [x for k in ("town", "department", "board") if fields.get(k) for x in (f"--{k}", fields[k])]
+    assert got.status_code == 200 and got.content == cli_output(args, POLICIES, tmp_path / "bedford.docx")
+    # a bias-free-policing policy: nothing to amend, so the page offers a separate policy
+    page = upload(client, POLICIES / "tewksbury-bias-free.txt").text
+    assert "says nothing on any of the seven questions" in page
+    fields = form_fields(page)
+    assert fields["standalone"] == "1"
+    # Tewksbury is not in the table of approving bodies: the page asks, as the command does
+    assert fields["board"] == "" and "give the Approving body field" not in page
+    asked = client.post("/download", data={**fields, "download": "draft-docx"})
+    assert asked.status_code == 400 and "attachment" not in asked.headers.get("content-disposition", "")
+    assert ("tewksbury-bias-free.txt: which public body approves exceptions to this policy? Tewksbury is not in the table "
+            "of Massachusetts municipalities (models/places/massachusetts.md); fill in the Approving body field, e.g. "
+            "&#34;the City Council&#34;") in asked.text
+    fields["board"] = "the Select Board"
+    got = client.post("/download", data={**fields, "download": "draft-docx"})
+    args = ["draft", "tewksbury-bias-free.txt", "--standalone"] + [x for k in ("town", "department", "board") if fields.get(k) for x in (f"--{k}", fields[k])]
+    assert got.status_code == 200 and got.content == cli_output(args, POLICIES, tmp_path / "tewksbury.docx")
+
+
+# ------------------------------------------------------------------ compare
+
+def _edited_docx(tmp_path: Path) -> Path:
+    import docx
+
+    d = docx.Document(str(POLICIES / "chicopee-413.docx"))
+    for p in d.paragraphs:
+        if "reasonable period of time" in p.text:
+            p.runs[0].text = "Officers shall not detain any person on the basis of immigration status. "
+            for r in p.runs[1:]:
+                r.text = ""
+            break
+    out = tmp_path / "chicopee-413-2027.docx"
+    d.save(str(out))
+    return out
+
+
+def test_compare_shows_the_clause_diff_and_downloads_the_word_redline(client, tmp_root, tmp_path):
+    newer = _edited_docx(tmp_path)
+    shutil.copy(POLICIES / "chicopee-413.docx", tmp_path / "chicopee-413.docx")
+    files = {"policy": (newer.name, newer.read_bytes()), "against": ("chicopee-413.docx", (POLICIES / "chicopee-413.docx").read_bytes())}
+    page = client.post("/compare", files=files)
+    assert page.status_code == 200
+    assert "<ins>" in page.text and "<del>" in page.text
+    assert "<ins>Officers shall not</ins> detain" in page.text  # the edited sentence, word by word
+    got = client.post("/compare", files=files, data={"download": "compare-docx"})
+    expected = cli_output(["compare", newer.name, "--against", "chicopee-413.docx", "--format", "docx"], tmp_path, tmp_path / "pair.docx")
+    assert got.status_code == 200 and got.content == expected
+    # a .docx compared with a PDF: the department's own package, edited (read from the
+    # request's copy, never from a path the upload names)
+    files = {"policy": ("chicopee-413.docx", (POLICIES / "chicopee-413.docx").read_bytes()),
+             "against": ("bedford.pdf", (POLICIES / "bedford.pdf").read_bytes())}
+    got = client.post("/compare", files=files, data={"download": "compare-docx"})
+    expected = cli_output(["compare", "chicopee-413.docx", "--against", "bedford.pdf", "--format", "docx"], POLICIES, tmp_path / "mixed.docx")
+    assert got.status_code == 200 and got.content == expected
+    assert os.listdir(tmp_root) == []
+
+
+# ------------------------------------------------------------------ survey
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in entries.items():
+            zf.writestr(name, body)
+    return buf.getvalue()
+
+
+def test_survey_of_a_zip_gives_the_command_lines_tables(client, tmp_root, tmp_path):
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for name in ("chicopee-413.docx", "bedford.pdf", "tewksbury-bias-free.txt", "README.md"):
+        shutil.copy(POLICIES / name, folder / name)
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
+    # zipped as a folder ("examples/..."), as a person zips one
+    data = _zip({f"examples/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
+                | {"examples/../../escape.txt": POLICY_SENTENCE.encode()})
+    page = client.post("/survey", files=[("files", ("examples.zip", data, "application/zip"))])
+    assert page.status_code == 200
+    text = page.text
+    assert "4 policies:" in text  # README.md is a folder's notes, as the command skips it
+    assert re.search(r"scan\.pdf</strong>: [^<]+", text)  # unreadable, with why
+    assert "a path outside the archive" in text  # the traversal member is refused, not written
+    assert not (tmp_path / "escape.txt").exists() and not (tmp_root.parent / "escape.txt").exists()
+    links = dict(re.findall(r'download="examples\.(\w+)" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', text))
+    assert set(links) == {"csv", "json", "html"}
+    for fmt in ("csv", "json", "html"):
+        expected = cli_output(["survey", "examples"], tmp_path, tmp_path / f"table.{fmt}")
+        assert base64.b64decode(links[fmt]) == expected, fmt
+    assert os.listdir(tmp_root) == []
+
+
+def test_survey_refuses_a_zip_bomb_in_one_line(client, tmp_root, tmp_path):
+    bomb = _zip({"a.txt": b"0" * (120 * 1024 * 1024)})  # 120 MB of zeros in ~120 KB
+    page = client.post("/survey", files=[("files", ("bomb.zip", bomb, "application/zip"))])
+    assert page.status_code == 400
+    assert "bomb.zip: the .zip unpacks to more than 100 MB (a zip bomb?); refusing to open it" in page.text
+    # a .docx bomb inside an ordinary .zip is read by the .docx reader's own defences: a row
+    inflating_docx(tmp_path / "bomb.docx", megabytes=40)
+    data = _zip({"bomb.docx": (tmp_path / "bomb.docx").read_bytes(), "ok.txt": POLICY_SENTENCE.encode()})
+    page = client.post("/survey", files=[("files", ("two.zip", data, "application/zip"))])
+    assert page.status_code == 200 and "2 policies:" in page.text
+    assert "bomb.docx</strong>: the .docx" in page.text
+    assert os.listdir(tmp_root) == []
+
+
+# ------------------------------------------------------------------ limits, errors, escaping
+
+def test_limits_give_clear_messages(tmp_root, monkeypatch):
+    small = web_app.Settings(tmp_root=str(tmp_root), max_request_bytes=64 * 1024)
+    with TestClient(web_app.create_app(small)) as c:
+        page = c.post("/analyze", files={"policy": ("big.txt", b"x" * (200 * 1024))})
+        assert page.status_code == 413
+        assert "The upload is larger than the 64 KB this page accepts at once. Send fewer files" in page.text
+    monkeypatch.setattr(work, "MAX_POLICY_BYTES", 10_000)
+    monkeypatch.setattr(work, "MAX_SURVEY_FILES", 2)
+    with TestClient(web_app.create_app(web_app.Settings(tmp_root=str(tmp_root)))) as c:
+        page = c.post("/analyze", files={"policy": ("long.txt", b"word " * 5000)})
+        assert page.status_code == 400 and "long.txt: file is larger than the 9 KB this page accepts" in page.text
+        many = [("files", (f"p{i}.txt", POLICY_SENTENCE.encode())) for i in range(3)]
+        page = c.post("/survey", files=many)
+        assert page.status_code == 400 and "has too many files (at most 2 here)" in page.text
+    assert os.listdir(tmp_root) == []
+
+
+def test_a_hostile_file_gives_the_command_lines_one_line_error(client, tmp_root, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    inflating_docx(tmp_path / "bomb.docx", megabytes=40)
+    for name in ("empty.txt", "bomb.docx"):
+        cli_err = run_cli("analyze", name, cwd=tmp_path).stderr.decode().strip()
+        assert cli_err.startswith(f"redline: {name}: ")
+        page = upload(client, tmp_path / name)
+        assert page.status_code == 400
+        assert '<div class="error" role="alert">' in page.text
+        assert unescape(re.search(r'role="alert"><h2>[^<]*</h2><p>([^<]*)</p>', page.text).group(1)) == cli_err[len("redline: "):]
+    assert os.listdir(tmp_root) == []
+
+
+HOSTILE_NAME = '<img src=x onerror=alert("name")>&amp;.txt'
+HOSTILE_TEXT = ("<img src=x onerror=alert(1)> Immigration policy of the Town of Chicopee Police Department.\n\n"
+                "1. Officers may detain a person <b onmouseover=alert(2)>suspected</b> of being in the country unlawfully "
+                "and contact ICE to verify the person's immigration status.\n")
+
+
+def test_hostile_names_and_text_are_escaped(client, tmp_root):
+    page = client.post("/analyze", files={"policy": (HOSTILE_NAME, HOSTILE_TEXT.encode())})
+    assert page.status_code == 200
+    for raw in ("<img src=x", "<b onmouseover", "&amp;.txt\""):
+        assert raw not in page.text
+    assert "&lt;img src=x onerror=alert(%22name%22)&gt;&amp;amp;.txt" in page.text  # (httpx sends the quotes as %22)
+    assert "&lt;b onmouseover=alert(2)&gt;" in page.text or "onmouseover=alert(2)" not in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    page = client.post("/survey", files=[("files", (HOSTILE_NAME, HOSTILE_TEXT.encode())),
+                                          ("files", ("a/../../<b>x.txt", b"\x00\x01binary"))])
+    assert page.status_code == 200
+    assert "<img src=x" not in page.text and "<b>x" not in page.text
+    assert re.search(r'<strong class="filename">&lt;b&gt;x\.txt</strong>: [^<]+', page.text)  # the name's last part, escaped, unreadable and why
+    assert os.listdir(tmp_root) == []
+
+
+# ------------------------------------------------------------------ the command
+
+@dataclass
+class _Got:
+    status: int
+    text: str
+
+
+def _get(url: str, headers: dict | None = None) -> _Got:
+    """A real HTTP request to the running server (loopback only)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10) as r:
+            return _Got(r.status, r.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        return _Got(exc.code, exc.read().decode("utf-8", "replace"))
+
+
+def test_redline_serve_starts_prints_its_address_and_serves_the_page(tmp_path):
+    env = dict(os.environ, CI="true", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "policy_redline", "serve", "--port", "0"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        m = re.match(r"policy-redline is running at (http://127\.0\.0\.1:\d+/) \(press Ctrl-C to stop\)$", line.strip())
+        assert m, line
+        home = _get(m.group(1))
+        assert home.status == 200 and '<label for="policy">' in home.text
+        css = _get(m.group(1) + "static/style.css")
+        assert css.status == 200 and "@media print" in css.text
+        # another site's name pointed at this machine is not answered (DNS rebinding)
+        assert _get(m.group(1), {"Host": "evil.example"}).status == 400
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if chromium:
+            dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", m.group(1)],
+                                 capture_output=True, text=True, timeout=60).stdout
+            assert '<label for="policy">Policy file' in dom and 'id="policy"' in dom
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_redline_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), "--no-browser", cwd=tmp_path)
+    assert result.returncode == 1
+    err = result.stderr.decode().strip()
+    assert err == f"redline: 127.0.0.1:{port}: cannot listen there (the port is in use: give another with --port, or --port 0 for any free one)"
