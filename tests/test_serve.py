@@ -66,10 +66,10 @@ def upload(client: TestClient, path: Path, name: str | None = None):
     return client.post("/analyze", files={"policy": (name or path.name, path.read_bytes())})
 
 
-def form_fields(page: str) -> dict[str, str]:
-    """The hidden fields and pre-filled inputs of the scorecard's download form, as a
-    browser would send them."""
-    form = page[page.index('action="/download"'):]
+def form_fields(page: str, action: str = "/download") -> dict[str, str]:
+    """The hidden fields and pre-filled inputs of a page's download form, as a browser
+    would send them."""
+    form = page[page.index(f'action="{action}"'):]
     form = form[: form.index("</form>")]
     fields = {}
     for m in re.finditer(r'<input ([^>]*)>', form):
@@ -176,8 +176,11 @@ def test_compare_shows_the_clause_diff_and_downloads_the_word_redline(client, tm
     assert page.status_code == 200
     assert "<ins>" in page.text and "<del>" in page.text
     assert "<ins>Officers shall not</ins> detain" in page.text  # the edited sentence, word by word
-    got = client.post("/compare", files=files, data={"download": "compare-docx"})
     expected = cli_output(["compare", newer.name, "--against", "chicopee-413.docx", "--format", "docx"], tmp_path, tmp_path / "pair.docx")
+    # the page's own download button (the files carried in its form), and the form's
+    got = client.post("/compare", data={**form_fields(page.text, "/compare"), "download": "compare-docx"})
+    assert got.status_code == 200 and got.content == expected
+    got = client.post("/compare", files=files, data={"download": "compare-docx"})
     assert got.status_code == 200 and got.content == expected
     # a .docx compared with a PDF: the department's own package, edited (read from the
     # request's copy, never from a path the upload names)

@@ -41,6 +41,7 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..errors import InputError, one_line
 from ..models import QUESTION_IDS
+from ..writers.survey_html import QUESTION_LABELS
 from . import work
 
 HERE = Path(__file__).parent
@@ -54,7 +55,7 @@ MAX_REQUEST_BYTES = 100 * 1024 * 1024
 class Settings:
     tmp_root: str | None = None  # where request folders are made (default: the system's)
     max_request_bytes: int = MAX_REQUEST_BYTES
-    workers: int | None = None  # analyses at once (default: the cores)
+    workers: int | None = None  # analyses at once (default: twice the cores, at least 4)
     survey_jobs: int | None = None  # processes for one survey (default: the cores)
     survey_seconds: float = 120.0  # per file in a survey
     allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted (None: any)
@@ -194,7 +195,9 @@ class _RequestFolder:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    limiter = anyio.CapacityLimiter(max(1, settings.workers or os.cpu_count() or 1))
+    # Analyses hold the GIL most of the time, so more threads than cores buy fairness, not
+    # speed: a slow file takes one slot, and the others keep being served.
+    limiter = anyio.CapacityLimiter(max(1, settings.workers or max(4, 2 * (os.cpu_count() or 1))))
     survey_lock = threading.BoundedSemaphore(1)  # one survey's process pool at a time
 
     async def run(fn, *args):
@@ -246,16 +249,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             data = await form(request, max_files=0)
             kind = str(data.get("download") or "")
-            upload = None
             payload = data.get("payload")
-            if isinstance(payload, str) and payload:
-                try:
-                    raw = base64.b64decode(payload, validate=True)
-                except (binascii.Error, ValueError):
-                    raise InputError("the form", "the policy it carries is damaged; upload the file again") from None
-                if len(raw) > work.MAX_POLICY_BYTES:
-                    raise InputError("the form", f"the policy it carries is larger than {work.size_text(work.MAX_POLICY_BYTES)}")
-                upload = folder.keep_bytes(str(data.get("label") or "policy"), raw)
+            upload = _carried(folder, data, "payload", "label")
             options = {k: (v if isinstance(v, str) else None) for k, v in data.items() if k not in ("payload", "download")}
             try:
                 got = await run(work.download, kind, upload, options)
@@ -278,15 +273,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             data = await form(request)
             new, old = data.get("policy"), data.get("against")
-            if not isinstance(new, UploadFile) or not new.filename or not isinstance(old, UploadFile) or not old.filename:
-                return error_page("compare", "Choose two files: the policy, and the one to compare it with.")
-            a = await folder.keep(new, work.MAX_POLICY_BYTES)
-            b = await folder.keep(old, work.MAX_POLICY_BYTES)
+            a = _carried(folder, data, "policy_payload", "policy_label")  # the compare page's own download form
+            b = _carried(folder, data, "against_payload", "against_label")
+            if a is None or b is None:
+                if not isinstance(new, UploadFile) or not new.filename or not isinstance(old, UploadFile) or not old.filename:
+                    return error_page("compare", "Choose two files: the policy, and the one to compare it with.")
+                a = await folder.keep(new, work.MAX_POLICY_BYTES)
+                b = await folder.keep(old, work.MAX_POLICY_BYTES)
             if data.get("download") == "compare-docx":
                 body = await run(work.compare_docx, a, b)
                 return _file(f"{work._stem(a.label)}-compared-with-{work._stem(b.label)}.docx", work.DOCX, body)
             c = await run(work.comparison, a, b)
-            return _page("compare.html", c=c, redline=c.to_redline(typography=True), new=a.label, old=b.label)
+            raw_a, raw_b = await anyio.to_thread.run_sync(a.read), await anyio.to_thread.run_sync(b.read)
+            return _page("compare.html", c=c, redline=c.to_redline(typography=True), new=a.label, old=b.label,
+                         new_payload=base64.b64encode(raw_a).decode("ascii"), old_payload=base64.b64encode(raw_b).decode("ascii"))
         except InputError as exc:
             return error_page("compare", work.user_message(exc))
         finally:
@@ -337,6 +337,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(routes=routes, middleware=middleware, exception_handlers={TooLarge: handle_too_large})
 
 
+def _carried(folder: _RequestFolder, data, field: str, label_field: str) -> work.Upload | None:
+    """A file a page carried back in its form (base64 in a hidden field), kept like an
+    upload; None when the form carries none."""
+    payload = data.get(field)
+    if not isinstance(payload, str) or not payload:
+        return None
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("the form", "the file it carries is damaged; upload the file again") from None
+    if len(raw) > work.MAX_POLICY_BYTES:
+        raise InputError("the form", f"the file it carries is larger than {work.size_text(work.MAX_POLICY_BYTES)}")
+    label = data.get(label_field)
+    return folder.keep_bytes(label if isinstance(label, str) and label else "policy", raw)
+
+
 def _file(filename: str, media_type: str, body: bytes) -> Response:
     ascii_name = "".join(ch if 32 < ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename)
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -355,10 +371,15 @@ def _survey_stream(given: work.SurveyInput, folder: _RequestFolder, settings: Se
 
     def work_thread() -> None:
         try:
-            with lock:
+            if not lock.acquire(blocking=False):
+                events.put(("waiting", 0))
+                lock.acquire()
+            try:
                 events.put(("started", 0))
                 result = work.run_survey(given, folder.path, jobs=settings.survey_jobs,
                                          seconds=settings.survey_seconds, progress=progress)
+            finally:
+                lock.release()
             events.put(("done", result))
         except InputError as exc:
             events.put(("error", work.user_message(exc)))
@@ -371,21 +392,25 @@ def _survey_stream(given: work.SurveyInput, folder: _RequestFolder, settings: Se
         threading.Thread(target=work_thread, daemon=True).start()
         while True:
             kind, value = events.get()
-            if kind == "started":
+            if kind == "waiting":
+                yield '<p class="status" role="status">Waiting for another survey on this server to finish…</p>\n'
+            elif kind == "started":
                 yield '<p class="status" role="status">Reading the files…</p>\n'
             elif kind == "progress":
                 yield (f'<p class="bar"><progress max="{total}" value="{value}" aria-label="Files read">'
                        f"{value} of {total}</progress> <span>{value} of {total} files read</span></p>\n")
             elif kind == "error":
                 yield _env.get_template("survey_tail.html").render(error=value, result=None, downloads={}, given=given,
-                                                                    questions=QUESTION_IDS, labels=VERDICT_LABELS)
+                                                                    questions=QUESTION_IDS, labels=VERDICT_LABELS,
+                                                                    question_labels=QUESTION_LABELS)
                 return
             else:
                 result = value
                 downloads = {k: (name, media, base64.b64encode(text.encode("utf-8")).decode("ascii"))
                              for k, (name, media, text) in work.survey_downloads(result).items()}
                 yield _env.get_template("survey_tail.html").render(error=None, result=result, downloads=downloads, given=given,
-                                                                    questions=QUESTION_IDS, labels=VERDICT_LABELS)
+                                                                    questions=QUESTION_IDS, labels=VERDICT_LABELS,
+                                                                    question_labels=QUESTION_LABELS)
                 return
     finally:
         folder.remove()
