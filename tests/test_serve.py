@@ -315,7 +315,8 @@ def _get(url: str, headers: dict | None = None) -> _Got:
 
 
 def test_redline_serve_starts_prints_its_address_and_serves_the_page(tmp_path):
-    env = dict(os.environ, CI="true", PYTHONUNBUFFERED="1")
+    (tmp_path / "tmp").mkdir()
+    env = dict(os.environ, CI="true", PYTHONUNBUFFERED="1", TMPDIR=str(tmp_path / "tmp"))
     proc = subprocess.Popen([sys.executable, "-m", "policy_redline", "serve", "--port", "0"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -328,6 +329,20 @@ def test_redline_serve_starts_prints_its_address_and_serves_the_page(tmp_path):
         assert css.status == 200 and "@media print" in css.text
         # another site's name pointed at this machine is not answered (DNS rebinding)
         assert _get(m.group(1), {"Host": "evil.example"}).status == 400
+        # two people upload at once: both get their scorecards
+        import httpx2
+
+        def read(name: str) -> str:
+            r = httpx2.post(m.group(1) + "analyze", files={"policy": (name, (POLICIES / name).read_bytes())}, timeout=120)
+            return f"{r.status_code} " + ",".join(re.findall(r'data-verdict="(\w+)"', r.text))
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:
+            both = list(pool.map(read, ["chicopee-413.docx", "bedford.pdf"]))
+        assert both[0].startswith("200 red,red,red,red,red,red,silent")
+        assert both[1].startswith("200 ") and both[1].count(",") == 6 and "red" not in both[1]
+        assert os.listdir(tmp_path / "tmp") == []  # the server's temporary folders are gone
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         if chromium:
             dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", m.group(1)],
@@ -349,3 +364,12 @@ def test_redline_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
     assert result.returncode == 1
     err = result.stderr.decode().strip()
     assert err == f"redline: 127.0.0.1:{port}: cannot listen there (the port is in use: give another with --port, or --port 0 for any free one)"
+
+
+def test_redline_serve_without_the_web_packages_says_what_to_install(tmp_path):
+    # the command as it runs where the `serve` extra is not installed (starlette unimportable)
+    code = ("import sys; sys.modules['starlette'] = None; sys.argv = ['redline', 'serve', '--no-browser']; "
+            "from policy_redline.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == "redline: serve: the web page needs starlette: pip install 'policy-redline[serve]'\n"

@@ -136,12 +136,14 @@ import shlex  # noqa: E402
 _env.filters["shell"] = shlex.quote  # a file name in a command the page shows, runnable as shown
 
 VERDICT_LABELS = {"red": "Red flag", "green": "Green", "silent": "Silent", "gap": "Gap", "unclear": "Unclear"}
+VERDICT_PLURALS = {"red": "Red flags", "green": "Green", "silent": "Silent", "gap": "Gaps", "unclear": "Unclear"}
 
 
 def _page(name: str, status: int = 200, **context) -> HTMLResponse:
     context.setdefault("version", __version__)
     context.setdefault("error", None)
     context.setdefault("labels", VERDICT_LABELS)
+    context.setdefault("plurals", VERDICT_PLURALS)
     return HTMLResponse(_env.get_template(name).render(**context), status_code=status)
 
 
