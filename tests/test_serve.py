@@ -28,7 +28,7 @@ from click.testing import CliRunner  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from conftest import POLICIES, ROOT, run_cli  # noqa: E402
-from hostile_files import POLICY_SENTENCE, inflating_docx  # noqa: E402
+from hostile_files import POLICY_SENTENCE, deep_html, greek_gibberish_txt, inflating_docx  # noqa: E402
 from policy_redline.cli import cli  # noqa: E402
 from policy_redline.web import app as web_app  # noqa: E402
 from policy_redline.web import work  # noqa: E402
@@ -97,6 +97,25 @@ def test_scorecard_shows_the_verdicts_of_analyze_json(client, tmp_root):
     fields = form_fields(page.text)
     assert (fields["town"], fields["department"], fields["board"]) == ("Chicopee", "Chicopee Police Department", "the City Council")
     assert os.listdir(tmp_root) == []
+
+
+def test_a_policy_that_names_no_town_still_gets_its_scorecard(client, tmp_path):
+    text = b"Immigration\n\nOfficers may ask any person about immigration status and share it with ICE.\n"
+    page = client.post("/analyze", files={"policy": ("general-order-7.txt", text)})
+    assert page.status_code == 200
+    assert dict(re.findall(r'data-question="(\w+)" data-verdict="(\w+)"', page.text))["status_checks"] == "red"
+    assert "<h1>Immigration</h1>" in page.text
+    # the draft needs the names: the form says so, in the page's words, before anyone asks for it
+    assert ("general-order-7.txt: cannot tell which town or department this policy belongs to; fill in the Town "
+            "field (and the Department field if it is not the NAME Police Department)") in page.text
+    fields = form_fields(page.text)
+    assert fields["town"] == fields["department"] == ""
+    fields.update(town="Springfield", board="the City Council")
+    got = client.post("/download", data={**fields, "download": "draft-clean-docx"})
+    (tmp_path / "general-order-7.txt").write_bytes(text)
+    expected = cli_output(["draft", "general-order-7.txt", "--clean", "--town", "Springfield", "--board", "the City Council"],
+                          tmp_path, tmp_path / "out.docx")
+    assert got.status_code == 200 and got.content == expected
 
 
 # (download button, the command's options after the policy, the form's fields)
@@ -262,7 +281,10 @@ def test_limits_give_clear_messages(tmp_root, monkeypatch):
 def test_a_hostile_file_gives_the_command_lines_one_line_error(client, tmp_root, tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     inflating_docx(tmp_path / "bomb.docx", megabytes=40)
-    for name in ("empty.txt", "bomb.docx"):
+    deep_html(tmp_path / "deep.html")
+    greek_gibberish_txt(tmp_path / "greek.txt")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    for name in ("empty.txt", "bomb.docx", "deep.html", "greek.txt", "old.doc"):
         cli_err = run_cli("analyze", name, cwd=tmp_path).stderr.decode().strip()
         assert cli_err.startswith(f"redline: {name}: ")
         page = upload(client, tmp_path / name)

@@ -82,7 +82,8 @@ def run(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, ec
     shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{bound}/"
     local = is_loopback(host)
-    allowed = ("127.0.0.1", "localhost", "[::1]", "::1") if local else None
+    # (Starlette compares the Host header's part before the first colon: IPv6 is left open.)
+    allowed = ("127.0.0.1", "localhost") if local and ":" not in host else None
     app = create_app(Settings(allowed_hosts=allowed))
     echo(f"policy-redline is running at {url} (press Ctrl-C to stop)")
     if not local:

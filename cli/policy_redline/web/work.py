@@ -84,6 +84,7 @@ def user_message(exc: InputError, label: str | None = None) -> str:
     text = one_line(f"{source}: {exc.reason}" if source else exc.reason)
     # "give --board, e.g. --board "the City Council"" -> "fill in the Approving body field, e.g. "the City Council""
     text = re.sub(r"\bgive (--[a-z-]+), e\.g\. \1 ", lambda m: f"fill in {_FIELD_NAMES.get(m.group(1), m.group(1))}, e.g. ", text)
+    text = re.sub(r"(--[a-z-]+) (?:NAME|BODY|ADDR)\b", r"\1", text)  # the option's metavar: not a field's
     text = re.sub(r"\bgive (--[a-z-]+)", lambda m: f"fill in {_FIELD_NAMES.get(m.group(1), m.group(1))}", text)
     for option, field_name in _FIELD_NAMES.items():
         text = text.replace(option, field_name)
@@ -157,6 +158,7 @@ class Scorecard:
 
     analysis: object
     page: object  # onepager.OnePager
+    heading: str  # "Chicopee Police Department: Policy 413"
     verdicts: dict[str, str]  # question id -> verdict as in `analyze --format json`
     about_immigration: bool
     names: dict[str, str] = field(default_factory=dict)  # town/department/board guesses
@@ -168,7 +170,15 @@ def scorecard(upload: Upload, today: dt.date | None = None) -> Scorecard:
     from ..onepager import build_onepager
 
     a = analyse(upload)
-    page = build_onepager(a, date=today or dt.date.today())
+    today = today or dt.date.today()
+    try:
+        page = build_onepager(a, date=today)
+        heading = page.heading
+    except InputError:
+        # The policy names no town or department: the answers stand; the changes to ask
+        # for are ranked from a draft with placeholder names (the ranking never reads them).
+        page = build_onepager(a, town="the town", department="the Police Department", date=today)
+        heading = page.title or upload.label
     names: dict[str, str] = {}
     missing = ""
     try:
@@ -183,10 +193,10 @@ def scorecard(upload: Upload, today: dt.date | None = None) -> Scorecard:
             pass
     except InputError as exc:
         missing = user_message(exc, upload.label)
-    if "department" not in names and (a.department or page.department):
-        names["department"] = a.department or page.department
+    if "department" not in names and a.department:
+        names["department"] = a.department
     verdicts = {f.question: f.verdict for f in a.scorecard.findings}
-    return Scorecard(a, page, verdicts, is_about_immigration(a), names, missing)
+    return Scorecard(a, page, heading, verdicts, is_about_immigration(a), names, missing)
 
 
 @dataclass(frozen=True)
@@ -492,6 +502,8 @@ def run_survey(given: SurveyInput, workdir: str, *, jobs: int | None = None, sec
         by_name[name] = label
     result = survey(folder, jobs=jobs, progress=progress, limits=Limits(seconds=seconds))
     labels = [by_name[rel] for rel in result.files]
+    for name in sorted(set(by_name) - set(result.files)):  # a survey table or report this tool wrote
+        given.refused.append(Refused(by_name[name], "a table or report this tool wrote, not a policy"))
     rows = []
     for label, row in zip(labels, result.rows):
         row = dict(row)
