@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("starlette")
-pytest.importorskip("multipart")
+pytest.importorskip("python_multipart")
 pytest.importorskip("jinja2")
 
 from click.testing import CliRunner  # noqa: E402
@@ -395,3 +395,16 @@ def test_redline_serve_without_the_web_packages_says_what_to_install(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 1
     assert result.stderr == "redline: serve: the web page needs starlette: pip install 'policy-redline[serve]'\n"
+
+
+def test_a_bug_is_one_line_in_the_page_never_a_traceback(tmp_root, monkeypatch):
+    def broken(upload, today=None):
+        raise KeyError("status_checks")
+
+    monkeypatch.setattr(work, "scorecard", broken)
+    with TestClient(web_app.create_app(web_app.Settings(tmp_root=str(tmp_root))), raise_server_exceptions=False) as c:
+        page = upload(c, POLICIES / "chicopee-413.md")
+    assert page.status_code == 500
+    assert "internal error (KeyError: &#39;status_checks&#39;); please report it" in page.text
+    assert "Traceback" not in page.text
+    assert os.listdir(tmp_root) == []

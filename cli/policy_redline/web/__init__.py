@@ -16,7 +16,7 @@ from ..errors import InputError
 
 __all__ = ["run", "missing_extra"]
 
-_NEEDED = (("starlette", "starlette"), ("uvicorn", "uvicorn"), ("multipart", "python-multipart"), ("jinja2", "jinja2"))
+_NEEDED = (("starlette", "starlette"), ("uvicorn", "uvicorn"), ("python_multipart", "python-multipart"), ("jinja2", "jinja2"))
 
 
 def missing_extra() -> list[str]:

@@ -320,6 +320,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def handle_too_large(request: Request, exc: Exception):
         return _too_large_response(settings.max_request_bytes)
 
+    async def handle_bug(request: Request, exc: Exception):
+        # as the command line says it: one line, never a traceback in the page
+        return error_page("policy", f"internal error ({type(exc).__name__}: {one_line(str(exc))[:300]}); "
+                          "please report it with the file, if you can share it", 500)
+
     routes = [
         Route("/", index),
         Route("/compare", compare_form),
@@ -336,7 +341,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # 127.0.0.1 (DNS rebinding): only the addresses it is served on are answered.
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)))
     middleware += [Middleware(_SecurityHeaders), Middleware(_BodyLimit, limit=settings.max_request_bytes)]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={TooLarge: handle_too_large})
+    return Starlette(routes=routes, middleware=middleware, exception_handlers={TooLarge: handle_too_large, Exception: handle_bug})
 
 
 def _carried(folder: _RequestFolder, data, field: str, label_field: str) -> work.Upload | None:
