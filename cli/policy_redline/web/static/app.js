@@ -55,12 +55,21 @@
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = th.textContent;
+      var arrow = document.createElement("span");
+      arrow.setAttribute("aria-hidden", "true"); // aria-sort tells a screen reader; the arrow is for the eye
+      arrow.className = "arrow";
+      button.appendChild(arrow);
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
         var asc = th.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        Array.prototype.forEach.call(heads, function (h) {
+          h.removeAttribute("aria-sort");
+          var a = h.querySelector(".arrow");
+          if (a) a.textContent = "";
+        });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        arrow.textContent = asc ? " \u25B2" : " \u25BC";
         var numeric = th.getAttribute("data-type") === "number";
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
