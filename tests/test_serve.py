@@ -486,6 +486,10 @@ def test_in_a_browser_a_survey_is_sorted_and_a_bad_file_is_explained(live_server
     assert page.locator("th[aria-sort=ascending]").inner_text().strip() == "Words \u25B2"
     words.press("Enter")  # the keyboard sorts too: most words first
     assert files() == ["chicopee-413.docx", "bedford.pdf", "tewksbury-bias-free.txt"]
+    with page.expect_download() as got:  # the table, from the page itself (a data: link)
+        page.get_by_role("link", name="CSV (survey.csv)").click()
+    assert got.value.suggested_filename == "survey.csv"
+    assert Path(got.value.path()).read_text().splitlines()[0].startswith("file,department,words,")
     page.get_by_label("Show only rows containing").fill("tewksbury")
     assert [r for r in table.locator("tbody tr").all() if r.is_visible()].__len__() == 1
     # a file that cannot be read: its one-line reason, in the page

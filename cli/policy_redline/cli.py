@@ -400,7 +400,7 @@ def serve(host: str, port: int, no_browser: bool) -> None:
     every file the commands write. Runs on this computer; files are deleted once read."""
     from .web import run
 
-    run(host=host, port=port, open_browser=not no_browser, echo=click.echo)
+    run(host=host, port=port, open_browser=not no_browser)
 
 
 def public_source(source: str) -> str:

@@ -65,7 +65,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, echo=print) -> None:
+def run(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
     """Serve the pages until Ctrl-C: print the address, and open it in the browser."""
     missing = missing_extra()
     if missing:
@@ -73,6 +73,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, ec
     import threading
     import webbrowser
 
+    import click
     import uvicorn
 
     from .app import Settings, create_app
@@ -85,9 +86,9 @@ def run(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, ec
     # (Starlette compares the Host header's part before the first colon: IPv6 is left open.)
     allowed = ("127.0.0.1", "localhost") if local and ":" not in host else None
     app = create_app(Settings(allowed_hosts=allowed))
-    echo(f"policy-redline is running at {url} (press Ctrl-C to stop)")
+    click.echo(f"policy-redline is running at {url} (press Ctrl-C to stop)")
     if not local:
-        echo(f"warning: serving on {host}: anyone who can reach this machine on port {bound} can upload files to it")
+        click.echo(f"warning: serving on {host}: anyone who can reach this machine on port {bound} can upload files to it", err=True)
     if open_browser and can_open_browser():
         threading.Timer(0.8, lambda: webbrowser.open(url)).start()
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan="off")
