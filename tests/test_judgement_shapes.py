@@ -512,3 +512,21 @@ def test_a_judicial_warrant_before_detaining_at_ices_request_follows_lunn():
 def test_cooperating_with_requests_from_ice_is_sharing():
     text = "The Marrow Bay Police Department will only cooperate with lawful requests from ICE under the following circumstances.\n"
     assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_an_exception_in_the_lead_in_does_not_swallow_the_items_words():
+    # "except in limited circumstances, officers: • cannot … based solely on suspected status"
+    text = (
+        "Under the new rules, except in limited circumstances, Harlow Falls police officers:\n\n"
+        "  • Cannot stop, question, arrest, or detain any individual based solely on actual or suspected immigration status.\n"
+    )
+    assert verdicts(text)["lunn"] != "red"
+
+
+def test_an_unless_list_is_read_item_by_item():
+    text = (
+        "A Quinnet officer shall not inquire about a person's immigration status, unless:\n"
+        "(1) the person is booked into a detention facility; or\n"
+        "(2) the inquiry is required by a court order.\n"
+    )
+    assert verdicts(text)["status_checks"] == "red"

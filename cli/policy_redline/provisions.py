@@ -306,7 +306,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
                 head = f"{lead} {head}"
             out.append((key, pieces[0].strip(), pieces[0].strip()))
             for p in pieces[1:]:
-                out.append((key, p.strip(), f"{head} {_item_text(p)}"))
+                out.append((key, p.strip(), f"{head}: {_item_text(p)}"))
             # the list may go on in the lines that follow, each with its number
             lead, numbered_only = head, not s.rstrip().endswith(":")
             lead_style = _style(pieces[0])
@@ -319,7 +319,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
         if lead and lead_style and _style(s) == lead_style:
             lead = ""  # "(c)" after a lead-in numbered "(b)" is its sibling, not its item
         if lead and not _has_modal(opening, lexicon):
-            read = f"{lead} {_item_text(s)}"
+            read = f"{lead}: {_item_text(s)}"
             out.append((key, s, read))
             if _LEAD_END.search(s):
                 lead = _LEAD_END.sub("", read.rstrip())
@@ -697,6 +697,8 @@ def _exceptions(form: str, lexicon: Lexicon) -> list[str]:
     for marker in lexicon.exception_markers:
         for m in re.finditer(rf"(?<= ){re.escape(marker)}(?= )", padded):
             rest = padded[m.end():]
+            if rest.startswith(" : "):
+                rest = rest[2:]  # "…, unless: (1) the person is booked": the exception is the item
             stop = re.search(r" ; | : ", rest)
             out.append((m.start(), marker + " " + (rest[: stop.start()] if stop else rest).strip()))
     out.sort()
