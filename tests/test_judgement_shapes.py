@@ -530,3 +530,23 @@ def test_an_unless_list_is_read_item_by_item():
         "(2) the inquiry is required by a court order.\n"
     )
     assert verdicts(text)["status_checks"] == "red"
+
+
+def test_a_prohibition_that_does_not_preclude_cooperating_with_ice_permits_it():
+    text = (
+        "Harlow Falls officers shall not undertake immigration-related investigations. This prohibition does not "
+        "preclude the department from cooperating with federal immigration officials.\n"
+    )
+    found = verdicts(text)
+    assert found["raids"] == "red" and found["resources"] == "red"
+
+
+def test_recitals_run_together_with_semicolons_earn_nothing():
+    # a hard-wrapped text file of an ordinance whose caption runs into its recitals
+    text = (
+        "QUINNET TRUST ACT WHEREAS, The Town seeks to ensure that all immigrants take part in civic life; and\n"
+        "WHEREAS, ICE issues civil immigration detainer requests which allow for prolonged detention\n"
+        "while ICE investigates the immigration status of people in local custody; and WHEREAS, honoring\n"
+        "detainer requests erodes trust; NOW THEREFORE, be it ordained by the Town Council, as follows\n"
+    )
+    assert set(verdicts(text).values()) == {"silent"}

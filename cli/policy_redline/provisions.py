@@ -358,16 +358,25 @@ def _continues(before: str, after: str) -> bool:
 LONGEST_SENTENCE = 250
 
 
+#: Recitals run together with semicolons ("…; and WHEREAS, …; NOW, THEREFORE, be it
+#: ordained …") are one sentence to a full stop but each is its own statement.
+_RECITAL_BREAK = re.compile(r"(?<=;)\s+(?=(?:and\s+)?(?:WHEREAS|NOW,?\s+THEREFORE|BE\s+IT\s+(?:ORDAINED|RESOLVED|ENACTED))\b)", re.I)
+
+
 def _bounded(sentences):
-    for key, s in sentences:
-        words = s.split()
-        if len(words) <= LONGEST_SENTENCE:
-            yield key, s
-            continue
-        for part in re.split(r"(?<=;)\s+", s):
-            pw = part.split()
-            for k in range(0, len(pw), LONGEST_SENTENCE):
-                yield key, " ".join(pw[k:k + LONGEST_SENTENCE])
+    for key, whole in sentences:
+        for s in _RECITAL_BREAK.split(whole) if ";" in whole else (whole,):
+            yield from _bounded_one(key, s)
+
+
+def _bounded_one(key, s):
+    if len(s.split()) <= LONGEST_SENTENCE:
+        yield key, s
+        return
+    for part in re.split(r"(?<=;)\s+", s):
+        pw = part.split()
+        for k in range(0, len(pw), LONGEST_SENTENCE):
+            yield key, " ".join(pw[k:k + LONGEST_SENTENCE])
 
 
 def _rejoin(sentences):
@@ -465,6 +474,9 @@ def operative_heading(heading: str, lexicon: Lexicon) -> bool:
 def operative_sentence(form: str, lexicon: Lexicon) -> bool:
     """Definitions, WHEREAS and findings, and the text describing itself direct no one."""
     form = re.sub(r"^(?:(?:\d{1,3}|[a-z]|[ivx]{1,4}) ){1,3}", "", form)  # item numbers: "a 1 the legislature finds"
+    form = re.sub(r"^(?:and|or) (?=whereas\b)", "", form)  # "…; and WHEREAS, …": the next recital
+    if re.match(r"^(?:\S+ ){0,8}whereas ,", form):
+        return False  # "BOSTON TRUST ACT WHEREAS, …": a caption run into the first recital
     head = " ".join(form.split()[:14])
     if any(f" {f} " in f" {' '.join(form.split()[:10])} " for f in lexicon.findings):
         return False

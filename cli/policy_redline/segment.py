@@ -35,8 +35,8 @@ def split_sentences(text: str) -> list[str]:
         last = re.search(r"([A-Za-z][A-Za-z.]*)\.$", before)
         if last and last.group(1).lower() in _ABBREVIATIONS:
             continue
-        if re.search(r"\b[A-Z]\.$", before):  # initials, "J. Smith"
-            continue
+        if re.search(r"\b[A-Z]\.$", before) and not re.search(r"\b(?:Section|Subsection|Part|Article|Item|Appendix|Attachment|Exhibit|Schedule|Paragraph)\s+[A-Z]\.$", before):
+            continue  # initials, "J. Smith"; but "… listed in Section A. This …" ends a sentence
         piece = text[start : m.start()].strip()
         if piece:
             sentences.append(piece)
