@@ -74,3 +74,29 @@ def test_the_draft_of_every_corpus_text_has_no_red_flag_left(text):
         for q in QUESTIONS:
             r = read_sentence(quoted, read, lexicon, q)
             assert r is None or r.color != "red", (clause.number, q, quoted)
+
+
+HELD_OUT3 = Path(__file__).resolve().parent / "heldout3"
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "html"])
+def test_the_held_out_texts_get_the_same_answers_in_every_format(tmp_path, fmt):
+    # A records office may send the same text as a text file, a Word file or a web page.
+    import re as _re
+
+    from formats import write_policy
+
+    from policy_redline.ingest import read_policy
+
+    differ = []
+    for path in sorted(HELD_OUT3.glob("*.txt")):
+        raw = path.read_text(encoding="utf-8")
+        body = raw.split("\n\n", 1)[1]
+        blocks = [("paragraph", p.strip()) for p in _re.split(r"\n", body) if p.strip()]
+        answers = []
+        for f in ("txt", fmt):
+            doc = read_policy(write_policy(blocks, f, tmp_path / f"{path.stem}.{f}"))
+            answers.append({x.question: x.verdict for x in analyze_document(doc).scorecard.findings})
+        if answers[0] != answers[1]:
+            differ.append((path.name, answers))
+    assert differ == []
