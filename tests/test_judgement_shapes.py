@@ -550,3 +550,12 @@ def test_recitals_run_together_with_semicolons_earn_nothing():
         "detainer requests erodes trust; NOW THEREFORE, be it ordained by the Town Council, as follows\n"
     )
     assert set(verdicts(text).values()) == {"silent"}
+
+
+def test_a_long_lead_in_carries_its_prohibition_to_a_bare_noun_item():
+    text = (
+        "No agency or agent of the Town of Harlow Falls shall stop, arrest, detain, or continue to detain a person "
+        "after that person becomes eligible for release from custody or is free to leave an encounter, based on any "
+        "of the following:\n(1) An immigration detainer;\n(2) An administrative warrant.\n"
+    )
+    assert verdicts(text)["lunn"] == "green"
