@@ -559,3 +559,20 @@ def test_a_long_lead_in_carries_its_prohibition_to_a_bare_noun_item():
         "of the following:\n(1) An immigration detainer;\n(2) An administrative warrant.\n"
     )
     assert verdicts(text)["lunn"] == "green"
+
+
+def test_an_order_after_a_colon_has_one_negation_in_its_subject():
+    text = (
+        "NOW, THEREFORE, I, the Mayor of Harlow Falls, do hereby order as follows: No person in the custody of "
+        "the Town who otherwise would be released from custody shall be detained pursuant to an ICE civil "
+        "immigration detainer request.\n"
+    )
+    assert verdicts(text)["lunn"] == "green"
+
+
+def test_releasing_from_custody_is_not_a_transfer_to_ice():
+    text = (
+        "A person who would be released from custody shall not be held pursuant to an ICE civil immigration "
+        "detainer request in Quinnet.\n"
+    )
+    assert verdicts(text)["lunn"] == "green"

@@ -654,9 +654,9 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     # A modal governed by another ("shall not be construed to permit any officer to
     # assist", "may not authorize"): the outer one's negation carries over.
     outer = [m for m in _modals(form, lexicon) if m.end() <= modal.start() and not _is_negating_verb(m, lexicon)]
+    outer_text = form[outer[-1].start():modal.start()] if outer else ""
     # "will not honor detainers nor will the office assist": "nor" starts a clause of its own.
-    if outer and not re.search(r"(?:^| )(?:,|;|and|but|or|nor)(?= |$)", form[outer[-1].end():modal.start()]):
-        negations += _count_negations(form[outer[-1].start():modal.start()], lexicon)
+    carried = bool(outer) and not re.search(r"(?:^| )(?:,|;|and|but|or|nor)(?= |$)", form[outer[-1].end():modal.start()])
     hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
     negations += _negating_verbs(governed, lexicon)
     # The subject runs back from the modal to the last conjunction or condition
@@ -675,10 +675,18 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     # a relative clause ("an agency that has not met the requirements …") does not.
     # An opening phrase may come first: "In accordance with article nine, no county,
     # city or agency … shall adopt …".
-    if (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole) or (
-        re.match(_OPENING_PHRASE, whole) and re.search(r" , (?:no|neither|none) (?!,)", whole)
-    ):
-        negations += 1
+    subject_negated = bool(
+        (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole) or (
+            re.match(_OPENING_PHRASE, whole) and re.search(r" , (?:no|neither|none) (?!,)", whole)
+        )
+    )
+    negations += subject_negated
+    if carried:
+        # the outer modal's own negations, not the subject's counted above ("I do hereby
+        # order: no person … shall be detained" has one negation, not two)
+        o, n = outer_text.strip(), nearest.strip()
+        overlap = o if n.endswith(o) else n if o.endswith(n) else ""
+        negations += _count_negations(o, lexicon) - (1 if subject_negated and set(overlap.split()) & _NEGATIVE_DETERMINERS else 0)
     verb_at, verb = -1, ""
     pos = modal.end()
     for w in form[modal.end():].split():
