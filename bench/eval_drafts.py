@@ -2,10 +2,13 @@
 
 - how many are not about immigration at all (every answer silent: `draft` declines them);
 - of the drafts, how many have numbers in order where the policy's were (and none more out
-  of order than the policy), answer no topic twice and cite only sections that exist
-  (tests/draft_checks.py), with no red flag left;
-- how many give the same bytes when the clean draft, written as text, Markdown and HTML, is
-  read back and drafted again; every one that does not is listed.
+  of order than the policy), answer no topic twice, cite only sections that exist and keep no
+  sentence of the department's own that reads red on its own (tests/draft_checks.py), with no
+  red answer left; and how many sentences of the inserted model text the judge reads red
+  (each listed: a misreading of the judge's, since the model text is green by design);
+- how many give the same bytes when the clean draft, written as text, Markdown, HTML and
+  Word, is read back and drafted again (a Word policy's draft is its own package, edited, as
+  `redline draft policy.docx --clean` writes it); every one that does not is listed.
 
     .venv/bin/python bench/eval_drafts.py [FOLDER]
 
@@ -23,26 +26,42 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import document, load  # noqa: E402
-from draft_checks import assert_drafted_well  # noqa: E402
+from draft_checks import assert_drafted_well, red_sentences  # noqa: E402
 
 from policy_redline import numbering  # noqa: E402
 from policy_redline.analysis import analyze_document  # noqa: E402
 from policy_redline.draft import draft, is_about_immigration  # noqa: E402
 from policy_redline.ingest import read_bytes, read_policy  # noqa: E402
+from policy_redline.writers.docx_redline import redline_to_docx  # noqa: E402
 from policy_redline.writers.html_redline import redline_to_html  # noqa: E402
 from policy_redline.writers.markdown_redline import redline_to_markdown  # noqa: E402
 from policy_redline.writers.text_redline import redline_to_text  # noqa: E402
 
 WRITERS = (("text", "txt", lambda r: redline_to_text(r, color=False)), ("md", "md", redline_to_markdown), ("html", "html", redline_to_html))
+FORMATS = (*(fmt for fmt, _, _ in WRITERS), "docx")
+
+
+def _docx(amendment, original: bytes | None) -> bytes:
+    """The clean Word draft as `redline draft --clean` writes it: the policy's own package
+    edited when it is a .docx, else a new document."""
+    if original is not None:
+        data = amendment.to_docx(original, clean=True)
+        if data is not None:
+            return data
+    return redline_to_docx(amendment.clean())
 
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else None
     texts = [(t.name, document(t), True) for t in (load(folder) if folder else load())]
+    originals: dict[str, bytes] = {}
     for name in ("chicopee-413.docx", "chicopee-413.md", "bedford.pdf", "tewksbury-bias-free.txt"):
         texts.append((name, read_policy(ROOT / "policies" / name), False))
-    n = silent = drafted = in_order = of_in_order = well = no_red = 0
-    same = {fmt: 0 for fmt, _, _ in WRITERS}
+        if name.endswith(".docx"):
+            originals[name] = (ROOT / "policies" / name).read_bytes()
+    n = silent = drafted = in_order = of_in_order = well = no_red = sentence_clean = 0
+    model_red: list[str] = []
+    same = {fmt: 0 for fmt in FORMATS}
     misses: list[str] = []
     for name, doc, invented in texts:
         n += 1
@@ -58,6 +77,9 @@ def main(argv: list[str]) -> int:
         if numbering.in_order([c.number for c in before.clauses]):
             of_in_order += 1
             in_order += numbering.in_order([c.number for c in after.clauses])
+        sentence_clean += not red_sentences(amendment)
+        own = set(red_sentences(amendment))
+        model_red += [f"{name}: {q}: {text[:140]}" for text, q in red_sentences(amendment, own_only=False) if (text, q) not in own]
         try:
             assert_drafted_well(before, amendment, after)
             well += 1
@@ -71,13 +93,23 @@ def main(argv: list[str]) -> int:
                 same[fmt] += 1
             else:
                 misses.append(f"{name}: the {fmt} draft drafted again differs")
+        first_docx = _docx(amendment, originals.get(name))
+        again = draft(analyze_document(read_bytes(first_docx, "draft.docx")), **again_names)
+        if _docx(again, first_docx if name in originals else None) == first_docx:
+            same["docx"] += 1
+        else:
+            misses.append(f"{name}: the docx draft drafted again differs")
     print(f"{n} texts: {silent} not about immigration (declined), {drafted} drafted")
     print(f"no red answer left: {no_red}/{drafted}")
     print(f"numbers in order where the policy's were: {in_order}/{of_in_order}")
-    print(f"in order, one section per topic, every reference real: {well}/{drafted}")
-    for fmt, _, _ in WRITERS:
+    print(f"no sentence of the department's own left that reads red: {sentence_clean}/{drafted}")
+    print(f"in order, one section per topic, every reference real, no red sentence: {well}/{drafted}")
+    for fmt in FORMATS:
         print(f"{fmt} draft drafted again, same bytes: {same[fmt]}/{drafted}")
     for miss in misses:
+        print("  " + miss)
+    print(f"sentences of the inserted model text the judge reads red: {len(model_red)}")
+    for miss in model_red:
         print("  " + miss)
     return 0
 

@@ -1,5 +1,6 @@
 """What a draft town counsel would sign must satisfy, checked the same way on every draft:
-its sections in order, no question answered twice, every reference to a section real."""
+its sections in order, no question answered twice, every reference to a section real, and
+no sentence of the department's own text left in it that reads red on its own."""
 
 from __future__ import annotations
 
@@ -31,6 +32,27 @@ def topic_sections(analysis) -> dict[str, list[str]]:
     return out
 
 
+def red_sentences(amendment, *, own_only: bool = True) -> list[tuple[str, str]]:
+    """(sentence, question or "disapplies") for each sentence of the draft that reads red on
+    its own, as the judge reads a sentence (a list item with its lead-in), or that switches
+    the policy's protections off. `own_only`: only the department's own kept text (what the
+    draft promises to have cleared); else the inserted model text too."""
+    from policy_redline.provisions import QUESTIONS, disapplies, expand_items_keyed, load_lexicon, read_sentence
+    from policy_redline.segment import clause_sentences
+
+    lexicon = load_lexicon()
+    paras = [p for p in amendment.paragraphs if p.amended and (p.original or not own_only)]
+    items = [(p, s) for p in paras for s in clause_sentences(p.amended)]
+    out = []
+    for p, quoted, read in expand_items_keyed(items, lexicon):
+        if own_only and quoted not in p.original:
+            continue  # words the draft put in a kept paragraph (a reference it rewrote)
+        red = next((q for q in QUESTIONS if (r := read_sentence(quoted, read, lexicon, q)) is not None and r.color == "red"), None)
+        if red or disapplies(read, lexicon):
+            out.append((quoted, red or "disapplies"))
+    return out
+
+
 def assert_drafted_well(before, amendment, after) -> None:
     numbers = [c.number for c in after.clauses]
     original = [c.number for c in before.clauses]
@@ -46,3 +68,4 @@ def assert_drafted_well(before, amendment, after) -> None:
     assert "(see Immigration status inquiries)" not in text or any(c.heading.lower() == "immigration status inquiries" for c in after.clauses)
     if "log of contacts with federal immigration authorities that this policy requires" in text:
         assert "shall keep a log of every contact with federal immigration authorities" in text
+    assert not red_sentences(amendment), red_sentences(amendment)

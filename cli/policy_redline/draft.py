@@ -548,6 +548,10 @@ class _Numbering:
                 self.taken.add(n)
         self.roman = {d for d, s in numbering._depth_styles(self.shown).items() if s == "roman"}
         self.tokens: dict[str, str] = {}
+        # Top-level labels typed at the start of a paragraph that the segmenter did not read as
+        # sections of their own (a statute's "(b)" inside its "(a)"): a new section typed the
+        # same way would be read back as a second "(b)", so those labels are taken too.
+        self.typed_labels = {t for block, _ in blocks if (t := _typed_token(block.text))}
         for block, owner in blocks:
             if owner is not None and owner not in self.tokens:
                 self.tokens[owner] = "" if block.number else _typed_token(block.text)
@@ -602,7 +606,7 @@ class _Numbering:
             else:
                 label = numbering.first_child(group)
             number = numbering.join(group, label)
-        while number in self.taken:
+        while number in self.taken or (numbering.is_outline(number) and not numbering.parent_of(number) and self._typed(number, group) in self.typed_labels):
             ps = numbering.parts(number)
             number = numbering.join(numbering.parent_of(number), numbering.next_label(ps[-1], len(ps) - 1 in self.roman))
         self.taken.add(number)
@@ -647,10 +651,14 @@ def _heading_text(typed: str, heading: str, upper: bool) -> str:
     return f"{typed} {heading}".strip()
 
 
-def _model_paragraphs(mc: ModelClause, heading: str, names: Names, level: int, refs: dict[str, str], model: Model) -> list[tuple[str, str, int]]:
+def _model_paragraphs(mc: ModelClause, heading: str, names: Names, level: int, refs: dict[str, str], model: Model,
+                      *, labels: bool = True) -> list[tuple[str, str, int]]:
     """(kind, text, level) of a model clause as new paragraphs of the draft; a reference to a
     clause it needs, by that clause's heading, cites the section that holds it in the draft,
-    or is left out when there is none."""
+    or is left out when there is none. Without `labels`, the model's own item letters
+    ("(a) "Federal immigration authorities" means …") are left off: inside a policy's text a
+    "(f)" followed by the next new section would be read as one more item of that list, or as
+    the policy's own "(f)", and the section after it would vanish into the definitions."""
     out = [("heading", heading, level)] if heading else []
     text = mc.text
     for number in mc.needs:
@@ -662,8 +670,10 @@ def _model_paragraphs(mc: ModelClause, heading: str, names: Names, level: int, r
     for line in text.split("\n"):
         line = names.fill(line).strip()
         if line:
-            kind = "list_item" if re.match(r"^\(?[a-z0-9]{1,3}[.)]\s", line) else "paragraph"
-            out.append((kind, line, 0))
+            label = re.match(r"^\(?[a-z0-9]{1,3}[.)]\s+", line)
+            if label and not labels:
+                line, label = line[label.end():], None
+            out.append(("list_item" if label else "paragraph", line, 0))
     return out
 
 
@@ -755,7 +765,7 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
                 level = min(level + 1, 9) if level else level
             # a new section with no number: its heading in capitals, which every reader
             # (plain text too) takes for a heading
-            new = _model_paragraphs(ins.mc, _heading_text(typed, names.fill(ins.mc.heading), upper or not typed), names, level, refs, model)
+            new = _model_paragraphs(ins.mc, _heading_text(typed, names.fill(ins.mc.heading), upper or not typed), names, level, refs, model, labels=False)
             paras.extend(_pair([], new, ins.reason))
             inserts.append(Change(number or ins.mc.heading, ins.question, "insert", ins.reason, ins.mc.ref))
 
@@ -783,7 +793,7 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
                 heading = old[0].text  # the department's own heading for its own section stands
             else:
                 heading = _heading_text(typed, names.fill(mc.heading), upper or not typed)
-            new.extend(_model_paragraphs(mc, heading, names, level, refs, model))
+            new.extend(_model_paragraphs(mc, heading, names, level, refs, model, labels=False))
             if owner in plan.keep_heading:
                 why = f"{_short(mc.answers[0][0])}: the policy's own section on this is amended in place, so the question is answered once."
                 reason = f"{reason} {why}".strip() if reason else why

@@ -80,9 +80,13 @@ def _title_is_first_heading(redline: Redline) -> bool:
     title = " ".join(redline.title.split())
     if not heads or not paras or paras[0].kind != "heading":
         return False
-    if " ".join(heads[0].split()) == title:
+    def names(text: str) -> bool:  # the title, or the title the reader shortened from it ("…")
+        text = " ".join(text.split())
+        return text == title or (title.endswith("…") and len(text) > len(title) and text.startswith(title[:-1].rstrip()))
+
+    if names(heads[0]):
         return True
-    return len(heads) == 2 and all(p.level <= 1 for p in paras) and " ".join(" ".join(heads).split()) == title
+    return len(heads) == 2 and all(p.level <= 1 for p in paras) and names(" ".join(heads))
 
 
 def redline_to_markdown(redline: Redline) -> str:
