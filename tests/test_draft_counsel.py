@@ -9,6 +9,7 @@ headings.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -242,18 +243,58 @@ def test_a_policy_not_about_immigration_is_not_amended(tmp_path):
     assert [f.verdict for f in analyze_document(doc).scorecard.findings] == ["green"] * 7
 
 
+# A statute lettered (a), (b), (c) that the segmenter reads as one section, a bill's blanks to
+# fill in ("CHAPTER ______") and a title set over two long headings: each once came back
+# different when its draft was drafted again.
+STATUTE = """Harbor City Code § 12-4. Cooperation with federal immigration authorities.
+
+(a) No agency of Harbor City shall hold a person in custody on a civil immigration detainer after the person would otherwise be released, and no agency shall notify federal immigration authorities of a person's release date; except that no agency shall be required to:
+
+(1) Refuse a judicial warrant; or
+
+(2) Refuse to answer a court.
+
+(b) No agency of Harbor City shall inquire into the immigration status of a person.
+
+(c) The Harbor City Police Department shall train its employees on this section.
+"""
+
+BILL = """# EXECUTIVE ORDER NO. ____-26
+
+# POLICY OF THE CITY OF HARBOR FALLS ON FEDERAL IMMIGRATION DETAINERS, NOTIFICATION REQUESTS AND THE RELEASE OF PERSONS IN CUSTODY
+
+CHAPTER ______
+
+The Harbor Falls Police Department shall not honor a civil immigration detainer. Officers may notify ICE of a person's release date when ICE asks.
+
+Signed: ________________ Mayor
+"""
+
 ROUND_TRIP = [(name, text, fmt) for name, text in SCHEMES[:3] for fmt in ("text", "md", "html")]
+ROUND_TRIP += [("marlow-413.txt", LEXIPOL, "docx"), ("pellham-go.txt", OUTLINE, "docx"),
+               ("harbor-city.txt", STATUTE, "text"), ("harbor-falls.md", BILL, "md")]
 
 
 @pytest.mark.parametrize("name,text,fmt", ROUND_TRIP, ids=[f"{n}-{f}" for n, _, f in ROUND_TRIP])
 def test_drafting_a_draft_again_gives_the_same_bytes(tmp_path, name, text, fmt):
     source = _policy(tmp_path, name, text)
+    suffix = {"text": "txt", "md": "md", "html": "html", "docx": "docx"}[fmt]
+    if fmt == "docx":  # a Word draft drafted again: the draft's own package, edited, and nothing to edit
+        first_path, again_path = tmp_path / "draft.docx", tmp_path / "again.docx"
+        first = run_cli("draft", str(source), "--clean", "--board", BOARD, "-o", str(first_path))
+        assert first.returncode == 0, first.stderr
+        again = run_cli("draft", str(first_path), "--clean", "--board", BOARD, "-o", str(again_path))
+        assert again.returncode == 0, again.stderr
+        assert again_path.read_bytes() == first_path.read_bytes()
+        assert read_policy(first_path).title == read_policy(source).title  # its title is the policy's, not a heading
+        return
     first = run_cli("draft", str(source), "--format", fmt, "--clean", "--board", BOARD)
     assert first.returncode == 0, first.stderr
-    suffix = {"text": "txt", "md": "md", "html": "html"}[fmt]
     again = run_cli("draft", str(_policy(tmp_path, f"draft.{suffix}", first.stdout.decode())), "--format", fmt, "--clean", "--board", BOARD)
     assert again.returncode == 0, again.stderr
     assert again.stdout == first.stdout
+    if name == "harbor-falls.md":
+        assert first.stdout.decode().startswith("# EXECUTIVE ORDER NO. ____-26\n")  # the blank kept, the title not written twice
     if fmt == "text":  # the title's "===" underline is read back as the title, not a paragraph
         reread = read_policy(_policy(tmp_path, "again.txt", first.stdout.decode()))
         assert not any(set(b.text) == {"="} for b in reread.blocks)
@@ -318,3 +359,79 @@ def test_a_section_the_draft_takes_out_takes_its_heading_and_the_references_to_i
     assert out[5].amended == "Officers shall be trained. Read 413.3 too."
     assert out[6].amended == "Because the department keeps no such record, it shares none."
     assert out[0].amended == "413.3 STATUS" and out[4].amended == "413.5 TRAINING"
+
+
+def test_the_table_lists_all_351_massachusetts_municipalities_each_with_its_source():
+    from policy_redline.draft import massachusetts_places, place_key
+
+    places = massachusetts_places()
+    municipalities = {p.municipality: p for p in places.values()}
+    assert len(municipalities) == 351
+    forms = [p.form for p in municipalities.values()]
+    assert forms.count("city") == 45 and forms.count("town council") == 14
+    assert sum(f.startswith("town: ") for f in forms) == 292  # open or representative town meeting
+    text = (Path(__file__).parents[1] / "models" / "places" / "massachusetts.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"^- ([^:]+): ", text, re.M))
+    assert "MMA directory 2019–2020" in named and "compiled | 2026-11-25" in text
+    for place in municipalities.values():  # every row says where it comes from, in sources the file lists
+        assert place.source and set(place.source.split("; ")) <= named, place
+        assert place.board == {"city": "the City Council", "town council": "the Town Council"}.get(place.form, place.board)
+    # the cities known as towns have a Town Council; towns that became cities by name have a City Council
+    for town in ("Agawam", "Barnstable", "Braintree", "Franklin", "Weymouth", "West Springfield", "Winthrop"):
+        assert municipalities[town].board == "the Town Council", town
+    assert municipalities["Watertown"].board == "the City Council" and municipalities["Boston"].form == "city"
+    assert municipalities["Brookline"].form == "town: representative town meeting"
+    assert municipalities["Wakefield"].board == "the Town Council"  # its executive, beside an open town meeting
+    # names as records write them
+    assert places[place_key("Foxboro")].municipality == "Foxborough"
+    assert places[place_key("Town of Bedford")].municipality == "Bedford"
+    assert places[place_key("Manchester")].municipality == "Manchester-by-the-Sea"
+    assert places[place_key("Mt. Washington")].municipality == "Mount Washington"
+
+
+def test_a_massachusetts_town_gets_its_body_from_the_table_and_the_report_says_where_each_name_came_from(tmp_path):
+    import json
+
+    text = PLAIN.replace("Ashby Falls", "Braintree") + "\nThis policy follows Lunn v. Commonwealth and Massachusetts law.\n"
+    result = run_cli("draft", str(_policy(tmp_path, "braintree.txt", text)), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["board"] == "the Town Council"  # a city known as the Town of Braintree
+    fill_ins = {f["name"]: f["from"] for f in data["fill_ins"]}
+    assert fill_ins["department"] == "the policy's text" and fill_ins["town"] == "the department's name"
+    assert fill_ins["board"].startswith("the table of Massachusetts municipalities (Braintree: town council; source: MMA")
+
+
+def test_the_fill_ins_and_where_they_came_from_are_in_every_format(tmp_path):
+    policy = _policy(tmp_path, "marlow.txt", LEXIPOL)
+    note = "Filled in: the department “Marlow Police Department” (from the policy's text); the town “Marlow” (from the department's name); the approving body “the Select Board” (from --board)."
+    for fmt in ("md", "text"):
+        result = run_cli("draft", str(policy), "--format", fmt, "--board", BOARD)
+        assert result.returncode == 0, result.stderr
+        assert " ".join(result.stdout.decode().split()).count(note) == 1, fmt
+    html = run_cli("draft", str(policy), "--format", "html", "--board", BOARD).stdout.decode()
+    assert note.replace("'", "&#x27;") in " ".join(html.split())
+    out = tmp_path / "marlow.docx"
+    assert run_cli("draft", str(policy), "--board", BOARD, "-o", str(out)).returncode == 0
+    import zipfile
+
+    comments = zipfile.ZipFile(out).read("word/comments.xml").decode()
+    assert "Filled in: the department “Marlow Police Department” (from the policy&apos;s text)" in comments or \
+        "Filled in: the department “Marlow Police Department” (from the policy's text)" in comments
+    clean = run_cli("draft", str(policy), "--format", "md", "--clean", "--board", BOARD)
+    assert "Filled in" not in clean.stdout.decode()  # the amended policy alone carries no notes
+
+
+def test_the_department_is_read_from_a_web_pages_title_when_the_body_never_names_it(tmp_path):
+    import json
+
+    page = _policy(tmp_path, "policy.html", (
+        "<html><head><title>Marlow Police Department - Immigration Policy</title></head><body>"
+        "<h1>Immigration Policy</h1><p>Officers shall not ask about immigration status.</p>"
+        "<p>Officers may provide assistance to federal immigration officers on request.</p></body></html>"))
+    result = run_cli("draft", str(page), "--format", "json", "--board", BOARD)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["department"] == "Marlow Police Department" and data["town"] == "Marlow"
+    assert {"name": "department", "value": "Marlow Police Department", "from": "the page's <title>"} in data["fill_ins"]
+

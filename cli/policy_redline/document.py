@@ -36,6 +36,9 @@ class Document:
     blocks: tuple[Block, ...]
     format: str = "txt"
     notes: tuple[str, ...] = field(default=())
+    # the format's own title (a web page's <title>, a Word or PDF title property), kept even
+    # when `title` comes from the text: it can name the department the text never names
+    title_hint: str = ""
 
     @property
     def text(self) -> str:

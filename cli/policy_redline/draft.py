@@ -159,21 +159,41 @@ class Place:
     source: str
 
 
+def place_key(name: str) -> str:
+    """The form a municipality's name is looked up by: records and department names spell the
+    same town "Foxboro" and "Foxborough", "Mt. Washington", "Town of Bedford",
+    "Manchester-by-the-Sea"."""
+    key = re.sub(r"[\s\-‐-—]+", " ", name.strip().lower().replace("’", "'"))
+    key = re.sub(r"^(?:the )?(?:city known as the )?(?:town|city) of ", "", key)
+    key = re.sub(r"\bmt\.? ", "mount ", key)
+    key = re.sub(r"boro\b", "borough", key)
+    return key.strip(" .,")
+
+
 @functools.lru_cache(maxsize=2)
 def massachusetts_places() -> dict[str, Place]:
-    """models/places/massachusetts.md: municipality (lower case) -> its form of government."""
+    """models/places/massachusetts.md: `place_key` of a municipality's name (or of another
+    name it goes by) -> its form of government."""
     from .models import _nodes, models_dir
 
     path = models_dir() / "places" / "massachusetts.md"
     if not path.exists():
         return {}
     out: dict[str, Place] = {}
+    aliases: list[tuple[str, str]] = []
     for node in _nodes(path.read_text(encoding="utf-8")):
-        if node.kind != "table" or not node.rows or [c.strip().lower() for c in node.rows[0]][:2] != ["municipality", "form"]:
+        if node.kind != "table" or not node.rows:
             continue
-        for row in node.rows[1:]:
-            if len(row) >= 4 and row[0].strip():
-                out[row[0].strip().lower()] = Place(row[0].strip(), row[1].strip(), row[2].strip(), row[3].strip())
+        header = [c.strip().lower() for c in node.rows[0]]
+        if header[:2] == ["municipality", "form"]:
+            for row in node.rows[1:]:
+                if len(row) >= 4 and row[0].strip():
+                    out[place_key(row[0])] = Place(row[0].strip(), row[1].strip(), row[2].strip(), row[3].strip())
+        elif header[:2] == ["name", "municipality"]:
+            aliases += [(row[0], row[1]) for row in node.rows[1:] if len(row) >= 2 and row[0].strip()]
+    for name, municipality in aliases:
+        if place_key(municipality) in out:
+            out.setdefault(place_key(name), out[place_key(municipality)])
     return out
 
 
@@ -210,7 +230,10 @@ def in_massachusetts(document: Document, town: str) -> bool | None:
 def resolve_names(document: Document, town: str | None = None, department: str | None = None, board: str | None = None) -> Names:
     """Fill-in values from the options, else from the policy's own text, else (the approving
     body) from the table of Massachusetts municipalities; `Names.sources` says which."""
-    guessed = guess_department(document.text)
+    guessed, where_from = guess_department(document.text), "the policy's text"
+    if not guessed and document.title_hint:  # a web page whose body never names the department
+        guessed = guess_department(document.title_hint)
+        where_from = "the page's <title>" if document.format == "html" else "the document's title property"
     sources: dict[str, str] = {}
     if department:
         sources["department"] = "--department"
@@ -219,21 +242,21 @@ def resolve_names(document: Document, town: str | None = None, department: str |
         sources["department"] = "--town (TOWN Police Department)"
     elif guessed:
         department = guessed
-        sources["department"] = "the policy's text"
+        sources["department"] = where_from
     if town:
         sources["town"] = "--town"
     elif department:
         town = town_of(department)
         sources["town"] = "the department's name"
     if not town or not department:
-        raise InputError(
+        raise NeedsOption(
             document.source,
             "cannot tell which town or department this policy belongs to; give --town NAME (and --department NAME if it is not the NAME Police Department)",
         )
     if board:
         sources["board"] = "--board"
     else:
-        place = massachusetts_places().get(town.lower())
+        place = massachusetts_places().get(place_key(town))
         where = in_massachusetts(document, town)
         mentioned = [(len(p.findall(document.text)), name) for p, name in _BOARD_IN_TEXT]
         mentioned = [m for m in mentioned if m[0]]
@@ -850,8 +873,31 @@ def draft(
     reviews = _review(analysis, {c.clause for c in all_changes if c.action == "replace"})
     paragraphs = _review_notes(list(paragraphs), analysis, reviews)
     all_changes.extend(reviews)
+    paragraphs = _fill_in_note(list(paragraphs), names)
     kept = [Change(c.number, None, "keep", "green or unrelated to the seven questions") for c in analysis.clauses if not _touched(c, all_changes)]
     return Amendment(original.title, names, tuple(paragraphs), tuple(all_changes + kept), original.source)
+
+
+_FILL_IN_NAMES = {"department": "the department", "town": "the town", "board": "the approving body"}
+
+
+def fill_in_note(names: Names) -> str:
+    """Each name the model's text was filled in with and where it came from (the policy's
+    text, the table of Massachusetts municipalities, an option), so a reader can check it."""
+    parts = [f"{_FILL_IN_NAMES.get(k, k)} “{getattr(names, k)}” (from {v})" for k, v in names.sources]
+    return ("Filled in: " + "; ".join(parts) + ".") if parts else ""
+
+
+def _fill_in_note(paragraphs: list[RedlineParagraph], names: Names) -> list[RedlineParagraph]:
+    """The fill-ins are noted once, on the first new text that uses one of them (a Word
+    comment, a footnote in Markdown and HTML, a note in text); a clean draft has no notes."""
+    note = fill_in_note(names)
+    values = [v for v in (names.board, names.department, names.town) if v]
+    for i, p in enumerate(paragraphs):
+        if note and p.amended != p.original and any(v in p.amended and v not in p.original for v in values):
+            paragraphs[i] = RedlineParagraph(p.original, p.amended, p.kind, p.level, " ".join(x for x in (p.comment, note) if x))
+            break
+    return paragraphs
 
 
 _SEE_SECTION = re.compile(r" \(see section ([^\s()]+(?:\([^()\s]*\))*)\)")
@@ -935,7 +981,7 @@ def standalone_policy(
         paras.extend(RedlineParagraph("", text, kind, level) for kind, text, level in new)
         question = next((q for q, c in mc.answers if c == "green"), None)
         changes.append(Change(mc.number, question, "insert", reason, mc.ref))
-    paras[0] = RedlineParagraph("", paras[0].amended, paras[0].kind, paras[0].level, reason)
+    paras[0] = RedlineParagraph("", paras[0].amended, paras[0].kind, paras[0].level, " ".join(x for x in (reason, fill_in_note(names)) if x))
     return Amendment(title, names, tuple(paras), tuple(changes), analysis.document.source, standalone=True)
 
 
