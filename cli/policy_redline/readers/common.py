@@ -438,7 +438,10 @@ def is_title_like(line: str) -> bool:
     return bool(significant) and all(w[0].isupper() for w in significant)
 
 
-def _kind_of_first_line(line: str) -> str:
+def kind_of_first_line(line: str) -> str:
+    """The kind of block a line starts on its own: a heading, a list item (a bullet or a list
+    number), else a paragraph. The text writer asks it too, to mark the items a reader
+    would not know from their first line."""
     if is_heading_line(line):
         return "heading"
     if BULLET.match(line):
@@ -510,7 +513,7 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
                 # "Immigration Violations" above its first paragraph: a title line
                 cur_kind = "heading"
                 flush()
-                cur, cur_kind = [line], _kind_of_first_line(line)
+                cur, cur_kind = [line], kind_of_first_line(line)
                 continue
             if pdf:
                 joined = _dehyphenate(prev, line)
@@ -521,12 +524,12 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
                 short = full and len(prev) < 0.8 * full
                 if ends and short and not line[:1].islower():
                     flush()
-                    cur, cur_kind = [line], _kind_of_first_line(line)
+                    cur, cur_kind = [line], kind_of_first_line(line)
                     continue
             cur.append(line)
             continue
         flush()
-        cur, cur_kind = [line], _kind_of_first_line(line)
+        cur, cur_kind = [line], kind_of_first_line(line)
     flush()
     return blocks
 

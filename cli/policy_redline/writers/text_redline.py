@@ -8,13 +8,18 @@ shown as U+FFFD; tabs and newlines are kept.
 
 Every paragraph is written the same way, whatever its kind (a list item is not indented), so
 that reading a text draft back and drafting it again gives the same bytes: plain text cannot
-say which lines were headings or list items, and the reader's guess must not change the output.
+say which lines were headings, and the reader's guess must not change the output. The one
+mark added is "- " before a list item that carries no number of its own (a bullet the reader
+took off, a Word list's automatic number): the text reader reads it back as the same item, so
+an item stays under its lead-in ("Neither officers nor staff shall:") instead of being read as
+a sentence on its own ("Permit ICE agents to use College facilities …").
 """
 
 from __future__ import annotations
 
 import re
 
+from ..readers.common import kind_of_first_line
 from ..redline import Redline, RedlineParagraph
 
 __all__ = ["redline_to_text"]
@@ -58,6 +63,8 @@ def redline_to_text(redline: Redline, *, color: bool) -> str:
     notes: list[str] = []
     for para in redline.paragraphs:
         body = _body(para, color)
+        if para.kind == "list_item" and kind_of_first_line((para.amended or para.original).lstrip()) != "list_item":
+            body = "- " + body
         if para.comment.strip():
             notes.append(_clean(para.comment.strip()))
             body += f" [{len(notes)}]"
