@@ -37,14 +37,12 @@ def red_sentences(amendment, *, own_only: bool = True) -> list[tuple[str, str]]:
     its own, as the judge reads a sentence (a list item with its lead-in), or that switches
     the policy's protections off. `own_only`: only the department's own kept text (what the
     draft promises to have cleared); else the inserted model text too."""
-    from policy_redline.provisions import QUESTIONS, disapplies, expand_items_keyed, load_lexicon, read_sentence
-    from policy_redline.segment import clause_sentences
+    from policy_redline.draft import sentence_readings
+    from policy_redline.provisions import QUESTIONS, disapplies, load_lexicon, read_sentence
 
     lexicon = load_lexicon()
-    paras = [p for p in amendment.paragraphs if p.amended and (p.original or not own_only)]
-    items = [(p, s) for p in paras for s in clause_sentences(p.amended)]
     out = []
-    for p, quoted, read in expand_items_keyed(items, lexicon):
+    for p, quoted, read in sentence_readings(amendment.paragraphs, amendment.source, amendment.title):
         if own_only and quoted not in p.original:
             continue  # words the draft put in a kept paragraph (a reference it rewrote)
         red = next((q for q in QUESTIONS if (r := read_sentence(quoted, read, lexicon, q)) is not None and r.color == "red"), None)

@@ -270,7 +270,18 @@ The Harbor Falls Police Department shall not honor a civil immigration detainer.
 Signed: ________________ Mayor
 """
 
+# Bullets under a lead-in: in a text draft each item must stay an item ("- "), or read alone
+# "Permit ICE agents to use College facilities …" is a red flag the policy never raised.
+CAMPUS = """If federal immigration agents come to the campus of the Brookfield College Police Department, employees follow this protocol.
+1. Any employee approached by ICE agents shall contact the Brookfield College Police Department at once.
+2. Agents who have no warrant will be asked to leave the campus.
+3. Neither officers nor staff of the Brookfield College Police Department shall:
+• Release non-public information about any person to federal immigration officials without a judicial warrant.
+• Permit ICE agents to use College facilities for interviews or interrogations to enforce federal immigration laws.
+"""
+
 ROUND_TRIP = [(name, text, fmt) for name, text in SCHEMES[:3] for fmt in ("text", "md", "html")]
+ROUND_TRIP += [("brookfield-college.txt", CAMPUS, "text")]
 ROUND_TRIP += [("marlow-413.txt", LEXIPOL, "docx"), ("pellham-go.txt", OUTLINE, "docx"),
                ("harbor-city.txt", STATUTE, "text"), ("harbor-falls.md", BILL, "md")]
 

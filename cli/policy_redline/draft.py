@@ -985,20 +985,48 @@ def standalone_policy(
     return Amendment(title, names, tuple(paras), tuple(changes), analysis.document.source, standalone=True)
 
 
+def sentence_readings(paragraphs, source: str = "", title: str = "") -> list[tuple[RedlineParagraph, str, str]]:
+    """(paragraph, sentence as quoted, sentence as read) for every sentence of the draft's
+    text, read as the judge reads a policy: a list's lead-in read into its items within the
+    section the segmenter finds, never across a section boundary into the next section's
+    text (a "4. Immigration detainers" section after the bullets of "3. Neither officers
+    nor staff shall:" is not an item of that list)."""
+    from .provisions import expand_items_keyed, load_lexicon
+    from .segment import clause_sentences, segment
+
+    shown = [p for p in paragraphs if p.amended]
+    clauses = segment(_amended_document(source, title, shown))
+    keyed: list[tuple[object, str]] = []
+    paras_of: dict[int, list[RedlineParagraph]] = {}
+    offset = 0
+    for p in shown:
+        start = offset
+        offset += len(p.amended) + 2
+        key = next((c for c in clauses if c.start <= start <= c.end), None) or p
+        paras_of.setdefault(id(key), []).append(p)
+        keyed += [(key, s) for s in clause_sentences(p.amended)]
+    out = []
+    for key, quoted, read in expand_items_keyed(keyed, load_lexicon()):
+        p = next((p for p in paras_of.get(id(key), []) if quoted in p.amended), None)
+        if p is not None:
+            out.append((p, quoted, read))
+    return out
+
+
 def _strike_red_sentences(paragraphs: list[RedlineParagraph], analysis: Analysis) -> tuple[list[RedlineParagraph], list[Change]]:
     """Strike every sentence of the department's own text that still raises a red flag on
     its own, read as the judge reads it (a list item with its lead-in). Replacing whole
     clauses catches what the verdicts name; this catches the sentence a verdict did not
     need (a second permission in a clause kept for its green words), so that nothing in
     the draft's kept text contradicts what was inserted."""
-    from .provisions import QUESTIONS, disapplies, expand_items_keyed, load_lexicon, read_sentence
-    from .segment import clause_sentences
+    from .provisions import QUESTIONS, disapplies, load_lexicon, read_sentence
 
     lexicon = load_lexicon()
     rubric = load_rubric()
-    items = [(p, s) for p in paragraphs if p.original and p.amended for s in clause_sentences(p.amended)]
     struck: dict[int, list[tuple[str, str]]] = {}
-    for p, quoted, read in expand_items_keyed(items, lexicon):
+    for p, quoted, read in sentence_readings(paragraphs, analysis.document.source, analysis.document.title):
+        if not p.original:
+            continue  # the model's own text
         why = ""
         for q in QUESTIONS:
             r = read_sentence(quoted, read, lexicon, q)

@@ -267,8 +267,8 @@ def segment(document: Document) -> list[Clause]:
         # heading to a reader; after a lead-in it is the lead-in's item.
         item_like_heading = block.kind == "heading" and token is not None and token.style in ("paren", "lower", "arabic") and re.search(r"(?:[;,.]|;\s*(?:or|and))\s*$", text, re.I)
         next_section = (token is not None and token.style == "arabic" and current is not None and not current.arabic_items
-                        and re.fullmatch(r"\d+(?:\.\d+)+", current.number) is not None
-                        and token.label == str(int(current.number.split(".")[0]) + 1))  # "2." after the items of "1.1"
+                        and re.fullmatch(r"\d+(?:\.\d+)*", current.number) is not None
+                        and token.label == str(int(current.number.split(".")[0]) + 1))  # "2." after the items of "1.1"; "4." after the bullets of "3."
         if current is not None and current.list_intro and (block.kind != "heading" or item_like_heading) and not next_section and (
             block.kind == "list_item" or (token and token.style in ("paren", "lower", "arabic"))
         ):
