@@ -446,3 +446,24 @@ def test_the_department_is_read_from_a_web_pages_title_when_the_body_never_names
     assert data["department"] == "Marlow Police Department" and data["town"] == "Marlow"
     assert {"name": "department", "value": "Marlow Police Department", "from": "the page's <title>"} in data["fill_ins"]
 
+
+
+def test_a_bylaw_that_names_its_town_but_not_its_police_is_drafted_for_that_towns_police(tmp_path):
+    import json
+
+    bylaw = _policy(tmp_path, "hadley-bylaw.txt", (
+        "Town of Hadley General Bylaws\n\nArticle 40. Trust and Safety\n\n"
+        "1. The Town of Hadley shall not use town funds or personnel to enforce federal civil immigration law.\n\n"
+        "2. Officers may hold a person on a civil immigration detainer at the request of ICE, notwithstanding Lunn v. Commonwealth.\n"))
+    result = run_cli("draft", str(bylaw), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["town"], data["department"], data["board"]) == ("Hadley", "Hadley Police Department", "the Select Board")
+    fill_ins = {f["name"]: f["from"] for f in data["fill_ins"]}
+    assert fill_ins["town"].startswith("the policy's text (“City of Hadley” or “Town of Hadley”")
+    assert fill_ins["department"] == "the town's name (TOWN Police Department)" and "table" in fill_ins["board"]
+    # a "Town of" the table does not know, or a text that says nothing of Massachusetts, is not guessed
+    elsewhere = _policy(tmp_path, "harlow.txt", bylaw.read_text(encoding="utf-8").replace("Hadley", "Harlow Falls"))
+    assert run_cli("draft", str(elsewhere), "--format", "json").returncode == 2
+    unsaid = _policy(tmp_path, "hadley-nowhere.txt", bylaw.read_text(encoding="utf-8").replace(", notwithstanding Lunn v. Commonwealth", ""))
+    assert run_cli("draft", str(unsaid), "--format", "json").returncode == 2

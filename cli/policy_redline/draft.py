@@ -227,6 +227,29 @@ def in_massachusetts(document: Document, town: str) -> bool | None:
     return None
 
 
+_CITY_OR_TOWN_OF = re.compile(r"\b(?:[Cc]ity|[Tt]own|CITY|TOWN) [Oo][Ff] ([A-Z][A-Za-z'’.]*(?:[ -](?:[A-Z][A-Za-z'’.]*|by|the))*)")
+
+
+def _municipality_named(document: Document) -> str | None:
+    """The Massachusetts city or town a Massachusetts policy names most often as "City of X"
+    or "Town of X", when the table knows it; None otherwise (or when two are named as often)."""
+    places = massachusetts_places()
+    counts: dict[str, int] = {}
+    for m in _CITY_OR_TOWN_OF.finditer(document.text + "\n" + document.title_hint):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):  # "Town of Ipswich Police" -> Ipswich
+            place = places.get(place_key(" ".join(words[:n])))
+            if place is not None:
+                counts[place.municipality] = counts.get(place.municipality, 0) + 1
+                break
+    if not counts or in_massachusetts(document, "") is not True:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
 def resolve_names(document: Document, town: str | None = None, department: str | None = None, board: str | None = None) -> Names:
     """Fill-in values from the options, else from the policy's own text, else (the approving
     body) from the table of Massachusetts municipalities; `Names.sources` says which."""
@@ -248,6 +271,12 @@ def resolve_names(document: Document, town: str | None = None, department: str |
     elif department:
         town = town_of(department)
         sources["town"] = "the department's name"
+    elif (named := _municipality_named(document)) is not None:
+        # a town's bylaw or a city's ordinance names the municipality, not its police
+        town, department = named, f"{named} Police Department"
+        sources["town"] = f"the policy's text (“City of {named}” or “Town of {named}”, in the table of Massachusetts municipalities)"
+        sources["department"] = "the town's name (TOWN Police Department)"
+        sources = {"department": sources.pop("department"), **sources}
     if not town or not department:
         raise NeedsOption(
             document.source,
