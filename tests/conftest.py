@@ -30,3 +30,15 @@ def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None) -> 
 @pytest.fixture(scope="session")
 def policies() -> Path:
     return POLICIES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ocr_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Scans read by OCR are cached in a folder of this session, never in the user's cache."""
+    before = os.environ.get("POLICY_REDLINE_CACHE")
+    os.environ["POLICY_REDLINE_CACHE"] = str(tmp_path_factory.mktemp("ocr-cache"))
+    yield
+    if before is None:
+        os.environ.pop("POLICY_REDLINE_CACHE", None)
+    else:
+        os.environ["POLICY_REDLINE_CACHE"] = before

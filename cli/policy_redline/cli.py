@@ -103,6 +103,19 @@ output_option = click.option("-o", "--output", type=click.Path(dir_okay=False), 
 force_option = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 
 
+def _no_ocr(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """OCR off while this command runs (set in the environment, so survey workers see it)."""
+    if value:
+        from .readers.ocr import disabled
+
+        ctx.with_resource(disabled())
+    return value
+
+
+no_ocr_option = click.option("--no-ocr", is_flag=True, expose_value=False, callback=_no_ocr,
+                             help="Do not read scanned PDF pages with OCR (Tesseract); a scan is then refused.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="redline")
 def cli() -> None:
@@ -119,6 +132,7 @@ def cli() -> None:
               help="Output format [default: from -o's extension, else text].")
 @output_option
 @force_option
+@no_ocr_option
 def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
     """Answer the guide's seven questions for POLICY: red, green, silent or unclear (read the
     quoted clause yourself), with the clause that earns each verdict, and how much of it is
@@ -148,6 +162,7 @@ def analyze(policy: str, fmt: str, output: str | None, force: bool) -> None:
 @click.option("--memory-limit", type=click.IntRange(min=64, max=1 << 20), default=None, metavar="MB",
               help="Give up on a file whose analysis needs more memory than this (default: 2048).")
 @force_option
+@no_ocr_option
 def survey(folder: str, output: str | None, jobs: int | None, reports: str | None, force: bool,
            time_limit: float | None, memory_limit: int | None) -> None:
     """Analyse every policy file under FOLDER: one row per file with the seven verdicts and a
@@ -189,6 +204,7 @@ def _redline_bytes_or_text(redline, fmt: str, color: bool):
 @click.option("--date", "date", default="2026-01-01T00:00:00Z", show_default=True, help="Date of the tracked changes (fixed by default so output is reproducible).")
 @output_option
 @force_option
+@no_ocr_option
 def draft(policy: str, town: str | None, department: str | None, board: str | None, fmt: str, clean: bool,
           standalone: bool, author: str, date: str, output: str | None, force: bool) -> None:
     """Draft the amended POLICY: red-flag clauses replaced with model language, missing
@@ -275,6 +291,7 @@ def request(department: str, requester: str | None, email: str | None, address: 
 @click.option("--date", "date", help="Date of the analysis, YYYY-MM-DD (default: today; give it for reproducible output).")
 @output_option
 @force_option
+@no_ocr_option
 def onepager(policy: str, town: str | None, department: str | None, fmt: str, date: str | None, output: str | None, force: bool) -> None:
     """One page for a meeting with the chief or the council: the seven verdicts with the clause
     that earns each, the three most important changes to ask for, and the boilerplate share."""
@@ -306,6 +323,7 @@ def onepager(policy: str, town: str | None, department: str | None, fmt: str, da
               "comment) instead of the plain redline.")
 @output_option
 @force_option
+@no_ocr_option
 def compare(policy: str, against: str | None, fmt: str, author: str, date: str | None, annotate: bool,
             output: str | None, force: bool) -> None:
     """Compare POLICY clause by clause with a template, a model or another policy: each clause

@@ -28,6 +28,18 @@ class Block:
 
 
 @dataclass(frozen=True)
+class OcrReading:
+    """Which pages of a scan were read by OCR, and how sure the reading is, so that every
+    output can say the text came from OCR and mark quotes a person should check."""
+
+    pages: tuple[int, ...]  # 1-based numbers of the pages read by OCR
+    page_count: int  # pages in the file
+    confidence: float  # mean word confidence, 0-1
+    # words read with low confidence, as (previous word, word, next word, word as read)
+    uncertain: tuple[tuple[str, str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Document:
     """A policy as read from one file: its blocks in reading order."""
 
@@ -39,6 +51,7 @@ class Document:
     # the format's own title (a web page's <title>, a Word or PDF title property), kept even
     # when `title` comes from the text: it can name the department the text never names
     title_hint: str = ""
+    ocr: OcrReading | None = None  # set when some of the text was read from page images
 
     @property
     def text(self) -> str:

@@ -223,7 +223,8 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
     # in when the text has none
     title = _shorten(hint) if parsed.title_explicit and hint else _title(blocks, hint, source)
     return Document(
-        source=source, title=title, blocks=blocks, format=name, notes=tuple(parsed.notes), title_hint=hint
+        source=source, title=title, blocks=blocks, format=name, notes=tuple(parsed.notes), title_hint=hint,
+        ocr=parsed.ocr,
     )
 
 

@@ -92,6 +92,9 @@ COLUMNS: tuple[str, ...] = (
     "class",
     "error",
 )
+# A scan read by OCR: the mean word confidence (0-1), blank for a text file. Kept before the
+# counts, so the verdict columns stay where scripts expect them.
+COLUMNS = COLUMNS[:-6] + ("ocr_confidence",) + COLUMNS[-6:]
 
 _VERDICTS = ("red", "green", "silent", "unclear")
 _SUFFIXES = frozenset(SUPPORTED_SUFFIXES)
@@ -312,6 +315,7 @@ def _analyse_one(root: str, rel: str, report_path: str | None) -> dict:
         **counts,
         "class": classify(_permission_verdicts(findings)),
         "error": "",
+        "ocr_confidence": a.document.ocr.confidence if a.document.ocr else "",
         "_shown": {q: shown_verdict(findings[q]) for q in QUESTION_IDS},
         "_report": None,
     }
@@ -529,6 +533,9 @@ def _worker_main(conn, root: str, parent: int) -> None:
             except (ValueError, OSError):  # pragma: no cover
                 pass
     _warm()  # a no-op where the models were inherited by fork
+    from .readers import ocr
+
+    ocr.set_progress(False)  # the survey shows its own progress, not each scan's pages
     while True:
         try:
             task = conn.recv()

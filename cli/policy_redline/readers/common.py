@@ -28,6 +28,7 @@ class Parsed:
     title_hint: str = ""
     notes: list[str] = field(default_factory=list)
     title_explicit: bool = False  # the hint is the document's title as written, not a guess
+    ocr: object = None  # a document.OcrReading when pages were read by OCR (PDF only)
 
 
 # --------------------------------------------------------------------------------------

@@ -6,6 +6,11 @@ by #, so "Page 3 of 9" and "Page 4 of 9" are the same footer), drop lone page nu
 the top or bottom of a page and running heads and feet that name themselves ("… Policy
 Manual Page 1", a Lexipol copyright line) even on a one-page file, then group lines into blocks with the plain-text rules plus
 de-hyphenation and sentence-aware joining (`common.lines_to_blocks(pdf=True)`).
+
+A page with no usable text layer (a scan: an image and at most a stamp of text, or a text
+layer that reads as gibberish) is read by OCR (`readers.ocr`, Tesseract) when it is there
+and not turned off; the other pages keep their own text, so a file where only the signed
+last page is scanned reads whole.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import time
 import warnings
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 
 from ..errors import InputError
-from .common import MAX_TEXT_CHARS, Parsed, lines_to_blocks, normalize_text
+from .common import MAX_TEXT_CHARS, Parsed, gibberish_reason, lines_to_blocks, normalize_text
 
 # Less text than this in the whole file means there is no text layer (a scan).
 MIN_TEXT_CHARS = 20
@@ -42,6 +48,9 @@ _EDGE_LINES = 3  # how many lines at the top / bottom of a page may be furniture
 
 NO_TEXT = ("no text layer: this looks like a scanned PDF; run OCR first "
            "(e.g. `ocrmypdf in.pdf out.pdf`) and try again")
+# A page with fewer words than this and an image on it is a scan (a records office's
+# stamp or Bates number is a few words of text over the page image).
+SCAN_MAX_WORDS = 12
 ENCRYPTED = ("encrypted PDF: it cannot be opened without a password; save an unlocked "
              "copy (e.g. `qpdf --password=PASSWORD --decrypt in.pdf out.pdf`) and try again")
 _PAGE_NUMBER = re.compile(
@@ -86,8 +95,11 @@ def read(data: bytes, source: str) -> Parsed:
                          "download or export it again")
     check_inflation(data, source)
     with _quiet_pypdf(), _pypdf_limits():
-        texts, notes = _extract(data, source)
-    return _repair(texts, notes, source)
+        texts, notes, pages = _extract(data, source)
+    texts, notes, ocr = _read_scans(data, texts, notes, pages, source)
+    parsed = _repair(texts, notes, source)
+    parsed.ocr = ocr
+    return parsed
 
 
 def _bomb(source: str, what: str) -> InputError:
@@ -167,7 +179,50 @@ def _rss() -> int:
         return 0
 
 
-def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class _PageShape:
+    """What the OCR decision needs of a page besides its text."""
+
+    image: bool  # an image is drawn on it (directly or in a form)
+    size: tuple[float, float]  # width, height in points
+
+
+def _draws_image(resources, depth: int = 0) -> bool:
+    """True when the page's resources hold an image XObject (forms searched 3 deep)."""
+    try:
+        xobjects = resources.get("/XObject") if resources is not None else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not xobjects:
+            return False
+        for ref in list(xobjects.values())[:200]:
+            obj = ref.get_object()
+            kind = obj.get("/Subtype")
+            if kind == "/Image":
+                return True
+            if kind == "/Form" and depth < 3 and _draws_image(obj.get("/Resources"), depth + 1):
+                return True
+    except Exception:  # a damaged resource dictionary: no image known
+        return False
+    return False
+
+
+def _shape(page) -> _PageShape:
+    try:
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+    except Exception:
+        resources = None
+    try:
+        box = page.mediabox
+        size = (abs(float(box.width)), abs(float(box.height)))
+        if int(page.get("/Rotate", 0) or 0) % 180:
+            size = size[::-1]
+    except Exception:
+        size = (612.0, 792.0)
+    return _PageShape(_draws_image(resources), size)
+
+
+def _extract(data: bytes, source: str) -> tuple[list[str], list[str], list[_PageShape]]:
     import pypdf  # lazy: comparing two .docx files must not import a PDF library
     from pypdf.errors import DependencyError
 
@@ -212,6 +267,7 @@ def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
         raise InputError(source, f"too long to analyse: {count:,} pages (the limit is {MAX_PAGES:,}); "
                          "give the immigration policy alone, not the whole manual")
     texts: list[str] = []
+    shapes: list[_PageShape] = []
     failed = 0
     chars = 0
     started, base = time.monotonic(), _rss()
@@ -224,6 +280,10 @@ def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
             failed += 1
             texts.append("")
             notes.append(f"page {i + 1} could not be read")
+        try:
+            shapes.append(_shape(reader.pages[i]))
+        except Exception:
+            shapes.append(_PageShape(False, (612.0, 792.0)))
         chars += len(texts[-1])
         if chars > MAX_TEXT_CHARS:
             raise InputError(source, f"too long to analyse: more than {MAX_TEXT_CHARS:,} characters "
@@ -239,7 +299,7 @@ def _extract(data: bytes, source: str) -> tuple[list[str], list[str]]:
                              "refusing to read it; export it again")
     if failed == min(count, MAX_PAGES):
         raise _damaged(source, "no page could be read")
-    return texts, notes
+    return texts, notes, shapes
 
 
 def _one_line(exc: BaseException) -> str:
@@ -323,3 +383,68 @@ def _repair(texts: list[str], notes: list[str], source: str) -> Parsed:
     lines = [ln for page in pages for ln in page]
     blocks = lines_to_blocks(lines, pdf=True)
     return Parsed(blocks=blocks, notes=notes + more)
+
+
+# --------------------------------------------------------------------------------------
+# Scanned pages
+
+
+def _scanned(texts: list[str], shapes: list[_PageShape]) -> list[int]:
+    """The 1-based pages to read by OCR: every page when the file has no text at all;
+    otherwise the pages with an image and next to no text, and the pages whose text layer
+    reads as gibberish (a copier's bad OCR, fonts that map to no letters)."""
+    norm = [normalize_text(t) for t in texts]
+    if sum(len("".join(t.split())) for t in norm) < MIN_TEXT_CHARS:
+        return list(range(1, len(texts) + 1))
+    out = []
+    for i, (text, shape) in enumerate(zip(norm, shapes), 1):
+        if (shape.image and len(text.split()) < SCAN_MAX_WORDS) or gibberish_reason(text):
+            out.append(i)
+    return out
+
+
+def _read_scans(data: bytes, texts: list[str], notes: list[str], shapes: list[_PageShape],
+                source: str):
+    """Replace the text of scanned pages with what OCR reads on them. Returns the texts, the
+    notes and a `document.OcrReading` (None when no page was read by OCR)."""
+    from . import ocr
+
+    scanned = _scanned(texts, shapes)
+    if not scanned:
+        return texts, notes, None
+    whole = len(scanned) == len(texts) and sum(
+        len("".join(normalize_text(t).split())) for t in texts) < MIN_TEXT_CHARS
+    if not ocr.enabled():
+        if whole:
+            raise InputError(source, NO_TEXT.replace("run OCR first", "run without --no-ocr to read it "
+                                                     "with OCR, or run OCR first"))
+        return texts, notes + [f"{ocr.page_list(scanned)} look scanned and were not read (--no-ocr)"], None
+    lacking = ocr.missing()
+    if lacking:
+        if whole:
+            raise InputError(source, f"no text layer: this looks like a scanned PDF; {ocr.INSTALL} "
+                             "(or run OCR first, e.g. `ocrmypdf in.pdf out.pdf`) and try again")
+        return texts, notes + [f"{ocr.page_list(scanned)} look scanned and were not read: "
+                               f"{lacking} is not installed ({ocr.INSTALL})"], None
+    readings = ocr.read_pages(data, scanned, {n: shapes[n - 1].size for n in scanned}, source)
+    words = [c for n in scanned for _, c in readings[n].words]
+    if not words:
+        if whole:
+            raise InputError(source, f"no text layer, and OCR found no words on its "
+                             f"{len(texts)} page{'s' if len(texts) != 1 else ''} (a picture or a blank "
+                             "scan?); scan the policy's pages again and try again")
+        return texts, notes, None
+    texts = list(texts)
+    for n in scanned:
+        texts[n - 1] = readings[n].text
+    from ..document import OcrReading
+
+    mean = sum(words) / len(words) / 100
+    reading = OcrReading(
+        pages=tuple(n for n in scanned if readings[n].words), page_count=len(texts),
+        confidence=round(mean, 3),
+        uncertain=ocr.uncertain_words([readings[n] for n in scanned]),
+    )
+    notes = notes + [f"{ocr.page_list(list(reading.pages))} read by OCR (mean word confidence "
+                     f"{round(mean * 100)} %)"]
+    return texts, notes, reading

@@ -84,6 +84,54 @@ def shown_verdict(finding: Finding) -> str:
     return "gap" if finding.verdict == "silent" and finding.gap else finding.verdict
 
 
+# ---------------------------------------------------------------- text read by OCR
+# A scan's text is what Tesseract read: every format says so, and a quote holding a word it
+# was unsure of is marked for a person to check against the page.
+
+CHECK_PAGE = "check against the page"
+
+
+def _ocr_policy(a: Analysis) -> dict:
+    """`policy.ocr` (always), and for a scan the mean confidence and the pages read."""
+    o = a.document.ocr
+    if o is None:
+        return {"ocr": False}
+    return {"ocr": True, "ocr_confidence": o.confidence, "ocr_pages": list(o.pages)}
+
+
+def _ocr_evidence(a: Analysis, text: str) -> dict:
+    if a.document.ocr is None:
+        return {}
+    from ..readers.ocr import unsure_in
+
+    return {"ocr_unsure": unsure_in(text, a.document.ocr.uncertain)}
+
+
+def _unsure(a: Analysis, quote: str) -> list[str]:
+    if a.document.ocr is None:
+        return []
+    from ..readers.ocr import unsure_in
+
+    return unsure_in(quote, a.document.ocr.uncertain)
+
+
+def _unsure_line(words: list[str]) -> str:
+    return f"{CHECK_PAGE}: OCR was unsure of " + ", ".join(f"\u201c{w}\u201d" for w in words)
+
+
+def ocr_line(a: Analysis) -> str | None:
+    """"Read by OCR: pages 1-3 of 3 were scans; mean word confidence 94 %." (None for text)."""
+    o = a.document.ocr
+    if o is None:
+        return None
+    from ..readers.ocr import page_list
+
+    pages = page_list(list(o.pages))
+    were = "was a scan" if len(o.pages) == 1 else "were scans"
+    return (f"Read by OCR: {pages} of {o.page_count} {were}; mean word confidence {round(o.confidence * 100)} %"
+            f" (quotes with words it was unsure of say {CHECK_PAGE}).")
+
+
 def analysis_dict(a: Analysis) -> dict:
     """The JSON document of DESIGN.md (extra keys only added, never renamed)."""
     return {
@@ -93,6 +141,7 @@ def analysis_dict(a: Analysis) -> dict:
             "department": a.department,
             "clauses": len(a.clauses),
             "words": a.words,
+            **_ocr_policy(a),
         },
         "questions": [
             {
@@ -101,7 +150,8 @@ def analysis_dict(a: Analysis) -> dict:
                 "verdict": f.verdict,
                 "gap": f.gap or None,
                 "evidence": [
-                    {"clause": e.clause, "cite": e.cite or e.clause, "flag": e.flag, "text": e.text, "matched": e.matched, "score": e.score, "reason": e.reason}
+                    {"clause": e.clause, "cite": e.cite or e.clause, "flag": e.flag, "text": e.text, "matched": e.matched, "score": e.score, "reason": e.reason,
+                     **_ocr_evidence(a, e.text)}
                     for e in f.evidence
                 ],
             }
@@ -218,12 +268,16 @@ def report_text(a: Analysis, *, color: bool = False) -> str:
         return click.style(text, fg=_STYLE[verdict], bold=verdict != "silent") if color else text
 
     lines = [_heading(a), f"{a.document.source} · {_size(a)}", ""]
+    if ocr_line(a):
+        lines[-1:-1] = [ocr_line(a)]
     for f in a.scorecard.findings:
         shown = shown_verdict(f)
         lines.append(f"{paint(LABELS[shown].ljust(9), shown)} {f.question}: {f.text}")
         e = _first(f)
         if e is not None:
             lines.append(f"          {e.cite or e.clause}: \u201c{_quote(e.text, question=f.question)}\u201d")
+            if _unsure(a, _quote(e.text, question=f.question)):
+                lines.append(f"          {_unsure_line(_unsure(a, _quote(e.text, question=f.question)))}")
             if e.reason:
                 lines.append(f"          why: {_quote(e.reason, 200)}")
             others = list(dict.fromkeys(x.cite or x.clause for x in f.evidence if x.flag == f.verdict and x.clause != e.clause))
@@ -271,6 +325,8 @@ def _md_cell(text: str, question: str | None = None) -> str:
 
 def report_markdown(a: Analysis) -> str:
     out = [f"# {_md_cell(_heading(a))}", "", f"`{_md_cell(a.document.source)}` · {_size(a)}", ""]
+    if ocr_line(a):
+        out[-1:-1] = ["", _md_cell(ocr_line(a))]
     out += ["| Question | Verdict | Clause | Policy language |", "| --- | --- | --- | --- |"]
     for f in a.scorecard.findings:
         shown = shown_verdict(f)
@@ -280,6 +336,8 @@ def report_markdown(a: Analysis) -> str:
             text = (_md_cell(e.text, f.question) + " " if e else "") + f"*{READ_IT.capitalize()}. {_md_cell(READ_WHY)}*"
         else:
             text = _md_cell(e.text, f.question) if e else (_md_cell("Missing: " + f.gap) if shown == "gap" else "Not addressed")
+        if e is not None and _unsure(a, _quote(e.text, question=f.question)):
+            text += f" *({_md_cell(_unsure_line(_unsure(a, _quote(e.text, question=f.question))))})*"
         label = f"**{LABELS[shown]}** — {READ_IT}" if shown == "unclear" else f"**{LABELS[shown]}**"
         out.append(f"| {f.question}: {_md_cell(f.text)} | {label} | {_md_cell(clause)} | {text} |")
     out += ["", _md_cell(_boilerplate_line(a)), ""]
@@ -336,6 +394,8 @@ def report_html(a: Analysis) -> str:
         if evidence:
             cell = "".join(
                 f"<div><b>{_h(e.cite or e.clause)}</b><blockquote>{_h(_quote(e.text, 400, f.question))}</blockquote>"
+                + (f'<small class="read">{_h(_unsure_line(_unsure(a, _quote(e.text, 400, f.question))))}</small><br>'
+                   if _unsure(a, _quote(e.text, 400, f.question)) else "")
                 + (f"<small>{_h(e.reason)}</small>" if e.reason else "")
                 + "</div>"
                 for e in evidence
@@ -362,7 +422,8 @@ def report_html(a: Analysis) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{_h(_heading(a))}: policy-redline analysis</title><style>{_CSS}</style></head><body>\n"
         f"<h1>{_h(_heading(a))}</h1>\n<p class=\"meta\">{_h(a.document.source)} · {_size(a)}</p>\n"
-        "<table><thead><tr><th>Question</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>\n"
+        + (f"<p>{_h(ocr_line(a))}</p>\n" if ocr_line(a) else "")
+        + "<table><thead><tr><th>Question</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>\n"
         + "\n".join(rows)
         + "\n</tbody></table>\n"
         + _read_html(a)
