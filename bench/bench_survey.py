@@ -12,6 +12,13 @@ corpus is the first 100 files of the 1,000), then times, for each size:
 It prints seconds, policies per second, and the growth in time from the smallest to the
 largest corpus (10x the policies should take about 10x the time). Target: 1,000 policies in
 at most 60 s with 2 processes.
+
+Then scans (`--ocr N`, default 4; 0 skips; `--only-ocr` skips the text corpus): N image-only
+PDFs made from the example policies as tests/scans.py makes them (200 dpi, every file
+speckled differently, so no two share a cache entry), surveyed with an empty OCR cache
+(pages per second read by Tesseract) and again with the cache filled (pages per second when
+nothing is read again). Needs Tesseract and poppler (`apt-get install tesseract-ocr
+tesseract-ocr-eng poppler-utils`).
 """
 
 from __future__ import annotations
@@ -80,7 +87,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=413)
     ap.add_argument("--keep", help="generate the corpus here and keep it (reused when it exists)")
     ap.add_argument("--no-cli", action="store_true", help="time only the library call")
+    ap.add_argument("--ocr", type=int, default=4, metavar="N", help="also survey N scanned PDFs (0: none)")
+    ap.add_argument("--only-ocr", action="store_true", help="survey only the scanned PDFs")
     args = ap.parse_args(argv)
+    if args.only_ocr:
+        bench_ocr(max(1, args.ocr), args.jobs)
+        return
     sizes = sorted(set(args.sizes))
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="redline-bench-"))
@@ -138,6 +150,51 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    if args.ocr:
+        bench_ocr(args.ocr, args.jobs)
+
+
+def bench_ocr(n: int, jobs: int) -> None:
+    """Survey `n` scanned PDFs with a cold OCR cache, then a warm one; pages per second."""
+    from policy_redline.readers import ocr
+
+    if ocr.missing():
+        print(f"scanned PDFs: skipped ({ocr.missing()} is not installed; {ocr.PACKAGES})")
+        return
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pypdf import PdfReader
+    from scans import POLICIES, chicopee_pdf, scan
+
+    work = Path(tempfile.mkdtemp(prefix="redline-bench-ocr-"))
+    before = os.environ.get(ocr.CACHE_ENV)
+    os.environ[ocr.CACHE_ENV] = str(work / "cache")
+    try:
+        folder, pages_dir = work / "scans", work / "pages"
+        folder.mkdir()
+        pages_dir.mkdir()
+        sources = [POLICIES / "bedford.pdf", chicopee_pdf(pages_dir / "chicopee.pdf")]
+        pages = 0
+        for i in range(n):
+            made = scan(sources[i % 2], folder / f"scan-{i:03d}.pdf", pages_dir, crooked={1: 0.5 + i % 3},
+                        speckled=tuple(range(1, 10)), seed=i)
+            pages += len(PdfReader(made).pages)
+        print(f"{n} scanned PDFs, {pages} pages (200 dpi), jobs: {jobs}, load average {_load()}")
+        for label in ("cold cache (OCR)", "warm cache"):
+            c0 = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            result = survey(folder, jobs=jobs)
+            took = time.perf_counter() - t
+            cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - c0
+            unread = sum(1 for r in result.rows if r["class"] == "unreadable")
+            print(f"    {label:17} {took:7.2f} s  {pages / took:6.2f} pages/s  cpu {cpu:7.2f} s "
+                  f"({cpu / pages:.2f} s/page)   load {_load()}   {result.summary}"
+                  + (f"   ({unread} UNREADABLE)" if unread else ""))
+    finally:
+        if before is None:
+            os.environ.pop(ocr.CACHE_ENV, None)
+        else:
+            os.environ[ocr.CACHE_ENV] = before
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -271,8 +271,15 @@ def test_scanned_pdf_without_text_layer(tmp_path: Path) -> None:
         pdf.rect(20, 20, 120, 80, style="F")
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
-    expect_error(path, "no text layer: this looks like a scanned PDF; run OCR first "
-                       "(e.g. `ocrmypdf in.pdf out.pdf`) and try again")
+    from policy_redline.readers.ocr import missing
+
+    if missing():  # no Tesseract here: the packages to install
+        expect_error(path, "no text layer: this looks like a scanned PDF; install Tesseract "
+                           "(`apt-get install tesseract-ocr tesseract-ocr-eng`) to read it with OCR "
+                           "(or run OCR first, e.g. `ocrmypdf in.pdf out.pdf`) and try again")
+    else:  # read by OCR, which finds no words in two grey boxes
+        expect_error(path, "no text layer, and OCR found no words on its 2 pages (a picture or a "
+                           "blank scan?); scan the policy's pages again and try again")
 
 
 def test_truncated_pdf(tmp_path: Path) -> None:

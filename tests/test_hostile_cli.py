@@ -26,6 +26,7 @@ from test_bad_input import BILLION_LAUGHS, EXTERNAL_ENTITY, POLICY, _bomb, repla
 from policy_redline import output as output_module
 from policy_redline.errors import InputError
 from policy_redline.ingest import MAX_FILE_BYTES
+from policy_redline.readers.ocr import missing as _ocr_missing
 
 BOUND_S = 60  # generous: one run takes a second or two; a hang or a runaway parse fails
 LEXIPOL = POLICIES / "chicopee-413.docx"
@@ -71,8 +72,12 @@ BAD: dict[str, str] = {
     "zip-bomb.docx": ("the .docx member word/document.xml is compressed more than 200:1 "
                       "(a zip bomb?); refusing to read it"),
     "encrypted.pdf": ENCRYPTED_REASON,
-    "scanned.pdf": ("no text layer: this looks like a scanned PDF; run OCR first "
-                    "(e.g. `ocrmypdf in.pdf out.pdf`) and try again"),
+    # read by OCR where Tesseract is installed (it finds no words in a grey box)
+    "scanned.pdf": ("no text layer, and OCR found no words on its 1 page (a picture or a blank scan?); "
+                    "scan the policy's pages again and try again") if _ocr_missing() is None else
+                   ("no text layer: this looks like a scanned PDF; install Tesseract (`apt-get install "
+                    "tesseract-ocr tesseract-ocr-eng`) to read it with OCR (or run OCR first, e.g. "
+                    "`ocrmypdf in.pdf out.pdf`) and try again"),
     "truncated.pdf": "truncated PDF (the end of the file is missing): download or export it again",
     "not-a-pdf.pdf": "not a PDF file (no %PDF- header)",
     "binary.txt": "this is not a text file (binary data)",

@@ -184,26 +184,28 @@ class _PageShape:
     """What the OCR decision needs of a page besides its text."""
 
     image: bool  # an image is drawn on it (directly or in a form)
-    size: tuple[float, float]  # width, height in points
+    size: tuple[float, float]  # width, height in points, as shown (after /Rotate)
+    ppi: float = 0.0  # the resolution of its largest image if that image fills the page
 
 
-def _draws_image(resources, depth: int = 0) -> bool:
-    """True when the page's resources hold an image XObject (forms searched 3 deep)."""
+def _image_sizes(resources, depth: int = 0) -> list[tuple[int, int]]:
+    """(width, height) in pixels of the image XObjects in `resources` (forms searched 3 deep)."""
+    out: list[tuple[int, int]] = []
     try:
         xobjects = resources.get("/XObject") if resources is not None else None
         xobjects = xobjects.get_object() if xobjects is not None else None
         if not xobjects:
-            return False
+            return out
         for ref in list(xobjects.values())[:200]:
             obj = ref.get_object()
             kind = obj.get("/Subtype")
             if kind == "/Image":
-                return True
-            if kind == "/Form" and depth < 3 and _draws_image(obj.get("/Resources"), depth + 1):
-                return True
-    except Exception:  # a damaged resource dictionary: no image known
-        return False
-    return False
+                out.append((int(obj.get("/Width", 0) or 0), int(obj.get("/Height", 0) or 0)))
+            elif kind == "/Form" and depth < 3:
+                out += _image_sizes(obj.get("/Resources"), depth + 1)
+    except Exception:  # a damaged resource dictionary: the images found so far
+        return out
+    return out
 
 
 def _shape(page) -> _PageShape:
@@ -219,7 +221,13 @@ def _shape(page) -> _PageShape:
             size = size[::-1]
     except Exception:
         size = (612.0, 792.0)
-    return _PageShape(_draws_image(resources), size)
+    images = _image_sizes(resources)
+    ppi = 0.0
+    if images and min(size) > 0:
+        w, h = max(images, key=lambda wh: wh[0] * wh[1])
+        inches = sorted((size[0] / 72, size[1] / 72))
+        ppi = min(sorted((w, h))[0] / inches[0], sorted((w, h))[1] / inches[1])
+    return _PageShape(bool(images), size, ppi)
 
 
 def _extract(data: bytes, source: str) -> tuple[list[str], list[str], list[_PageShape]]:
@@ -422,11 +430,12 @@ def _read_scans(data: bytes, texts: list[str], notes: list[str], shapes: list[_P
     lacking = ocr.missing()
     if lacking:
         if whole:
-            raise InputError(source, f"no text layer: this looks like a scanned PDF; {ocr.INSTALL} "
+            raise InputError(source, f"no text layer: this looks like a scanned PDF; {ocr.install_hint(lacking)} "
                              "(or run OCR first, e.g. `ocrmypdf in.pdf out.pdf`) and try again")
         return texts, notes + [f"{ocr.page_list(scanned)} look scanned and were not read: "
-                               f"{lacking} is not installed ({ocr.INSTALL})"], None
-    readings = ocr.read_pages(data, scanned, {n: shapes[n - 1].size for n in scanned}, source)
+                               f"{lacking} is not installed ({ocr.install_hint(lacking)})"], None
+    readings = ocr.read_pages(data, scanned, {n: (shapes[n - 1].size, shapes[n - 1].ppi) for n in scanned},
+                              source)
     words = [c for n in scanned for _, c in readings[n].words]
     if not words:
         if whole:
