@@ -39,6 +39,30 @@ def _speckle(image, seed: int):
     return Image.fromarray(arr)
 
 
+def word_box(pdf: Path, page: int, word: str) -> tuple[int, int, int, int]:
+    """Where `word` first stands on `page` of a text PDF, in pixels of a 200-dpi page image
+    (poppler's pdftotext -bbox: left, top, right, bottom in points)."""
+    import re
+
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    m = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                  + re.escape(word) + "</word>", out)
+    assert m, f"{word!r} is not on page {page} of {pdf}"
+    return tuple(int(float(v) * DPI / 72) for v in m.groups())  # type: ignore[return-value]
+
+
+def fold(image, box: tuple[int, int, int, int], share: float = 0.3):
+    """The lower `share` of the word in `box` lost, as along a fold or a torn edge: a word
+    Tesseract reads, but unsure of it."""
+    from PIL import ImageDraw
+
+    left, top, right, bottom = box
+    image = image.copy()
+    ImageDraw.Draw(image).rectangle((left, bottom - int((bottom - top) * share), right, bottom + 2), fill=255)
+    return image
+
+
 def image_pdf(images, out: Path) -> Path:
     """Page images wrapped into a PDF with no text layer at all."""
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=DPI)
@@ -46,12 +70,16 @@ def image_pdf(images, out: Path) -> Path:
 
 
 def scan(pdf: Path, out: Path, tmp: Path, *, crooked: dict[int, float] | None = None,
-         speckled: tuple[int, ...] = (), sideways: tuple[int, ...] = (), seed: int = 0) -> Path:
-    """An image-only PDF of `pdf`: page i turned `crooked[i]` degrees, speckled, or on its side."""
+         speckled: tuple[int, ...] = (), sideways: tuple[int, ...] = (), seed: int = 0,
+         folded: dict[int, str] | None = None) -> Path:
+    """An image-only PDF of `pdf`: page i turned `crooked[i]` degrees, speckled, on its side,
+    or with the word `folded[i]` half lost along a fold."""
     from PIL import Image
 
     images = []
     for i, image in enumerate(_pages(pdf, tmp), 1):
+        if folded and i in folded:
+            image = fold(image, word_box(pdf, i, folded[i]))
         if crooked and i in crooked:
             image = image.rotate(crooked[i], resample=Image.Resampling.BICUBIC, fillcolor=255)
         if i in speckled:

@@ -40,7 +40,8 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("scans")
     work = tmp_path_factory.mktemp("pages")
     out = {"bedford.pdf": POLICIES / "bedford.pdf", "chicopee.pdf": chicopee_pdf(folder / "chicopee.pdf")}
-    out["bedford-scan.pdf"] = scan(out["bedford.pdf"], folder / "bedford-scan.pdf", work, crooked={2: 1.5})
+    out["bedford-scan.pdf"] = scan(out["bedford.pdf"], folder / "bedford-scan.pdf", work, crooked={2: 1.5},
+                                   folded={1: "suspected"})
     out["chicopee-scan.pdf"] = scan(out["chicopee.pdf"], folder / "chicopee-scan.pdf", work, speckled=(1,),
                                     crooked={3: -1.0})
     out["two-columns-scan.pdf"] = scan(two_columns(work / "two-columns.pdf"), folder / "two-columns-scan.pdf", work)
@@ -122,13 +123,26 @@ def test_a_scan_gets_the_verdicts_template_and_quotes_of_the_text(scans: dict[st
 
 
 @needs_ocr
-def test_the_report_says_the_text_came_from_ocr(scans: dict[str, Path]) -> None:
+def test_the_report_says_the_text_came_from_ocr_and_marks_what_to_check(scans: dict[str, Path]) -> None:
+    """Bedford's scan lost the lower part of "suspected" along a fold: the status-checks
+    quote that holds it tells the reader to check it against the page."""
     result = run_cli("analyze", str(scans["bedford-scan.pdf"]))
     assert result.returncode == 0, result.stderr.decode()
-    out = result.stdout.decode()
-    assert "Read by OCR: pages 1-2 of 2 were scans; mean word confidence " in out
+    lines = result.stdout.decode().splitlines()
+    assert lines[2].startswith("Read by OCR: pages 1-2 of 2 were scans; mean word confidence ")
+    at = next(i for i, line in enumerate(lines) if line.startswith("GREEN     status_checks"))
+    assert "real or s" in lines[at + 1]
+    assert lines[at + 2].startswith("          check against the page: OCR was unsure of \u201c")
+    data = analyze_json(scans["bedford-scan.pdf"])
+    status = next(q for q in data["questions"] if q["id"] == "status_checks")
+    unsure = status["evidence"][0]["ocr_unsure"]
+    folded = [w for w in unsure if w.startswith("s") and w.endswith("ed")]  # "suspected", as read
+    assert len(folded) == 1 and f"\u201c{folded[0]}\u201d" in lines[at + 2]
+    assert len(unsure) <= 3  # the words to check are few, not the whole sentence
+    html = run_cli("analyze", str(scans["bedford-scan.pdf"]), "--format", "html").stdout.decode()
+    assert '<small class="read">check against the page: OCR was unsure of' in html
     text = run_cli("analyze", str(scans["bedford.pdf"])).stdout.decode()
-    assert "OCR" not in text
+    assert "OCR" not in text and "check against the page" not in text
 
 
 @needs_ocr
@@ -207,6 +221,12 @@ def test_a_survey_reads_text_and_scanned_pdfs_alike(scans: dict[str, Path], tmp_
         assert 0.8 <= rows[scanned]["ocr_confidence"] <= 1.0
     csv = run_cli("survey", str(folder)).stdout.decode().splitlines()
     assert "ocr_confidence" in csv[0].split(",")
+    html = tmp_path / "table.html"
+    assert run_cli("survey", str(folder), "-o", str(html)).returncode == 0
+    page = html.read_text()
+    assert '<th data-key="ocr_confidence" data-type="num"' in page
+    row = next(line for line in page.split("<tr") if "bedford-scan.pdf" in line)
+    assert f'data-sort="{rows["bedford-scan.pdf"]["ocr_confidence"]:.3f}">' in row
 
 
 @needs_ocr

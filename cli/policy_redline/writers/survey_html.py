@@ -177,6 +177,7 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
         ("words", "num", "Words", "Words in the policy's clauses"),
         ("template", "text", "Template", "The template the policy is built from, if any"),
         ("boilerplate_share", "num", "Boilerplate", "Share of the policy's words that are template text"),
+        ("ocr_confidence", "num", "OCR", "Read from a scan by OCR: the mean word confidence (check quotes against the page)"),
     ]
     heads += [(q, "num", QUESTION_LABELS[q][0], QUESTION_LABELS[q][1]) for q in QUESTION_IDS]
     heads += [
@@ -218,6 +219,9 @@ def survey_table_html(result, output: str | os.PathLike[str] | None = None) -> s
             cells.append('<td class="num" data-sort=""></td>')
         else:
             cells.append(f'<td class="num" data-sort="{float(share):.3f}">{float(share):.0%}</td>')
+        ocr = r.get("ocr_confidence", "")
+        cells.append('<td class="num" data-sort=""></td>' if ocr in ("", None)
+                     else f'<td class="num" data-sort="{float(ocr):.3f}">{float(ocr):.0%}</td>')
         for q in QUESTION_IDS:
             v = shown.get(q) or r[q]
             if v:
