@@ -239,7 +239,12 @@ def test_no_ocr_turns_it_off(scans: dict[str, Path]) -> None:
             f"redline: {path}: no text layer: this looks like a scanned PDF; run without --no-ocr to read it "
             "with OCR, or run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and try again\n")
     mixed = run_cli("analyze", str(scans["chicopee-mixed.pdf"]), "--no-ocr", "--format", "json")
-    assert mixed.returncode == 0 and json.loads(mixed.stdout)["policy"]["ocr"] is False
+    assert mixed.returncode == 0
+    policy = json.loads(mixed.stdout)["policy"]
+    assert policy["ocr"] is False and policy["ocr_unread_pages"] == [2]
+    report = run_cli("analyze", str(scans["chicopee-mixed.pdf"]), "--no-ocr").stdout.decode().splitlines()
+    assert report[2] == ("Not read: page 2 of 3 looks scanned and was not read (--no-ocr); this analysis "
+                         "covers the other pages only.")
 
 
 @needs_poppler

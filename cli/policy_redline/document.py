@@ -34,9 +34,13 @@ class OcrReading:
 
     pages: tuple[int, ...]  # 1-based numbers of the pages read by OCR
     page_count: int  # pages in the file
-    confidence: float  # mean word confidence, 0-1
+    confidence: float  # mean word confidence, 0-1 (0 when no page was read)
     # words read with low confidence, as (previous word, word, next word, word as read)
     uncertain: tuple[tuple[str, str, str, str], ...] = ()
+    # scanned pages left unread (OCR turned off or not installed), and why, so the reader
+    # knows the analysis covers only the other pages
+    unread: tuple[int, ...] = ()
+    unread_why: str = ""
 
 
 @dataclass(frozen=True)

@@ -315,7 +315,7 @@ def _analyse_one(root: str, rel: str, report_path: str | None) -> dict:
         **counts,
         "class": classify(_permission_verdicts(findings)),
         "error": "",
-        "ocr_confidence": a.document.ocr.confidence if a.document.ocr else "",
+        "ocr_confidence": a.document.ocr.confidence if a.document.ocr and a.document.ocr.pages else "",
         "_shown": {q: shown_verdict(findings[q]) for q in QUESTION_IDS},
         "_report": None,
     }

@@ -422,18 +422,24 @@ def _read_scans(data: bytes, texts: list[str], notes: list[str], shapes: list[_P
         return texts, notes, None
     whole = len(scanned) == len(texts) and sum(
         len("".join(normalize_text(t).split())) for t in texts) < MIN_TEXT_CHARS
+    from ..document import OcrReading
+
+    def unread(why: str):
+        verb = "looks scanned and was" if len(scanned) == 1 else "look scanned and were"
+        note = f"{ocr.page_list(scanned)} {verb} not read ({why})"
+        return texts, notes + [note], OcrReading((), len(texts), 0.0, unread=tuple(scanned), unread_why=why)
+
     if not ocr.enabled():
         if whole:
             raise InputError(source, NO_TEXT.replace("run OCR first", "run without --no-ocr to read it "
                                                      "with OCR, or run OCR first"))
-        return texts, notes + [f"{ocr.page_list(scanned)} look scanned and were not read (--no-ocr)"], None
+        return unread("--no-ocr")
     lacking = ocr.missing()
     if lacking:
         if whole:
             raise InputError(source, f"no text layer: this looks like a scanned PDF; {ocr.install_hint(lacking)} "
                              "(or run OCR first, e.g. `ocrmypdf in.pdf out.pdf`) and try again")
-        return texts, notes + [f"{ocr.page_list(scanned)} look scanned and were not read: "
-                               f"{lacking} is not installed ({ocr.install_hint(lacking)})"], None
+        return unread(f"{lacking} is not installed: {ocr.install_hint(lacking)}")
     readings = ocr.read_pages(data, scanned, {n: (shapes[n - 1].size, shapes[n - 1].ppi) for n in scanned},
                               source)
     words = [c for n in scanned for _, c in readings[n].words]
@@ -446,8 +452,6 @@ def _read_scans(data: bytes, texts: list[str], notes: list[str], shapes: list[_P
     texts = list(texts)
     for n in scanned:
         texts[n - 1] = readings[n].text
-    from ..document import OcrReading
-
     mean = sum(words) / len(words) / 100
     reading = OcrReading(
         pages=tuple(n for n in scanned if readings[n].words), page_count=len(texts),

@@ -92,15 +92,19 @@ CHECK_PAGE = "check against the page"
 
 
 def _ocr_policy(a: Analysis) -> dict:
-    """`policy.ocr` (always), and for a scan the mean confidence and the pages read."""
+    """`policy.ocr` (always); for a scan the mean confidence and the pages read; the scanned
+    pages left unread when OCR was off or missing."""
     o = a.document.ocr
-    if o is None:
-        return {"ocr": False}
-    return {"ocr": True, "ocr_confidence": o.confidence, "ocr_pages": list(o.pages)}
+    out: dict = {"ocr": bool(o and o.pages)}
+    if o and o.pages:
+        out.update(ocr_confidence=o.confidence, ocr_pages=list(o.pages))
+    if o and o.unread:
+        out.update(ocr_unread_pages=list(o.unread))
+    return out
 
 
 def _ocr_evidence(a: Analysis, text: str) -> dict:
-    if a.document.ocr is None:
+    if a.document.ocr is None or not a.document.ocr.pages:
         return {}
     from ..readers.ocr import unsure_in
 
@@ -126,10 +130,15 @@ def ocr_line(a: Analysis) -> str | None:
         return None
     from ..readers.ocr import page_list
 
+    if o.unread:
+        verb = "looks scanned and was" if len(o.unread) == 1 else "look scanned and were"
+        return (f"Not read: {page_list(list(o.unread))} of {o.page_count} {verb} not read "
+                f"({o.unread_why}); this analysis covers the other pages only.")
     pages = page_list(list(o.pages))
     were = "was a scan" if len(o.pages) == 1 else "were scans"
+    marked = any(_unsure(a, e.text) for f in a.scorecard.findings for e in f.evidence)
     return (f"Read by OCR: {pages} of {o.page_count} {were}; mean word confidence {round(o.confidence * 100)} %"
-            f" (quotes with words it was unsure of say {CHECK_PAGE}).")
+            + (f" (quotes with words it was unsure of say {CHECK_PAGE})" if marked else "") + ".")
 
 
 def analysis_dict(a: Analysis) -> dict:
