@@ -276,3 +276,27 @@ def test_quotes_with_words_ocr_was_unsure_of_are_found() -> None:
     assert ocr.unsure_in("Officers shall not detain anyone on a detalner.", unsure) == ["not", "detalner."]
     assert ocr.unsure_in("…not detain anyone…", unsure) == ["not"]
     assert ocr.unsure_in("Officers may not arrest anyone.", unsure) == []
+
+
+def test_a_signature_image_on_a_text_page_is_not_a_scan(tmp_path: Path) -> None:
+    """A last page with a few words and the chief's signature as a small picture is read
+    from its text layer: only an image of the whole page makes a page a scan."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw
+
+    from policy_redline.ingest import read_policy
+
+    signature = Image.new("L", (600, 160), 255)
+    ImageDraw.Draw(signature).line((20, 120, 200, 30, 380, 130, 580, 40), fill=0, width=6)
+    signature.save(tmp_path / "signature.png")
+    pdf = FPDF(format="Letter")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "1. Officers shall not ask any person about his or her immigration status. " * 8)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "By order of the Chief of Police.")
+    pdf.image(str(tmp_path / "signature.png"), x=20, y=40, w=60)
+    pdf.output(str(tmp_path / "signed.pdf"))
+    doc = read_policy(tmp_path / "signed.pdf")
+    assert doc.ocr is None
+    assert doc.text.endswith("By order of the Chief of Police.")

@@ -48,8 +48,8 @@ _EDGE_LINES = 3  # how many lines at the top / bottom of a page may be furniture
 
 NO_TEXT = ("no text layer: this looks like a scanned PDF; run OCR first "
            "(e.g. `ocrmypdf in.pdf out.pdf`) and try again")
-# A page with fewer words than this and an image on it is a scan (a records office's
-# stamp or Bates number is a few words of text over the page image).
+# A page with fewer words than this and an image of the whole page on it is a scan (a
+# records office's stamp or Bates number is a few words of text over the page image).
 SCAN_MAX_WORDS = 12
 ENCRYPTED = ("encrypted PDF: it cannot be opened without a password; save an unlocked "
              "copy (e.g. `qpdf --password=PASSWORD --decrypt in.pdf out.pdf`) and try again")
@@ -183,9 +183,9 @@ def _rss() -> int:
 class _PageShape:
     """What the OCR decision needs of a page besides its text."""
 
-    image: bool  # an image is drawn on it (directly or in a form)
+    image: bool  # an image of the whole page is drawn on it (directly or in a form)
     size: tuple[float, float]  # width, height in points, as shown (after /Rotate)
-    ppi: float = 0.0  # the resolution of its largest image if that image fills the page
+    ppi: float = 0.0  # that image's resolution
 
 
 def _image_sizes(resources, depth: int = 0) -> list[tuple[int, int]]:
@@ -221,13 +221,17 @@ def _shape(page) -> _PageShape:
             size = size[::-1]
     except Exception:
         size = (612.0, 792.0)
-    images = _image_sizes(resources)
+    # A scanned page is one image of the page's shape, at 70 dpi or more; a logo or a
+    # signature on a text page is not (its text layer is the page's text).
     ppi = 0.0
-    if images and min(size) > 0:
-        w, h = max(images, key=lambda wh: wh[0] * wh[1])
-        inches = sorted((size[0] / 72, size[1] / 72))
-        ppi = min(sorted((w, h))[0] / inches[0], sorted((w, h))[1] / inches[1])
-    return _PageShape(bool(images), size, ppi)
+    inches = sorted((size[0] / 72, size[1] / 72))
+    for w, h in _image_sizes(resources):
+        short, long_ = sorted((w, h))
+        if not short or not inches[0]:
+            continue
+        if abs(long_ / short - inches[1] / inches[0]) <= 0.2 * inches[1] / inches[0]:
+            ppi = max(ppi, min(short / inches[0], long_ / inches[1]))
+    return _PageShape(ppi >= 70, size, ppi)
 
 
 def _extract(data: bytes, source: str) -> tuple[list[str], list[str], list[_PageShape]]:
