@@ -63,7 +63,6 @@ LOW_CONFIDENCE = 90.0
 PIPELINE = "3"
 
 Word = tuple[str, float]  # the word as read, Tesseract's confidence 0-100
-Line = list[Word]
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ class PageReading:
 # Tesseract reads a list's bullet as a letter or a sign ("e Ensure that…", "¢ Confirm…",
 # "© Maintaining…"); as a bullet again, the PDF reader makes it a list item, as it does for
 # the "•" of a text layer.
-_BULLET = re.compile(r"^(?:[eoc¢©®°*«»@•·■□❖➢>]|\(?:e\)) (?=[A-Z0-9“\"(])")
+_BULLET = re.compile(r"^[eoc¢©®°*«»@•·■□❖➢>] (?=[A-Z0-9“\"(])")
 
 
 def _bulleted(line: str) -> str:
