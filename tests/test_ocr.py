@@ -10,7 +10,9 @@ without it run everywhere.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import json
 import os
 import shutil
@@ -219,8 +221,8 @@ def test_a_survey_reads_text_and_scanned_pdfs_alike(scans: dict[str, Path], tmp_
         assert [rows[scanned][q] for q in QUESTIONS] == [rows[text][q] for q in QUESTIONS]
         assert rows[text]["ocr_confidence"] is None
         assert 0.8 <= rows[scanned]["ocr_confidence"] <= 1.0
-    csv = run_cli("survey", str(folder)).stdout.decode().splitlines()
-    assert "ocr_confidence" in csv[0].split(",")
+    header = run_cli("survey", str(folder)).stdout.decode().splitlines()[0]
+    assert "ocr_confidence" in header.split(",")
     html = tmp_path / "table.html"
     assert run_cli("survey", str(folder), "-o", str(html)).returncode == 0
     page = html.read_text()
@@ -230,8 +232,15 @@ def test_a_survey_reads_text_and_scanned_pdfs_alike(scans: dict[str, Path], tmp_
 
 
 @needs_ocr
-def test_no_ocr_turns_it_off(scans: dict[str, Path]) -> None:
+def test_no_ocr_turns_it_off(scans: dict[str, Path], tmp_path: Path) -> None:
     path = scans["bedford-scan.pdf"]
+    shutil.copy(path, tmp_path / "bedford-scan.pdf")
+    survey = run_cli("survey", str(tmp_path), "--no-ocr")  # in the survey's worker processes too
+    assert survey.returncode == 0
+    [row] = csv.DictReader(io.StringIO(survey.stdout.decode()))
+    assert row["file"] == "bedford-scan.pdf" and row["class"] == "unreadable"
+    assert row["error"] == ("no text layer: this looks like a scanned PDF; run without --no-ocr to read it with "
+                            "OCR, or run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and try again")
     for command in (("analyze",), ("compare",), ("onepager",), ("draft", "--town", "Bedford", "--format", "md")):
         result = run_cli(*command, str(path), "--no-ocr")
         assert result.returncode == 1 and result.stdout == b""
