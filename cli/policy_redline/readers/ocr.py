@@ -294,12 +294,13 @@ def _render(pdf: str, number: int, size: tuple[float, float] | None, ppi: float,
         if inches * dpi * dpi > MAX_PIXELS:
             dpi = max(20, int((MAX_PIXELS / inches) ** 0.5))
     out = os.path.join(tmp, f"page-{number}")
+    # PGM, not PNG: compressing a speckled page as PNG takes poppler seconds, PGM none
     cmd = ["pdftoppm", "-q", "-gray", "-r", str(dpi), "-f", str(number), "-l", str(number),
-           "-png", "-singlefile", pdf, out]
+           "-singlefile", pdf, out]
     try:
         subprocess.run(cmd, check=True, timeout=PAGE_SECONDS, stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        image = Image.open(out + ".png")
+        image = Image.open(out + ".pgm")
         image.load()
     except subprocess.TimeoutExpired:
         raise InputError(source, f"rendering page {number} for OCR took more than {PAGE_SECONDS} s; "
@@ -309,7 +310,7 @@ def _render(pdf: str, number: int, size: tuple[float, float] | None, ppi: float,
                          "save or export it again") from None
     finally:
         with contextlib.suppress(OSError):
-            os.unlink(out + ".png")
+            os.unlink(out + ".pgm")
     return image.convert("L")
 
 
@@ -346,7 +347,7 @@ def _upright(image, source: str):
     import pytesseract
 
     try:
-        osd = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT,
+        osd = pytesseract.image_to_osd(_uncompressed(image), config="--psm 0", output_type=pytesseract.Output.DICT,
                                        timeout=PAGE_SECONDS)
     except pytesseract.TesseractError:  # too little text to tell the orientation
         return None
@@ -362,11 +363,18 @@ def _upright(image, source: str):
     return image.rotate(-rotate, expand=True, fillcolor=255)
 
 
+def _uncompressed(image):
+    """The image handed to Tesseract as PGM: pytesseract writes it to a file in its
+    `format`, PNG by default, and compressing a speckled page as PNG costs half a second."""
+    image.format = "PPM"  # PIL writes a greyscale image in PPM format as PGM
+    return image
+
+
 def _tesseract(image, number: int, source: str) -> PageReading:
     import pytesseract
 
     try:
-        data = pytesseract.image_to_data(image, lang="eng", config="--psm 3",
+        data = pytesseract.image_to_data(_uncompressed(image), lang="eng", config="--psm 3",
                                          output_type=pytesseract.Output.DICT, timeout=PAGE_SECONDS)
     except pytesseract.TesseractError as exc:
         raise InputError(source, f"OCR failed on page {number} ({' '.join(str(exc).split())[:120]})") from None
