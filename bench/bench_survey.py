@@ -187,7 +187,8 @@ def bench_ocr(n: int, jobs: int) -> None:
             cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - c0
             unread = sum(1 for r in result.rows if r["class"] == "unreadable")
             print(f"    {label:17} {took:7.2f} s  {pages / took:6.2f} pages/s  cpu {cpu:7.2f} s "
-                  f"({cpu / pages:.2f} s/page)   load {_load()}   {result.summary}"
+                  f"({cpu / pages:.2f} s/page; idle-machine estimate {pages * jobs / max(cpu, 1e-9):.2f} pages/s)   "
+                  f"load {_load()}   {result.summary}"
                   + (f"   ({unread} UNREADABLE)" if unread else ""))
     finally:
         if before is None:
