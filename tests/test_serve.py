@@ -157,17 +157,32 @@ def test_downloads_for_a_pdf_and_for_a_policy_on_another_subject(client, tmp_pat
     assert "says nothing on any of the seven questions" in page
     fields = form_fields(page)
     assert fields["standalone"] == "1"
-    # Tewksbury is not in the table of approving bodies: the page asks, as the command does
-    assert fields["board"] == "" and "give the Approving body field" not in page
-    asked = client.post("/download", data={**fields, "download": "draft-docx"})
-    assert asked.status_code == 400 and "attachment" not in asked.headers.get("content-disposition", "")
-    assert ("tewksbury-bias-free.txt: which public body approves exceptions to this policy? Tewksbury is not in the table "
-            "of Massachusetts municipalities (models/places/massachusetts.md); fill in the Approving body field, e.g. "
-            "&#34;the City Council&#34;") in asked.text
-    fields["board"] = "the Select Board"
+    # Tewksbury is in the table of approving bodies: the page fills in what the command finds
+    assert fields["board"] == "the Select Board"
     got = client.post("/download", data={**fields, "download": "draft-docx"})
     args = ["draft", "tewksbury-bias-free.txt", "--standalone"] + [x for k in ("town", "department", "board") if fields.get(k) for x in (f"--{k}", fields[k])]
     assert got.status_code == 200 and got.content == cli_output(args, POLICIES, tmp_path / "tewksbury.docx")
+
+
+
+def test_a_town_not_in_the_table_is_asked_for_its_approving_body(client, tmp_path):
+    policy = tmp_path / "harlow-falls.txt"
+    policy.write_text(
+        "Harlow Falls Police Department\n\nPolicy 412: Immigration\n\n"
+        "Officers of the Harlow Falls Police Department may ask about immigration status during any stop.\n",
+        encoding="utf-8",
+    )
+    page = upload(client, policy).text
+    fields = form_fields(page)
+    assert fields["board"] == ""
+    asked = client.post("/download", data={**fields, "download": "draft-docx"})
+    assert asked.status_code == 400 and "attachment" not in asked.headers.get("content-disposition", "")
+    assert "which public body approves exceptions to this policy? Harlow Falls is not in the table" in asked.text
+    assert "fill in the Approving body field" in asked.text
+    fields["board"] = "the Town Council"
+    got = client.post("/download", data={**fields, "download": "draft-docx"})
+    args = ["draft", "harlow-falls.txt"] + [x for k in ("town", "department", "board") if fields.get(k) for x in (f"--{k}", fields[k])]
+    assert got.status_code == 200 and got.content == cli_output(args, tmp_path, tmp_path / "harlow.docx")
 
 
 # ------------------------------------------------------------------ compare
