@@ -330,7 +330,6 @@ def compare(policy: str, against: str | None, fmt: str, author: str, date: str |
     next to its best counterpart with a word-level diff, and the clauses it has nothing for.
     With --format docx and two .docx files, the redline is AGAINST's own document with tracked
     changes turning it into POLICY (like Word's Compare)."""
-    from . import compare as cmp
     from .writers.docx_package import is_docx
 
     fmt = pick_format(fmt, output, ("text", "md", "html", "docx"), "text", command="compare", inputs=(policy, against))
@@ -347,6 +346,8 @@ def compare(policy: str, against: str | None, fmt: str, author: str, date: str |
                               old_source=against, new_source=policy)
         _emit(result, output, inputs=inputs, force=force)
         return
+    from . import compare as cmp  # aligning clauses: not needed for a pair of .docx files
+
     c = cmp.compare(policy, against)
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     result = {

@@ -34,12 +34,14 @@ from __future__ import annotations
 import bisect
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 from .align import KIND_RANK, Aligner, Boilerplate, Match, recognise
 from .document import Document
 from .errors import InputError
-from .models import Model, ModelClause, get_model, load_models, model_policy, templates
+from .models import Model, ModelClause, get_model, model_ids, model_policy, templates
 from .normalize import guess_department, town_of
 from .redline import Edit, Redline, RedlineParagraph, diff_words
 from .segment import Clause, segment
@@ -78,11 +80,17 @@ class Comparison:
     against: Model
     towards_model: bool  # True: original = department, amended = model
     rows: tuple[Row, ...]
-    boilerplate: Boilerplate | None
+    #: The template share, found when first asked for: the headline of text, Markdown and
+    #: HTML shows it, a Word redline does not (so it never aligns with every template).
+    recognise: Callable[[], Boilerplate | None] = field(repr=False, compare=False)
     department: str | None
     town: str | None
     board: str = DEFAULT_BOARD
     matches: tuple[Match, ...] = field(default=())
+
+    @cached_property
+    def boilerplate(self) -> Boilerplate | None:
+        return self.recognise()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -220,8 +228,7 @@ def resolve_against(against: str | None, policy_clauses: list[Clause], towns: tu
             aligner = Aligner(policy_clauses, towns)
         bp = recognised(policy_clauses, aligner)
         return get_model(bp.edition) if bp.template and bp.edition else model_policy()
-    ids = {m.id for m in load_models()}
-    if against in ids:
+    if against in model_ids():
         return get_model(against)
     if against == "-" or os.path.exists(against) or Path(against).suffix.lower() in (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"):
         return policy_model(against)
@@ -266,7 +273,12 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     # The policy is normalised once for every model it is aligned with (the default model
     # is chosen by aligning with the template, whose matches also give the boilerplate).
     aligner = Aligner(clauses, towns)
-    other = against if isinstance(against, Model) else resolve_against(against, clauses, towns, aligner=aligner)
+    bp: Boilerplate | None = None
+    if against is None:
+        bp = recognised(clauses, aligner)
+        other = get_model(bp.edition) if bp.template and bp.edition else model_policy()
+    else:
+        other = against if isinstance(against, Model) else resolve_against(against, clauses, towns, aligner=aligner)
     if other.kind == "policy":
         other_dept = guess_department("\n".join(c.text for c in other.clauses))
         if other_dept and town_of(other_dept) not in towns:
@@ -274,7 +286,10 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
             aligner = Aligner(clauses, towns)
     matches = aligner.matches(other)
     towards_model = other.kind in ("model", "example")
-    bp = recognised(clauses, aligner)
+    final = aligner
+
+    def recognise() -> Boilerplate:
+        return bp if bp is not None else recognised(clauses, final)
 
     by_ref = {(mc.number or mc.heading): k for k, mc in enumerate(other.clauses)}
     # Consecutive department clauses matched to the same clause of the other side (a split,
@@ -368,7 +383,7 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
         out.extend(inserts.get(idx, []))
         if idx < len(rows):
             out.append(rows[idx])
-    return Comparison(policy, other, towards_model, tuple(out), bp, department, town, board, tuple(matches))
+    return Comparison(policy, other, towards_model, tuple(out), recognise, department, town, board, tuple(matches))
 
 
 def _ref_label(mcs: tuple[ModelClause, ...]) -> str:

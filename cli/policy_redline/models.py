@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from .errors import InputError
 from .segment import clause_sentences
 
@@ -56,6 +54,8 @@ class _Node:
 
 def _nodes(markdown: str) -> list[_Node]:
     """Flatten a Markdown file into headings, paragraphs, list items and tables."""
+    from markdown_it import MarkdownIt  # lazy: a command that reads no model never loads it
+
     tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
     nodes: list[_Node] = []
     list_depth = 0
@@ -283,14 +283,23 @@ def parse_model(markdown: str, path: str = "<model>") -> Model:
     )
 
 
+def _model_files(directory: str) -> list[Path]:
+    return [p for p in sorted(Path(directory).glob("*.md"))
+            if p.name.lower() not in ("readme.md", "rubric.md", "provisions.md")]  # data the judge reads, not policies
+
+
+@functools.lru_cache(maxsize=64)
+def _load_model_file(path: str, mtime_ns: int) -> Model:
+    return parse_model(Path(path).read_text(encoding="utf-8"), path)
+
+
+def _load_file(p: Path) -> Model:
+    return _load_model_file(str(p), p.stat().st_mtime_ns)
+
+
 @functools.lru_cache(maxsize=4)
 def _load_models(directory: str) -> tuple[Model, ...]:
-    models = []
-    for p in sorted(Path(directory).glob("*.md")):
-        if p.name.lower() in ("readme.md", "rubric.md", "provisions.md"):  # data the judge reads, not policies
-            continue
-        models.append(parse_model(p.read_text(encoding="utf-8"), str(p)))
-    return tuple(models)
+    return tuple(_load_file(p) for p in _model_files(directory))
 
 
 def load_models() -> tuple[Model, ...]:
@@ -298,7 +307,62 @@ def load_models() -> tuple[Model, ...]:
     return tuple(sorted(_load_models(str(models_dir())), key=lambda m: m.id))
 
 
+#: The metadata table's `id` row, as `_metadata` reads it from markdown-it's table: a row
+#: whose first cell is "id" in the file's first table, its value plain text.
+_ID_ROW = re.compile(r"^\|\s*id\s*\|\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*\|\s*$", re.I)
+#: Lines that cannot hide a table or a heading from this reading: blank, the "# " title,
+#: and paragraph text starting with a letter or digit.
+_PLAIN_LINE = re.compile(r"^(?:# .*|[A-Za-z0-9(\"'][^|]*|\s*)$")
+_DELIMITER_ROW = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
+
+
+def _cheap_id(p: Path) -> str | None:
+    """The id in the metadata table that opens a model file, or None when the file does
+    not open that plain way (then it is parsed)."""
+    lines = p.read_text(encoding="utf-8").split("\n")
+    k = 0
+    while k < len(lines) and _PLAIN_LINE.match(lines[k]) and not re.match(r"^[-=]+\s*$", lines[k]):
+        k += 1
+    if k + 1 >= len(lines) or not lines[k].startswith("|") or not _DELIMITER_ROW.match(lines[k + 1]):
+        return None
+    if lines[k].count("|") != lines[k + 1].count("|"):
+        return None
+    j = k + 2
+    while j < len(lines) and lines[j].startswith("|"):
+        m = _ID_ROW.match(lines[j])
+        if m:
+            return m.group(1)
+        if re.match(r"^\|\s*id\s*\|", lines[j], re.I):
+            return None  # an id with markup: let markdown-it read it
+        j += 1
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _model_ids(directory: str) -> tuple[tuple[str, Path], ...]:
+    """(id, file) of each model, from its metadata table without parsing the Markdown."""
+    out = []
+    for p in _model_files(directory):
+        found = _cheap_id(p)
+        out.append((found if found is not None else _load_file(p).id, p))
+    return tuple(out)
+
+
+def model_ids() -> tuple[str, ...]:
+    """The ids of the bundled models (as `load_models` gives them), read cheaply: `compare
+    --against FILE` asks whether FILE names a model, and parsing every model to answer
+    would cost more than the comparison of a short policy."""
+    return tuple(sorted(i for i, _ in _model_ids(str(models_dir()))))
+
+
 def get_model(model_id: str) -> Model:
+    """The model with this id; only its own file is parsed when the models are not loaded."""
+    if _load_models.cache_info().currsize == 0:
+        for i, p in _model_ids(str(models_dir())):
+            if i == model_id:
+                m = _load_file(p)
+                if m.id == model_id:
+                    return m
     for m in load_models():
         if m.id == model_id:
             return m

@@ -1,7 +1,12 @@
-"""Word .docx via python-docx (imported lazily: only when a .docx is read).
+"""Word .docx read with lxml straight from the package (python-docx is not imported to read).
 
 The zip is inspected before anything parses it (size, compression ratio, XML entity
-declarations), then the body is walked in document order: paragraphs, tables (each row's
+declarations); the XML parts that check inflates are the ones parsed, so the file is
+decompressed once. Only the parts the text needs are parsed: the main document, its styles
+and numbering, and the core properties' title. Parts are found the way python-docx finds
+them (package relationships, content types), so what is read is what it read.
+
+The body is walked in document order: paragraphs, tables (each row's
 cells in order, nested tables included) and content controls. Heading styles (Heading
 1-9, Title, and styles based on them or carrying an outline level) give headings; Word's
 automatic numbering gives list items whose computed label ("1.", "(a)") goes in
@@ -12,6 +17,7 @@ deletions out); hidden text, field codes and text boxes are left out.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -53,12 +59,19 @@ _HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.I)
 
 def inspect_zip(data: bytes, source: str) -> None:
     """Refuse what is not a safe .docx before any XML parser sees it."""
+    _checked_parts(data, source)
+
+
+def _checked_parts(data: bytes, source: str) -> dict[str, bytes]:
+    """The package's XML parts (every .xml and .rels member, by name), each inflated once
+    and checked; refuses what is not a safe .docx."""
     if data.startswith(OLE_MAGIC):
         raise InputError(source, "encrypted or legacy .doc file: save it as .docx")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise InputError(source, "not a Word .docx file (not a zip archive)") from None
+    parts: dict[str, bytes] = {}
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -98,6 +111,8 @@ def inspect_zip(data: bytes, source: str) -> None:
                                  "and save it again") from None
             if any(marker in raw for marker in _ENTITY_MARKERS):
                 raise InputError(source, "the .docx declares XML entities; refusing to read it")
+            parts[info.filename] = raw  # a repeated name: the last, as zipfile reads it by name
+    return parts
 
 
 def _one_line(exc: BaseException) -> str:
@@ -105,13 +120,96 @@ def _one_line(exc: BaseException) -> str:
     return text[:120]
 
 
-def read(data: bytes, source: str) -> Parsed:
-    inspect_zip(data, source)
-    import docx  # lazy: comparing two .txt files must not pay for python-docx
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_REL_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_REL_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+_REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_WML_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+_DC_DESCRIPTION = "{http://purl.org/dc/elements/1.1/}description"
 
+
+class _Package:
+    """The parts of a checked package, found by relationship as python-docx finds them."""
+
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        from lxml import etree
+
+        self.parts = parts
+        # python-docx's parser: blank text dropped, no entities, lxml's default depth limit.
+        self.parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+        self._etree = etree
+
+    def xml(self, name: str):
+        if name not in self.parts:
+            raise KeyError(f"There is no item named '{name}' in the archive")
+        return self._etree.fromstring(self.parts[name], self.parser)
+
+    def related(self, partname: str, reltype: str) -> list[str]:
+        """Member names of the internal targets of `partname`'s relationships of `reltype`
+        (`partname` a member name; "" is the package itself)."""
+        base, leaf = posixpath.split("/" + partname)
+        rels_name = posixpath.join(base, "_rels", leaf + ".rels")[1:] if partname else "_rels/.rels"
+        if rels_name not in self.parts:
+            return []
+        out = []
+        for rel in self.xml(rels_name).iter(f"{{{_PKG_REL}}}Relationship"):
+            if rel.get("Type") != reltype or rel.get("TargetMode") == "External":
+                continue
+            target = posixpath.normpath(posixpath.join(base, rel.get("Target") or ""))
+            out.append(target.lstrip("/"))
+        return out
+
+    def content_type(self, name: str) -> str:
+        types = self.xml("[Content_Types].xml")
+        wanted = "/" + name.lower()
+        for o in types.iter(f"{_CT_NS}Override"):
+            if (o.get("PartName") or "").lower() == wanted:
+                return o.get("ContentType") or ""
+        ext = posixpath.splitext(name)[1][1:].lower()
+        for d in types.iter(f"{_CT_NS}Default"):
+            if (d.get("Extension") or "").lower() == ext:
+                return d.get("ContentType") or ""
+        raise KeyError(f"no content type for partname '/{name}' in [Content_Types].xml")
+
+
+def _default_styles():
+    """python-docx gives a document without a styles part its own default styles; so do we
+    (its template file, read without importing python-docx)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("docx")
+    for where in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(where, "templates", "default-styles.xml")
+        if os.path.isfile(path):
+            from lxml import etree
+
+            with open(path, "rb") as fh:
+                return etree.fromstring(fh.read(), etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+    return None
+
+
+def read(data: bytes, source: str) -> Parsed:
+    pkg = _Package(_checked_parts(data, source))
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # PackageNotFoundError, KeyError, ValueError, XMLSyntaxError …
+        mains = pkg.related("", _REL_DOCUMENT)
+        if len(mains) != 1:
+            raise KeyError(f"{'no' if not mains else 'multiple'} relationship of type '{_REL_DOCUMENT}' in collection")
+        main = mains[0]
+        content_type = pkg.content_type(main)
+        if content_type != _WML_MAIN:
+            raise ValueError(f"file '{source}' is not a Word file, content type is '{content_type}'")
+        root = pkg.xml(main)
+        styles = pkg.related(main, _REL_STYLES)
+        styles_el = pkg.xml(styles[0]) if len(styles) == 1 else (_default_styles() if not styles else None)
+        numbering = pkg.related(main, _REL_NUMBERING)
+        numbering_el = pkg.xml(numbering[0]) if len(numbering) == 1 else None
+        cores = pkg.related("", _REL_CORE)
+        core_el = pkg.xml(cores[0]) if len(cores) == 1 else None
+    except Exception as exc:  # KeyError, ValueError, XMLSyntaxError …
         msg = _one_line(exc)
         if "Excessive depth" in msg:
             raise InputError(source, "the .docx XML is nested more than 256 elements deep; "
@@ -122,15 +220,19 @@ def read(data: bytes, source: str) -> Parsed:
         raise InputError(source, f"damaged .docx ({msg}): open it in Word and save it "
                          "again") from None
     try:
-        walker = _Walker(document)
-        blocks = walker.walk(document.element.body)
-        title = ""
+        walker = _Walker(styles_el, numbering_el)
+        body = root.find(f"{W}body")
+        if body is None:
+            raise ValueError("the document has no body")
+        blocks = walker.walk(body)
         own = False  # a document policy-redline wrote: its title property is the title as written
-        try:
-            title = clean_inline(document.core_properties.title or "")
-            own = (document.core_properties.comments or "") == OWN_DOCX_COMMENT
-        except Exception:
-            pass
+        if core_el is not None:
+            found = core_el.find(_DC_TITLE)
+            title = clean_inline(found.text or "") if found is not None else ""
+            described = core_el.find(_DC_DESCRIPTION)  # python-docx's `comments` property
+            own = described is not None and (described.text or "") == OWN_DOCX_COMMENT
+        else:  # python-docx's default core properties when a package has none
+            title = "Word Document" if not cores else ""
     except InputError:
         raise
     except Exception as exc:
@@ -315,19 +417,8 @@ def _cells(tr):
 
 
 class _Walker:
-    def __init__(self, document) -> None:
-        try:
-            styles_el = document.styles.element
-        except Exception:
-            styles_el = None
+    def __init__(self, styles_el, numbering_el) -> None:
         self.styles = _Styles(styles_el)
-        numbering_el = None
-        try:
-            from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-            numbering_el = document.part.part_related_by(RT.NUMBERING).element
-        except Exception:
-            numbering_el = None
         self.numbering = _Numbering(numbering_el, self.styles)
         self.blocks: list[Block] = []
 

@@ -28,12 +28,23 @@ import io
 import re
 import zipfile
 
-import docx
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-
 from ..redline import Redline, RedlineParagraph
 from ..readers.docx import OWN_DOCX_COMMENT
+
+
+def qn(tag: str) -> str:
+    """python-docx's qualified name; python-docx is imported only by the functions that write
+    a document from scratch (the .docx package editor imports `xml_safe` from here)."""
+    from docx.oxml.ns import qn as _qn
+
+    return _qn(tag)
+
+
+def OxmlElement(tag: str):  # noqa: N802  (python-docx's name)
+    from docx.oxml import OxmlElement as _element
+
+    return _element(tag)
+
 
 __all__ = ["redline_to_docx", "xml_safe"]
 
@@ -75,6 +86,8 @@ class _Writer:
         self.date = _w3c_date(self.when)
         self.author = xml_safe(redline.author)
         self.next_id = 0
+        import docx
+
         self.doc = docx.Document()
         self._style_ids: dict[str, str] = {}
         self._comments_elm = None
