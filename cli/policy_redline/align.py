@@ -24,12 +24,13 @@ clauses that split one template clause both point at it.
 
 from __future__ import annotations
 
+import math
 import re
+from array import array
 from dataclasses import dataclass, replace
 from typing import Iterable, Literal
 
-import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from .models import Model, ModelClause
 from .normalize import fold, normal_form_of_folded, normalize
@@ -112,9 +113,16 @@ def _normalize_many(texts: list[str], towns: tuple[str, ...]) -> list[str]:
     return [by_text[t] for t in texts]
 
 
-def _segments(keys: np.ndarray) -> np.ndarray:
-    """Start of each run of equal values in a sorted array (for `reduceat`)."""
-    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+def _f32(values: list[float]) -> list[float]:
+    """Each value rounded to single precision, as the scores have always been kept (ties
+    between two scores are decided on these values)."""
+    return array("f", values).tolist()
+
+
+def _np_round(x: float, digits: int) -> float:
+    """numpy's `round` (scale, round half to even, unscale), which the shown scores use."""
+    f = 10.0 ** digits
+    return round(x * f) / f
 
 
 @dataclass
@@ -127,19 +135,18 @@ class _Side:
     once. `uid` maps every (non-empty) sentence, in order, to its text."""
 
     texts: list[str]  # distinct normalised sentences (non-empty), in order of first use
-    uid: np.ndarray  # text of each sentence
-    owner: np.ndarray  # clause index of each sentence (non-decreasing)
-    words: np.ndarray  # words in each sentence
-    first: np.ndarray  # first sentence of each text
-    text_words: np.ndarray  # words in each text
-    text_chars: np.ndarray  # characters in each text
-    text_sizes: np.ndarray  # distinct words in each text (float32)
-    vocab: dict[str, int]  # the side's own words
-    entries: tuple[np.ndarray, np.ndarray]  # (text, word id) of each distinct word, by text
-    clause_entries: tuple[np.ndarray, np.ndarray]  # (clause, word id), by clause
-    clause_sizes: np.ndarray  # distinct words per clause (float32)
+    uid: list[int]  # text of each sentence
+    owner: list[int]  # clause index of each sentence (non-decreasing)
+    words: list[float]  # words in each sentence
+    first: list[int]  # first sentence of each text
+    sentences_of: list[list[int]]  # sentences of each text
+    text_words: list[float]  # words in each text
+    text_chars: list[float]  # characters in each text
+    word_sets: list[frozenset[str]]  # distinct words of each text
+    clause_sets: list[frozenset[str]]  # distinct words of each clause
     clause_texts: list[str]  # normalised clause texts
-    clause_words: np.ndarray  # words of each clause (sum of its sentences)
+    clause_words: list[float]  # words of each clause (sum of its sentences)
+    clause_of_texts: list[list[int]]  # distinct texts of each clause, in order of use
     n_clauses: int
 
     @classmethod
@@ -158,158 +165,180 @@ class _Side:
                 per_clause[o].append(n)
         texts = list(index)
         split = [t.split() for t in texts]
-        vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        for u, ws in enumerate(split):
-            for w in dict.fromkeys(ws):
-                rows.append(u)
-                cols.append(vocab.setdefault(w, len(vocab)))
-        rows_a = np.array(rows, dtype=np.int64)
-        cols_a = np.array(cols, dtype=np.int64)
-        uid_a = np.array(uid, dtype=np.int64)
-        owner_a = np.array(owner, dtype=np.int64)
-        text_words = np.array([len(w) for w in split], dtype=np.float64)
-        words = text_words[uid_a]
-        first = np.zeros(len(texts), dtype=np.int64)
-        if len(uid_a):
-            seen, at = np.unique(uid_a, return_index=True)
-            first[seen] = at
-        clause_words = np.zeros(len(clause_sentences))
-        np.add.at(clause_words, owner_a, words)
-        text_sizes = np.bincount(rows_a, minlength=len(texts)).astype(np.float32)
-        # A clause's distinct words: the words of its distinct texts, deduplicated.
-        n_vocab = max(len(vocab), 1)
-        if len(rows_a):
-            pairs = np.unique(owner_a * max(len(texts), 1) + uid_a)
-            p_clause, p_text = pairs // max(len(texts), 1), pairs % max(len(texts), 1)
-            starts = np.searchsorted(rows_a, np.arange(len(texts)))
-            counts = text_sizes.astype(np.int64)
-            n = counts[p_text]
-            offsets = np.repeat(starts[p_text] - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
-            keys = np.unique(np.repeat(p_clause, n) * n_vocab + cols_a[offsets])
-            c_rows, c_cols = keys // n_vocab, keys % n_vocab
-        else:
-            c_rows = c_cols = np.zeros(0, dtype=np.int64)
-        return cls(
-            texts,
-            uid_a,
-            owner_a,
-            words,
-            first,
-            text_words,
-            np.array([len(t) for t in texts], dtype=np.float64),
-            text_sizes,
-            vocab,
-            (rows_a, cols_a),
-            (c_rows, c_cols),
-            np.bincount(c_rows, minlength=len(clause_sentences)).astype(np.float32),
-            [" ".join(p) for p in per_clause],
-            clause_words,
-            len(clause_sentences),
-        )
+        word_sets = [frozenset(ws) for ws in split]
+        text_words = [float(len(ws)) for ws in split]
+        first = [0] * len(texts)
+        sentences_of: list[list[int]] = [[] for _ in texts]
+        for r in range(len(uid) - 1, -1, -1):
+            first[uid[r]] = r
+        for r, u in enumerate(uid):
+            sentences_of[u].append(r)
+        words = [text_words[u] for u in uid]
+        n = len(clause_sentences)
+        clause_words = [0.0] * n
+        clause_of_texts: list[dict[int, None]] = [{} for _ in range(n)]
+        for r, (u, o) in enumerate(zip(uid, owner)):
+            clause_words[o] += words[r]
+            clause_of_texts[o][u] = None
+        clause_sets = [frozenset().union(*(word_sets[u] for u in ts)) for ts in clause_of_texts]
+        return cls(texts, uid, owner, words, first, sentences_of, text_words, [float(len(t)) for t in texts],
+                   word_sets, clause_sets, [" ".join(p) for p in per_clause], clause_words,
+                   [list(ts) for ts in clause_of_texts], n)
 
 
 @dataclass
 class _ModelSide:
+    """A model's side with the indexes that find candidate pairs without looking at every
+    pair. Two sentences can only be similar (half of the longer one's distinct words
+    shared) if they share a word among the rarest half of each; a model sentence can only
+    sit inside a policy sentence (three quarters of its words shared) if the policy
+    sentence has one of its rarest quarter (prefix filtering, with the model's own word
+    frequencies as the order). Words are numbered in that order, and a text's or clause's
+    words are also kept as a bit set (an int), so counting shared words is one `&`."""
+
     side: _Side
-    text_words_t: np.ndarray  # vocabulary x text, 0/1 (float32)
-    clause_words_t: np.ndarray  # vocabulary x clause, 0/1
+    rank: dict[str, int]  # word -> position in the rare-first order
+    sketched: bool  # a large side: candidates from sketches (see EXACT_TEXTS)
+    text_bits: list[int]  # words of each model text, as bits by rank
+    clause_bits: list[int]  # words of each model clause, as bits by rank
+    similar_index: dict[int, list[int]]  # word rank -> model texts with it among their rarest half
+    sketch_index: dict[int, list[int]]  # word rank -> model texts with it among their SKETCH_WORDS rarest
+    contained_index: dict[int, list[int]]  # word rank -> model texts (>= 40 chars) with it in their rarest quarter
 
 
-def _word_matrix(entries: tuple[np.ndarray, np.ndarray], n: int, n_vocab: int) -> np.ndarray:
-    out = np.zeros((n_vocab, n), dtype=np.float32)
-    rows, cols = entries
-    out[cols, rows] = 1.0
+#: Up to this many distinct sentences on the model side, candidate pairs are found exactly:
+#: every pair the word-share test admits shares a word among the rarest half of each
+#: (prefix filtering). Past it (another policy of hundreds of clauses), half of a sentence's
+#: words include words thousands of sentences use, and looking them up costs the square of
+#: the length; so one side of each lookup is cut to the SKETCH_WORDS rarest words: a
+#: policy sentence's rarest half against each model sentence's rarest few, and its rarest
+#: few against each model sentence's rarest half. A pair is missed only when each sentence
+#: has that many rarer words the other lacks, which an edited copy of a sentence does not.
+EXACT_TEXTS = 1000
+SKETCH_WORDS = 4
+
+
+def _prefix(n: int, need: int) -> int:
+    """How many of the rarest of `n` words must include a shared one when `need` are shared."""
+    return n - need + 1
+
+
+def _bits(ranks) -> int:
+    out = 0
+    for r in ranks:
+        out |= 1 << r
     return out
 
 
-#: Shared-word counts are summed from the model's word columns while that takes at most
-#: this many cells; larger products go to a (BLAS) matrix product. Both are exact counts.
-_GATHER_MAX = 4_000_000
-
-
-def _shared(entries: tuple[np.ndarray, np.ndarray], lookup: np.ndarray, n_rows: int, words_t: np.ndarray) -> np.ndarray:
-    """Distinct words each row (policy text or clause) has in common with each model column:
-    rows are given by their (row, policy word id) entries, sorted by row; `lookup` maps a
-    policy word id to the model's (-1: a word the model does not use)."""
-    rows, cols = entries
-    out = np.zeros((n_rows, words_t.shape[1]), dtype=np.float32)
-    if not len(rows) or not words_t.shape[1]:
-        return out
-    mapped = lookup[cols]
-    keep = mapped >= 0
-    rows, mapped = rows[keep], mapped[keep]
-    if not len(rows):
-        return out
-    if len(rows) * words_t.shape[1] <= _GATHER_MAX:
-        # Sparse rows: add up the model's row for each word (no threads, no dense product).
-        starts = _segments(rows)
-        out[rows[starts]] = np.add.reduceat(words_t[mapped], starts, axis=0)
-        return out
-    dense = np.zeros((n_rows, words_t.shape[0]), dtype=np.float32)
-    dense[rows, mapped] = 1.0
-    return dense @ words_t
-
-
-_MODEL_CACHE: dict[tuple[int, tuple[str, ...]], tuple[Model, _ModelSide]] = {}
-
-
 def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
-    """The normalised model, computed once per model (and town) and kept."""
+    """The normalised model and its indexes, computed once per model (and town) and kept."""
     key = (id(model), towns)
     hit = _MODEL_CACHE.get(key)
     if hit is not None and hit[0] is model:
         return hit[1]
     side = _Side.of([m.sentences for m in model.clauses], towns)
-    prepared = _ModelSide(
-        side,
-        _word_matrix(side.entries, len(side.texts), len(side.vocab)),
-        _word_matrix(side.clause_entries, side.n_clauses, len(side.vocab)),
-    )
+    df: dict[str, int] = {}
+    for ws in side.word_sets:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    rank = {w: k for k, w in enumerate(sorted(df, key=lambda w: (df[w], w)))}
+    sketched = len(side.texts) > EXACT_TEXTS
+    similar: dict[int, list[int]] = {}
+    sketch: dict[int, list[int]] = {}
+    contained: dict[int, list[int]] = {}
+    text_bits: list[int] = []
+    for u, ws in enumerate(side.word_sets):
+        ordered = sorted([rank[w] for w in ws])
+        text_bits.append(_bits(ordered))
+        n = len(ordered)
+        half = _prefix(n, (n + 1) // 2)
+        for r in ordered[:half]:
+            similar.setdefault(r, []).append(u)
+        if sketched:
+            for r in ordered[: min(half, SKETCH_WORDS)]:
+                sketch.setdefault(r, []).append(u)
+        if side.text_chars[u] >= CONTAINED_MIN_CHARS:
+            for r in ordered[: min(_prefix(n, (3 * n + 3) // 4), SKETCH_WORDS if sketched else n)]:
+                contained.setdefault(r, []).append(u)
+    clause_bits = [_bits(rank[w] for w in ws) for ws in side.clause_sets]
+    prepared = _ModelSide(side, rank, sketched, text_bits, clause_bits, similar, sketch, contained)
     if len(_MODEL_CACHE) > 64:
         _MODEL_CACHE.clear()
     _MODEL_CACHE[key] = (model, prepared)
     return prepared
 
 
+_MODEL_CACHE: dict[tuple[int, tuple[str, ...]], tuple[Model, _ModelSide]] = {}
+
+
 def _policy_side(clauses: list[Clause], towns: tuple[str, ...]) -> _Side:
     return _Side.of([c.sentences for c in clauses], towns)
 
 
-def _pair_scores(left: list[str], right: list[str], li: np.ndarray, rj: np.ndarray, scorer, cutoff: float) -> np.ndarray:
-    """Exact scores of the candidate pairs (left[li[k]], right[rj[k]]) only."""
-    return process.cpdist(
-        [left[i] for i in li.tolist()], [right[j] for j in rj.tolist()], scorer=scorer, score_cutoff=cutoff, dtype=np.float32
-    )
-
-
-def _sentence_scores(pol: _Side, lookup: np.ndarray, mod: _ModelSide) -> tuple[np.ndarray, np.ndarray]:
-    """Score matrix (distinct policy text x distinct model text; 0 = no match) and a matrix
-    of which matches are containment (a model sentence inside a longer policy sentence)."""
+def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]], list[set[int]]]:
+    """For each distinct policy text, its matches {model text: score} (scores kept in
+    single precision) and which of them are containment (a model sentence inside a longer
+    policy sentence). Only candidate pairs from the indexes are scored."""
     m = mod.side
-    n_p, n_m = len(pol.texts), len(m.texts)
-    score = np.zeros((n_p, n_m), dtype=np.float32)
-    contained = np.zeros((n_p, n_m), dtype=bool)
-    if not n_p or not n_m:
-        return score, contained
-    shared = _shared(pol.entries, lookup, n_p, mod.text_words_t)  # distinct words in common
-    longest = np.maximum(pol.text_sizes[:, None], m.text_sizes[None, :])
-    similar = shared >= CANDIDATE_SHARED * longest
-    pi, mj = np.nonzero(similar)
-    if len(pi):
-        score[pi, mj] = _pair_scores(pol.texts, m.texts, pi, mj, fuzz.ratio, SENTENCE_MATCH)
-    longer = (pol.text_chars[:, None] > m.text_chars[None, :] * 1.3) & (m.text_chars[None, :] >= CONTAINED_MIN_CHARS)
+    rank = mod.rank
+    scores: list[dict[int, float]] = [{} for _ in pol.texts]
+    contained: list[set[int]] = [set() for _ in pol.texts]
+    if not pol.texts or not m.texts:
+        return scores, contained
+    m_sizes = [len(ws) for ws in m.word_sets]
+    m_bits = mod.text_bits
+    similar_index, sketch_index = mod.similar_index, mod.sketch_index
+    pairs_t: list[int] = []
+    pairs_u: list[int] = []
+    known_of: list[list[int]] = []
+    bits_of: list[int] = []
+    for t, ws in enumerate(pol.word_sets):
+        known = sorted([rank[w] for w in ws if w in rank])
+        bits = _bits(known)
+        known_of.append(known)
+        bits_of.append(bits)
+        size = len(ws)
+        probe = known[: max(0, _prefix(len(known), (size + 1) // 2))]
+        found: set[int] = set()
+        if mod.sketched:
+            for r in probe:
+                found.update(sketch_index.get(r, ()))
+            probe = probe[:SKETCH_WORDS]
+        for r in probe:
+            found.update(similar_index.get(r, ()))
+        low, high = (size + 1) // 2, 2 * size  # sizes that can share half of the longer
+        for u in found:
+            other = m_sizes[u]
+            if low <= other <= high and 2 * (bits & m_bits[u]).bit_count() >= max(size, other):
+                pairs_t.append(t)
+                pairs_u.append(u)
+    if pairs_t:
+        raw = [fuzz.ratio(pol.texts[t], m.texts[u], score_cutoff=SENTENCE_MATCH) for t, u in zip(pairs_t, pairs_u)]
+        for t, u, s in zip(pairs_t, pairs_u, _f32(raw)):
+            if s:
+                scores[t][u] = s
     # Containment is looked for only in sentences that matched nothing whole.
-    unmatched = ~(score >= SENTENCE_MATCH).any(axis=1)
-    inside = longer & (shared >= CONTAINED_SHARED * m.text_sizes[None, :]) & unmatched[:, None]
-    pi, mj = np.nonzero(inside)
-    if len(pi):
-        r = _pair_scores(pol.texts, m.texts, pi, mj, fuzz.partial_ratio, CONTAINED_MATCH)
-        hit = r >= CONTAINED_MATCH
-        score[pi[hit], mj[hit]] = r[hit]
-        contained[pi[hit], mj[hit]] = True
-    return score, contained
+    pairs_t, pairs_u = [], []
+    contained_index = mod.contained_index
+    for t in range(len(pol.texts)):
+        if scores[t]:  # every score kept so far is a whole-sentence match (>= SENTENCE_MATCH)
+            continue
+        chars = pol.text_chars[t]
+        bits = bits_of[t]
+        found = set()
+        for r in known_of[t]:
+            found.update(contained_index.get(r, ()))
+        for u in found:
+            if chars > m.text_chars[u] * 1.3 and 4 * (bits & m_bits[u]).bit_count() >= 3 * m_sizes[u]:
+                pairs_t.append(t)
+                pairs_u.append(u)
+    if pairs_t:
+        raw = [fuzz.partial_ratio(pol.texts[t], m.texts[u], score_cutoff=CONTAINED_MATCH) for t, u in zip(pairs_t, pairs_u)]
+        for t, u, s in zip(pairs_t, pairs_u, _f32(raw)):
+            if s >= CONTAINED_MATCH:
+                scores[t][u] = s
+                contained[t].add(u)
+    return scores, contained
 
 
 def align_model(clauses: list[Clause], model: Model, towns: tuple[str, ...] = ()) -> list[Match]:
@@ -320,121 +349,150 @@ def align_model(clauses: list[Clause], model: Model, towns: tuple[str, ...] = ()
 
 
 def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _ModelSide) -> list[Match]:
+    """The clause pairs that share a matched sentence are the only ones with coverage, a
+    whole-clause score or a kind; all are kept in dictionaries by (policy clause, model
+    clause), so time and memory follow the matches, not the product of the sizes."""
     mclauses = model.clauses
     m = mod.side
-    n_p, n_m = len(clauses), len(mclauses)
-    lookup = np.array([m.vocab.get(w, -1) for w in pol.vocab], dtype=np.int64)
-    score, contained = _sentence_scores(pol, lookup, mod)  # distinct texts x distinct texts
-    matched = score >= min(SENTENCE_MATCH, CONTAINED_MATCH)
+    n_m = len(mclauses)
+    scores, contained = _sentence_scores(pol, mod)
+    matched_any = any(scores)
 
     # Each policy sentence counts once, for the model sentence it matches best (the first
     # one, in model order, of those with the highest score); a contained model sentence
     # covers only its own length of the longer policy sentence.
-    p_cov = np.zeros((n_p, n_m))
-    any_cov = np.zeros(n_p)
-    text_rows = matched.any(axis=1)
-    rows = np.nonzero(text_rows[pol.uid])[0] if len(pol.uid) else np.zeros(0, dtype=np.int64)
-    if len(rows):
-        s = score[text_rows]
-        first = np.where(s == s.max(axis=1)[:, None], m.first[None, :], len(m.uid)).min(axis=1)
-        best_of_text = np.zeros(len(pol.texts), dtype=np.int64)
-        best_of_text[text_rows] = first
-        best = best_of_text[pol.uid[rows]]
-        inside = contained[pol.uid[rows], m.uid[best]]
-        whole_rows = rows[~inside]
-        np.add.at(p_cov, (pol.owner[whole_rows], m.owner[best[~inside]]), pol.words[whole_rows])
-        np.add.at(any_cov, pol.owner[whole_rows], pol.words[whole_rows])
-        # A long policy sentence (PDF text that ran several template sentences or list items
-        # together) covers the words of every template sentence found inside it, each for
-        # its own clause, up to its own length.
-        for r in rows[inside].tolist():
-            t = pol.uid[r]
-            js = np.flatnonzero(contained[t] & matched[t])
-            words_j = m.text_words[js]
-            kept = min(float(pol.words[r]), float(words_j.sum()))
-            np.add.at(p_cov[pol.owner[r]], m.owner[m.first[js]], words_j * (kept / float(words_j.sum())))
-            any_cov[pol.owner[r]] += kept
+    p_cov: dict[tuple[int, int], float] = {}
+    any_cov: dict[int, float] = {}
+    best_of_text: dict[int, int] = {}
+    for t, row in enumerate(scores):
+        if row:
+            top = max(row.values())
+            best_of_text[t] = min(m.first[u] for u, s in row.items() if s == top)
+    inside_rows: list[int] = []
+    for r, t in enumerate(pol.uid):
+        b = best_of_text.get(t)
+        if b is None:
+            continue
+        if m.uid[b] in contained[t]:
+            inside_rows.append(r)
+            continue
+        i = pol.owner[r]
+        key = (i, m.owner[b])
+        p_cov[key] = p_cov.get(key, 0.0) + pol.words[r]
+        any_cov[i] = any_cov.get(i, 0.0) + pol.words[r]
+    # A long policy sentence (PDF text that ran several template sentences or list items
+    # together) covers the words of every template sentence found inside it, each for
+    # its own clause, up to its own length.
+    for r in inside_rows:
+        t = pol.uid[r]
+        i = pol.owner[r]
+        js = sorted(contained[t])
+        words_j = [m.text_words[u] for u in js]
+        total_j = math.fsum(words_j)
+        kept = min(pol.words[r], total_j)
+        for u, w in zip(js, words_j):
+            key = (i, m.owner[m.first[u]])
+            p_cov[key] = p_cov.get(key, 0.0) + w * (kept / total_j)
+        any_cov[i] = any_cov.get(i, 0.0) + kept
     # Words of model clause j kept by policy clause i: its sentences matched by any sentence of i.
-    m_cov = np.zeros((n_p, n_m))
-    if matched.any():
-        n_t = len(pol.texts)
-        pairs = np.unique(pol.owner * n_t + pol.uid)  # distinct (clause, text), by clause
-        p_clause, p_text = pairs // n_t, pairs % n_t
-        starts = _segments(p_clause)
-        by_clause = np.zeros((n_p, len(m.texts)), dtype=bool)
-        by_clause[p_clause[starts]] = np.logical_or.reduceat(matched[p_text], starts, axis=0)
-        kept = by_clause[:, m.uid] * m.words  # policy clause x model sentence: words kept
-        mstarts = _segments(m.owner)  # model sentences are in clause order
-        m_cov[:, m.owner[mstarts]] = np.add.reduceat(kept, mstarts, axis=1)
+    m_cov: dict[tuple[int, int], float] = {}
+    if matched_any:
+        for i, texts in enumerate(pol.clause_of_texts):
+            kept_texts: set[int] = set()
+            for t in texts:
+                kept_texts.update(scores[t])
+            for u in kept_texts:
+                for s in m.sentences_of[u]:
+                    key = (i, m.owner[s])
+                    m_cov[key] = m_cov.get(key, 0.0) + m.words[s]
 
     p_words = pol.clause_words
     m_words = m.clause_words
-    p_frac = np.divide(p_cov, p_words[:, None], out=np.zeros_like(p_cov), where=p_words[:, None] > 0).clip(0, 1)
-    m_frac = np.divide(m_cov, m_words[None, :], out=np.zeros_like(m_cov), where=m_words[None, :] > 0).clip(0, 1)
-    coverage = np.divide(any_cov, p_words, out=np.zeros_like(any_cov), where=p_words > 0).clip(0, 1)
 
-    # Whole-clause similarity, exactly, where the sentences say the clauses could be the
-    # same text (at least half of each side matched; `fuzz.ratio` >= 85 needs that); elsewhere
-    # the share of distinct words in common (Dice) is the score shown for a clause with no match.
-    whole = np.zeros((n_p, n_m), dtype=np.float32)
-    ci, cj = np.nonzero(p_frac * m_frac >= 0.25)
-    if len(ci):
-        whole[ci, cj] = process.cpdist(
-            [pol.clause_texts[i] for i in ci.tolist()],
-            [m.clause_texts[j] for j in cj.tolist()],
-            scorer=fuzz.ratio,
-            dtype=np.float32,
-        )
-    common = _shared(pol.clause_entries, lookup, n_p, mod.clause_words_t)
-    dice = 200.0 * common / np.maximum(pol.clause_sizes[:, None] + m.clause_sizes[None, :], 1.0)
-    both = np.sqrt(p_frac * m_frac) * 100.0
-    total = np.maximum(np.maximum(whole, both), np.where((p_cov > 0) | (m_cov > 0), 0.0, dice))
+    def frac(value: float, whole: float) -> float:
+        return min(max(value / whole, 0.0), 1.0) if whole > 0 else 0.0
 
-    rank = np.zeros((n_p, n_m), dtype=np.int64)
-    rank[(p_cov >= PARTIAL_MIN_WORDS) & ((p_frac > 0) | (m_frac > 0))] = 1
-    rank[(whole >= NEAR) | ((p_frac >= NEAR_COVERAGE) & (m_frac >= NEAR_COVERAGE))] = 2
-    rank[whole >= VERBATIM] = 3
-    # Best model clause: highest kind, then highest score, then first in the model.
-    key = rank * 1000.0 + total
-    best = key.argmax(axis=1)
+    # Per policy clause, the model clauses with any coverage: whole-clause similarity is
+    # computed exactly where the sentences say the clauses could be the same text (at least
+    # half of each side matched; `fuzz.ratio` >= 85 needs that).
+    pairs = sorted(set(p_cov) | set(m_cov))
+    p_frac = {k: frac(p_cov.get(k, 0.0), p_words[k[0]]) for k in pairs}
+    m_frac = {k: frac(m_cov.get(k, 0.0), m_words[k[1]]) for k in pairs}
+    close = [k for k in pairs if p_frac[k] * m_frac[k] >= 0.25]
+    whole = dict(zip(close, _f32([fuzz.ratio(pol.clause_texts[i], m.clause_texts[j]) for i, j in close])))
+    by_clause: dict[int, list[tuple[int, int, float, float]]] = {}  # i -> [(j, rank, total, key)]
+    for k in pairs:
+        i, j = k
+        pf, mf, w = p_frac[k], m_frac[k], whole.get(k, 0.0)
+        total = max(w, math.sqrt(pf * mf) * 100.0, 0.0)
+        rank = 0
+        if p_cov.get(k, 0.0) >= PARTIAL_MIN_WORDS and (pf > 0 or mf > 0):
+            rank = 1
+        if w >= NEAR or (pf >= NEAR_COVERAGE and mf >= NEAR_COVERAGE):
+            rank = 2
+        if w >= VERBATIM:
+            rank = 3
+        by_clause.setdefault(i, []).append((j, rank, total, rank * 1000.0 + total))
+    coverage = [frac(any_cov.get(i, 0.0), p_words[i]) for i in range(len(clauses))]
     names = ("none", "partial", "near", "verbatim")
-    merges = (rank > 0) & ((m_frac >= 0.5) | (p_cov >= MERGE_MIN_WORDS))
-
-    rows_m, cols_m = np.nonzero(merges)
-    merged: dict[int, list[int]] = {}
-    for i, j in zip(rows_m.tolist(), cols_m.tolist()):
-        merged.setdefault(i, []).append(j)
-    best_l = best.tolist()
-    idx = np.arange(n_p)
-    best_rank = rank[idx, best].tolist()
-    best_total = np.round(total[idx, best].astype(np.float64), 1).tolist()
-    best_mfrac = np.round(m_frac[idx, best], 3).tolist()
-    cov = np.round(coverage, 3).tolist()
     refs = [_ref(mc) for mc in mclauses]
+    m_sizes = [float(len(ws)) for ws in m.clause_sets]
 
     out: list[Match] = []
     for i, clause in enumerate(clauses):
-        b = best_l[i]
-        kind = names[best_rank[i]]
+        cands = by_clause.get(i, [])
+        ranked = [c for c in cands if c[1] > 0]
+        if ranked:
+            b, b_rank, b_total, _ = max(ranked, key=lambda c: (c[3], -c[0]))
+        else:
+            # No kind anywhere: the score shown is the closest clause's, by whole-clause
+            # similarity where sentences matched, else by the share of distinct words in
+            # common (Dice), over every model clause.
+            b, b_rank, b_total = _closest_unmatched(pol.clause_sets[i], cands, mod, m_sizes, n_m)
+        kind = names[b_rank]
         if kind == "none":
-            out.append(Match(clause.number, model.id, refs[b], best_total[i], "none"))
+            out.append(Match(clause.number, model.id, refs[b], _np_round(b_total, 1), "none"))
             continue
-        others = [j for j in merged.get(i, ()) if j != b]
+        key_of = {c[0]: c[3] for c in cands}
+        merged = [j for j, r, _, _ in cands if r > 0 and (m_frac[(i, j)] >= 0.5 or p_cov.get((i, j), 0.0) >= MERGE_MIN_WORDS)]
+        others = [j for j in merged if j != b]
         if len(others) > 1:
-            others.sort(key=lambda j: (-float(key[i, j]), j))
+            others.sort(key=lambda j: (-key_of[j], j))
         out.append(
             Match(
                 clause=clause.number,
                 model=model.id,
                 model_clause=refs[b],
-                score=best_total[i],
+                score=_np_round(b_total, 1),
                 kind=kind,  # type: ignore[arg-type]
-                coverage=1.0 if kind == "verbatim" else cov[i],
-                model_coverage=best_mfrac[i],
+                coverage=1.0 if kind == "verbatim" else _np_round(coverage[i], 3),
+                model_coverage=_np_round(m_frac[(i, b)], 3),
                 also=tuple(refs[j] for j in others),
             )
         )
     return out
+
+
+def _closest_unmatched(words: frozenset[str], cands: list[tuple[int, int, float, float]], mod: _ModelSide,
+                       m_sizes: list[float], n_m: int) -> tuple[int, int, float]:
+    """(model clause, 0, score) of the highest score over all model clauses (the first on
+    ties): for clauses with coverage their score, for the rest the Dice share of words."""
+    rank = mod.rank
+    bits = _bits(rank[w] for w in words if w in rank)
+    covered = {c[0]: c[2] for c in cands}
+    size = float(len(words))
+    top, best = 0.0, 0
+    for j, other in enumerate(mod.clause_bits):
+        if j in covered:
+            value = covered[j]
+        else:
+            common = (bits & other).bit_count()
+            if not common:
+                continue
+            value = _f32([200.0 * common / max(size + m_sizes[j], 1.0)])[0]
+        if value > top:
+            top, best = value, j
+    return best, 0, top
 
 
 def _ref(mc: ModelClause) -> str:

@@ -326,6 +326,9 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     def label_of(mc: ModelClause) -> str:
         return fill(mc.label, department, town, board)
 
+    owned: dict[int, list[int]] = {}  # group -> the other side's clauses it owns, in order
+    for k in sorted(owner):
+        owned.setdefault(owner[k], []).append(k)
     rows: list[Row] = []
     placed: list[tuple[int, int]] = []  # (row index, other-side index) for placing missing clauses
     for gi, g in enumerate(groups):
@@ -334,7 +337,7 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
         own_text = "\n".join([c.text] + [f"{p.label}\n{p.text}" for p in parts[1:]])
         kind = max((matches[i].kind for i in g), key=lambda k: KIND_RANK[k])
         score = max(matches[i].score for i in g)
-        mine = sorted(k for k, j in owner.items() if j == gi)
+        mine = list(owned.get(gi, ()))
         best = by_ref.get(m.model_clause)
         if m.kind == "none":
             rows.append(Row(c, (), "none", m.score, c.text, c.text, c.label, c.label, parts=parts))

@@ -1,0 +1,88 @@
+"""What a command imports is part of how fast it is: each hot path is run as the real
+command in a new interpreter, and the heavy libraries it has no use for must stay unloaded
+(markdown-it reads the bundled models, numpy is not needed to align clauses, pypdf reads
+PDFs, python-docx writes documents from scratch -- none is needed to redline two .docx
+files or to compare two text policies into a Word redline)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+HEAVY = ("markdown_it", "numpy", "pypdf", "docx")
+
+# Runs `redline ARGS...` through the console entry point, then prints which heavy modules
+# the process loaded (at exit, after the output file is written).
+_RUN = (
+    "import json, sys\n"
+    "from policy_redline.cli import main\n"
+    "main(sys.argv[1:])\n"
+    f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+)
+
+
+def _loaded(args: list[str], tmp_path: Path) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path, env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _amended_copy(tmp_path: Path) -> Path:
+    """The Chicopee policy with its red-flag clauses amended (the tool's own clean draft)."""
+    out = tmp_path / "chicopee-amended.docx"
+    result = subprocess.run([sys.executable, "-m", "policy_redline", "draft", str(ROOT / "policies" / "chicopee-413.docx"),
+                             "--clean", "-o", str(out)], capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_redline_of_two_docx_loads_no_heavy_library(tmp_path: Path) -> None:
+    amended = _amended_copy(tmp_path)
+    out = tmp_path / "redline.docx"
+    loaded = _loaded(["compare", str(amended), "--against", str(ROOT / "policies" / "chicopee-413.docx"),
+                      "--format", "docx", "-o", str(out)], tmp_path)
+    assert loaded == []
+    assert out.stat().st_size > 0
+
+
+def test_docx_comparison_of_two_text_policies_loads_neither_models_nor_numpy(tmp_path: Path) -> None:
+    """Two town policies compared into a Word redline: neither the bundled models (the
+    boilerplate share is not shown in a redline) nor numpy nor pypdf is loaded; python-docx
+    writes the new document."""
+    out = tmp_path / "compare.docx"
+    loaded = _loaded(["compare", str(CORPUS / "csu-slo_428-immigration-violations.txt"),
+                      "--against", str(CORPUS / "ca-santa-cruz-county-sheriff_428-immigration-violations.txt"),
+                      "--format", "docx", "-o", str(out)], tmp_path)
+    assert loaded == ["docx"]
+
+
+def test_text_comparison_of_two_policies_loads_no_numpy(tmp_path: Path) -> None:
+    """The Markdown comparison shows the boilerplate share, so the models are read
+    (markdown-it); numpy is still not needed."""
+    out = tmp_path / "compare.md"
+    loaded = _loaded(["compare", str(CORPUS / "csu-slo_428-immigration-violations.txt"),
+                      "--against", str(CORPUS / "ca-santa-cruz-county-sheriff_428-immigration-violations.txt"),
+                      "-o", str(out)], tmp_path)
+    assert loaded == ["markdown_it"]
+    assert "boilerplate share" in out.read_text(encoding="utf-8")
+
+
+def test_cheap_model_ids_are_the_models_ids() -> None:
+    """`compare --against` decides whether it names a model from the metadata tables alone;
+    that reading must give exactly the ids the full parse gives."""
+    code = (
+        "import sys\n"
+        "from policy_redline.models import model_ids, load_models\n"
+        "ids = model_ids()\n"
+        "assert 'markdown_it' not in sys.modules\n"
+        "assert ids == tuple(m.id for m in load_models()), ids\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
