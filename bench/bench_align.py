@@ -1,10 +1,18 @@
-"""Time in-process alignment of a 200-clause policy against every bundled model.
+"""Time alignment: a 200-clause policy against every bundled model (in-process), and one
+policy against another version of itself at 40, 200, 1,000 and 5,000 clauses (the whole
+`redline compare A --against B` command).
 
-    PYTHONPATH=cli python bench/bench_align.py [--runs N]
+    PYTHONPATH=cli python bench/bench_align.py [--runs N] [--sizes 40 200 1000 5000]
 
-The policy: the Lexipol template's clauses repeated with edits (renamed department, a local
-sentence added, a sentence dropped, character noise) and interleaved with local clauses, 200
-clauses in all. One warm-up run (it also loads and caches the models), then the best of N.
+The 200-clause policy: the Lexipol template's clauses repeated with edits (renamed
+department, a local sentence added, a sentence dropped, character noise) and interleaved
+with local clauses. One warm-up run (it also loads and caches the models), then the best of N.
+
+The policy pairs (bench/realistic.py): distinct sentences drawn from the corpus and the
+models, about 10 % of clauses edited. Each size is run as a new process, `--format docx`
+(the redline alone) and `--format md` (which also recognises the template against every
+bundled model for the headline), with wall time, CPU time and peak memory of that process;
+then the growth from 1,000 to 5,000 clauses. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -59,6 +67,13 @@ def build_policy(n: int = 200, seed: int = 7) -> list[Clause]:
 
 def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 20
+    sizes = [40, 200, 1000, 5000]
+    if "--sizes" in argv:
+        at = argv.index("--sizes") + 1
+        sizes = []
+        while at < len(argv) and argv[at].isdigit():
+            sizes.append(int(argv[at]))
+            at += 1
     clauses = build_policy()
     models = load_models()
     tmpl = template()
@@ -93,7 +108,45 @@ def main(argv: list[str]) -> int:
     print(f"align + best_matches + boilerplate: best {min(times) * 1000:.1f} ms, median {sorted(times)[len(times) // 2] * 1000:.1f} ms over {runs} runs "
           f"(CPU time: best {min(cpu) * 1000:.1f} ms; wall time suffers when the machine is busy)")
     print(f"  of which normalize.normalize of the policy's sentences: best CPU {min(norm) * 1000:.1f} ms")
+    policy_against_policy(sizes)
     return 0
+
+
+def policy_against_policy(sizes: list[int]) -> None:
+    """`redline compare AMENDED --against ORIGINAL` as a whole process, per size."""
+    import os
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from realistic import as_text, policy_pair, run_measured
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "cli") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    print(f"\npolicy against policy, whole process (load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}):")
+    results: dict[tuple[int, str], tuple[float, float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            original, amended = policy_pair(n)
+            a, b = Path(tmp) / f"original-{n}.txt", Path(tmp) / f"amended-{n}.txt"
+            a.write_text(as_text(original), encoding="utf-8")
+            b.write_text(as_text(amended), encoding="utf-8")
+            words = sum(len(body.split()) for _, _, body in original)
+            for fmt in ("docx", "md"):
+                out = Path(tmp) / f"compare-{n}.{fmt}"
+                cmd = [sys.executable, "-m", "policy_redline", "compare", str(b), "--against", str(a),
+                       "--format", fmt, "-o", str(out), "--force"]
+                try:
+                    results[(n, fmt)] = run_measured(cmd, env)
+                except subprocess.CalledProcessError as exc:
+                    print(f"  {n:5d} clauses --format {fmt}: failed ({exc.stderr.strip()[:200]})")
+                    continue
+                wall, cpu, peak = results[(n, fmt)]
+                print(f"  {n:5d} clauses ({words:,} words) --format {fmt:4s}: {wall:6.2f} s wall {cpu:6.2f} s CPU "
+                      f"{peak:6.0f} MB peak")
+    for fmt in ("docx", "md"):
+        if (1000, fmt) in results and (5000, fmt) in results:
+            print(f"  growth 1,000 -> 5,000 clauses (--format {fmt}): {results[(5000, fmt)][1] / results[(1000, fmt)][1]:.1f}x CPU, "
+                  f"{results[(5000, fmt)][0] / results[(1000, fmt)][0]:.1f}x wall")
 
 
 if __name__ == "__main__":

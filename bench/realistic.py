@@ -118,3 +118,23 @@ def write_docx(clauses: list[tuple[str, str, str]], path: Path) -> None:
     for number, heading, body in clauses:
         d.add_paragraph(f"{number} {body}")
     d.save(str(path))
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 900) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak resident MB) of one child process, from its own
+    resource usage (`os.wait4`), not the maximum over every child so far."""
+    import os
+    import subprocess
+    import time
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, stderr=err)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024

@@ -224,10 +224,8 @@ def _prefix(n: int, need: int) -> int:
 
 
 def _bits(ranks) -> int:
-    out = 0
-    for r in ranks:
-        out |= 1 << r
-    return out
+    """Distinct word ranks as one int, a bit each."""
+    return sum(map((1).__lshift__, ranks))
 
 
 def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
@@ -293,7 +291,7 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
     known_of: list[list[int]] = []
     bits_of: list[int] = []
     for t, ws in enumerate(pol.word_sets):
-        known = sorted([rank[w] for w in ws if w in rank])
+        known = sorted([r for r in map(rank.get, ws) if r is not None])
         bits = _bits(known)
         known_of.append(known)
         bits_of.append(bits)
@@ -477,22 +475,14 @@ def _closest_unmatched(words: frozenset[str], cands: list[tuple[int, int, float,
                        m_sizes: list[float], n_m: int) -> tuple[int, int, float]:
     """(model clause, 0, score) of the highest score over all model clauses (the first on
     ties): for clauses with coverage their score, for the rest the Dice share of words."""
-    rank = mod.rank
-    bits = _bits(rank[w] for w in words if w in rank)
-    covered = {c[0]: c[2] for c in cands}
+    bits = _bits([r for r in map(mod.rank.get, words) if r is not None])
     size = float(len(words))
-    top, best = 0.0, 0
-    for j, other in enumerate(mod.clause_bits):
-        if j in covered:
-            value = covered[j]
-        else:
-            common = (bits & other).bit_count()
-            if not common:
-                continue
-            value = _f32([200.0 * common / max(size + m_sizes[j], 1.0)])[0]
-        if value > top:
-            top, best = value, j
-    return best, 0, top
+    values = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0)
+                   for other, m in zip(mod.clause_bits, m_sizes)])
+    for c in cands:
+        values[c[0]] = c[2]
+    top = max(values, default=0.0)
+    return (values.index(top) if top > 0.0 else 0), 0, top
 
 
 def _ref(mc: ModelClause) -> str:
