@@ -46,7 +46,8 @@ def sentence_pool() -> tuple[str, ...]:
         raw = path.read_text(encoding="utf-8")
         texts.append(raw.split("\n\n", 1)[1] if "\n\n" in raw else raw)  # past the header lines
     for path in sorted((ROOT / "models").glob("*.md")):
-        texts.append(path.read_text(encoding="utf-8"))
+        if path.name.lower() not in ("readme.md", "rubric.md", "provisions.md"):  # data, not policies
+            texts.append(path.read_text(encoding="utf-8"))
     seen: set[str] = set()
     out: list[str] = []
     for text in texts:

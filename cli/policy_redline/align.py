@@ -228,8 +228,29 @@ def _bits(ranks) -> int:
     return sum(map((1).__lshift__, ranks))
 
 
+def _towns_in(model: Model, towns: tuple[str, ...]) -> tuple[str, ...]:
+    """The towns that change the model's normal form: those its text names. A survey meets
+    a new town with every policy, and a model that never names it normalises the same
+    without it, so the model side is computed once per run, not once per town."""
+    if not towns:
+        return towns
+    hit = _MODEL_TEXT.get(id(model))
+    if hit is None or hit[0] is not model:
+        hit = (model, fold("\n".join(s for mc in model.clauses for s in mc.sentences)))
+        _MODEL_TEXT[id(model)] = hit
+    text = hit[1]
+    # " the department " and " the town " are what normalising writes in: a town that
+    # would match those is kept, so the short cut never changes a normal form.
+    return tuple(t for t in towns if t and re.search(rf"\b{re.escape(t)}\b", f"{text} the department the town "))
+
+
+_MODEL_TEXT: dict[int, tuple[Model, str]] = {}
+
+
 def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
-    """The normalised model and its indexes, computed once per model (and town) and kept."""
+    """The normalised model and its indexes, computed once per model (and the towns it
+    names) and kept."""
+    towns = _towns_in(model, towns)
     key = (id(model), towns)
     hit = _MODEL_CACHE.get(key)
     if hit is not None and hit[0] is model:
