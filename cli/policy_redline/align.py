@@ -457,6 +457,11 @@ def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _Model
     refs = [_ref(mc) for mc in mclauses]
     m_sizes = [float(len(ws)) for ws in m.clause_sets]
 
+    # No kind anywhere: the score shown is the closest clause's, by whole-clause similarity
+    # where sentences matched, else by the share of distinct words in common (Dice), over
+    # every model clause.
+    unmatched = [i for i in range(len(clauses)) if not any(c[1] > 0 for c in by_clause.get(i, ()))]
+    dice = _dice(unmatched, pol, mod, m_sizes)
     out: list[Match] = []
     for i, clause in enumerate(clauses):
         cands = by_clause.get(i, [])
@@ -464,10 +469,7 @@ def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _Model
         if ranked:
             b, b_rank, b_total, _ = max(ranked, key=lambda c: (c[3], -c[0]))
         else:
-            # No kind anywhere: the score shown is the closest clause's, by whole-clause
-            # similarity where sentences matched, else by the share of distinct words in
-            # common (Dice), over every model clause.
-            b, b_rank, b_total = _closest_unmatched(pol.clause_sets[i], cands, mod, m_sizes, n_m)
+            b, b_rank, b_total = _closest_unmatched(dice[i], cands)
         kind = names[b_rank]
         if kind == "none":
             out.append(Match(clause.number, model.id, refs[b], _np_round(b_total, 1), "none"))
@@ -492,14 +494,25 @@ def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _Model
     return out
 
 
-def _closest_unmatched(words: frozenset[str], cands: list[tuple[int, int, float, float]], mod: _ModelSide,
-                       m_sizes: list[float], n_m: int) -> tuple[int, int, float]:
+def _dice(rows: list[int], pol: _Side, mod: _ModelSide, m_sizes: list[float]) -> dict[int, list[float]]:
+    """For each policy clause in `rows`, the Dice share (x 100, single precision) of its
+    distinct words with each model clause."""
+    if not rows:
+        return {}
+    rank = mod.rank
+    out: dict[int, list[float]] = {}
+    for i in rows:
+        words = pol.clause_sets[i]
+        bits = _bits([r for r in map(rank.get, words) if r is not None])
+        size = float(len(words))
+        out[i] = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0) for other, m in zip(mod.clause_bits, m_sizes)])
+    return out
+
+
+def _closest_unmatched(dice: list[float], cands: list[tuple[int, int, float, float]]) -> tuple[int, int, float]:
     """(model clause, 0, score) of the highest score over all model clauses (the first on
-    ties): for clauses with coverage their score, for the rest the Dice share of words."""
-    bits = _bits([r for r in map(mod.rank.get, words) if r is not None])
-    size = float(len(words))
-    values = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0)
-                   for other, m in zip(mod.clause_bits, m_sizes)])
+    ties): for clauses with coverage their score, for the rest their Dice share."""
+    values = list(dice)
     for c in cands:
         values[c[0]] = c[2]
     top = max(values, default=0.0)
