@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 import re
 from array import array
+from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, replace
 from typing import Iterable, Literal
 
@@ -213,7 +215,8 @@ class _ModelSide:
 #: the length; so one side of each lookup is cut to the SKETCH_WORDS rarest words: a
 #: policy sentence's rarest half against each model sentence's rarest few, and its rarest
 #: few against each model sentence's rarest half. A pair is missed only when each sentence
-#: has that many rarer words the other lacks, which an edited copy of a sentence does not.
+#: has that many rarer words the other lacks, which an edited copy of a sentence does not;
+#: and a candidate must be hit twice (two shared words, or one in both sketches).
 EXACT_TEXTS = 1000
 SKETCH_WORDS = 4
 
@@ -318,13 +321,17 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
         bits_of.append(bits)
         size = len(ws)
         probe = known[: max(0, _prefix(len(known), (size + 1) // 2))]
-        found: set[int] = set()
         if mod.sketched:
+            # Looked up both ways; a candidate is hit at least twice (two shared words, or
+            # one rare enough to be in both sketches) unless there is only one word to look up.
+            hits = Counter(chain(chain.from_iterable(sketch_index.get(r, ()) for r in probe),
+                                 chain.from_iterable(similar_index.get(r, ()) for r in probe[:SKETCH_WORDS])))
+            least = 2 if len(probe) > 1 else 1
+            found: Iterable[int] = [u for u, c in hits.items() if c >= least]
+        else:
+            found = set()
             for r in probe:
-                found.update(sketch_index.get(r, ()))
-            probe = probe[:SKETCH_WORDS]
-        for r in probe:
-            found.update(similar_index.get(r, ()))
+                found.update(similar_index.get(r, ()))
         low, high = (size + 1) // 2, 2 * size  # sizes that can share half of the longer
         for u in found:
             other = m_sizes[u]
