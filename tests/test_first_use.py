@@ -438,3 +438,35 @@ def test_evidence_cites_labels_the_reader_finds_in_the_document():
         section = cite.split(",")[0].split(".")[0]
         assert re.search(rf"§ {re.escape(section)}\.", text), cite
         assert not re.search(r"-\d+$", cite), cite
+
+
+def test_compare_against_the_model_reads_topic_by_topic():
+    r = run_cli("compare", str(CHICOPEE), "--against", "model-policy")
+    assert r.returncode == 0, _err(r)
+    out = _out(r)
+    assert "413.6 INFORMATION SHARING  <->  model-policy 4 Information sharing  [same topic]" in out
+    assert "413.6.1 IMMIGRATION DETAINERS  <->  model-policy 6 Immigration detainers and administrative warrants  [same topic]" in out
+    assert "(nothing)  <->  model-policy 4 Information sharing" not in out
+    assert "7 of them paired with its clause on the same topic" in out
+
+
+def test_two_towns_sections_under_the_same_heading_are_paired(tmp_path):
+    mine = tmp_path / "quinnet.txt"
+    theirs = tmp_path / "marrow-bay.txt"
+    mine.write_text(
+        "Quinnet Police Department\n\nPolicy 413: Immigration\n\n413.1 PURPOSE AND SCOPE\n\n"
+        "This policy tells Quinnet officers how to deal with federal immigration agents.\n\n"
+        "413.2 INFORMATION SHARING\n\nNo Quinnet officer shall give ICE any information about any person.\n",
+        encoding="utf-8",
+    )
+    theirs.write_text(
+        "Marrow Bay Police Department\n\nPolicy 413: Immigration\n\n413.1 PURPOSE AND SCOPE\n\n"
+        "Marrow Bay wants every resident to feel safe calling the police, whatever their status.\n\n"
+        "413.2 INFORMATION SHARING\n\nMarrow Bay officers may answer questions from ICE about people in custody.\n",
+        encoding="utf-8",
+    )
+    r = run_cli("compare", str(mine), "--against", str(theirs))
+    assert r.returncode == 0, _err(r)
+    out = _out(r)
+    assert "413.1 PURPOSE AND SCOPE  <->  marrow-bay 413.1 PURPOSE AND SCOPE  [same topic]" in out
+    assert "(nothing)  <->" not in out

@@ -56,7 +56,7 @@ class Row:
 
     clause: Clause | None
     other: tuple[ModelClause, ...]  # the other side's clause(s) diffed against (merge: two)
-    kind: str  # verbatim | near | partial | none | missing
+    kind: str  # verbatim | near | partial | topic | none | missing
     score: float
     original: str
     amended: str
@@ -118,6 +118,9 @@ class Comparison:
             f"{c['verbatim']} verbatim, {c['near']} near, {c['partial']} partial, {c['none']} unmatched clauses; "
             f"{len(self.missing)} of its clauses missing from the policy"
         ]
+        topical = sum(1 for r in self.rows if r.kind == "topic")
+        if topical:
+            parts[0] = parts[0].replace(" unmatched clauses;", f" unmatched clauses ({topical} of them paired with its clause on the same topic);")
         if self.boilerplate is not None:
             bp = self.boilerplate
             if bp.template:
@@ -212,6 +215,8 @@ def _row_comment(r: Row, against: Model) -> str:
         return f"{against.id} {r.other_label}: the policy has nothing for this clause."
     if r.kind == "none":
         return f"No match in {against.id} (best similarity {r.score:.0f})."
+    if r.kind == "topic":
+        return f"No shared wording; compared with {against.id} {r.other_label}. {r.note}".strip()
     text = f"{r.kind} match to {against.id} {r.other_label} (score {r.score:.1f})."
     return f"{text} {r.note}".strip()
 
@@ -326,6 +331,15 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     def label_of(mc: ModelClause) -> str:
         return fill(mc.label, department, town, board)
 
+    # Clauses whose words differ but whose subject is the same ("413.1 PURPOSE AND SCOPE" and
+    # the model's "1 Purpose and scope"; a department's detainer section and the model's)
+    # are paired by topic, so a comparison with a model reads topic by topic.
+    by_topic: dict[int, tuple[int, str]] = {}
+    if any(matches[g[0]].kind == "none" for g in groups):
+        best_refs = {by_ref.get(matches[g[0]].model_clause) for g in groups if matches[g[0]].kind != "none"}
+        free = [k for k in range(len(other.clauses)) if k not in owner and k not in best_refs]
+        by_topic = pair_by_topic([clauses[g[0]] if matches[g[0]].kind == "none" else None for g in groups], other.clauses, free)
+
     owned: dict[int, list[int]] = {}  # group -> the other side's clauses it owns, in order
     for k in sorted(owner):
         owned.setdefault(owner[k], []).append(k)
@@ -339,6 +353,16 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
         score = max(matches[i].score for i in g)
         mine = list(owned.get(gi, ()))
         best = by_ref.get(m.model_clause)
+        if m.kind == "none" and gi in by_topic:
+            k, why = by_topic[gi]
+            mc = other.clauses[k]
+            placed.append((len(rows), k))
+            note = f"Paired by topic: {why}."
+            if towards_model:
+                rows.append(Row(c, (mc,), "topic", m.score, own_text, text_of(mc), c.label, label_of(mc), note, parts))
+            else:
+                rows.append(Row(c, (mc,), "topic", m.score, text_of(mc), own_text, label_of(mc), c.label, note, parts))
+            continue
         if m.kind == "none":
             rows.append(Row(c, (), "none", m.score, c.text, c.text, c.label, c.label, parts=parts))
             continue
@@ -389,6 +413,62 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     return Comparison(policy, other, towards_model, tuple(out), recognise, department, town, board, tuple(matches))
 
 
+def _heading_words(text: str) -> str:
+    import re
+
+    return " ".join(re.findall(r"[a-z]{2,}", text.lower()))
+
+
+def pair_by_topic(unmatched: list[Clause | None], others: tuple[ModelClause, ...], free: list[int]) -> dict[int, tuple[int, str]]:
+    """For each unmatched department clause (by position; `None` where a clause matched),
+    the free clause of the model or template on the same subject, and why: the same
+    heading, a heading that names the model clause's topic, or the same questions answered
+    (what the clause's sentences speak to, read as provisions, against the model clause's
+    `Answers`). Each model clause is paired once, in the department's order."""
+    from rapidfuzz import fuzz
+
+    from .provisions import QUESTIONS, expand_items, load_lexicon, read_sentence
+
+    lexicon = None
+    taken: set[int] = set()
+    out: dict[int, tuple[int, str]] = {}
+    for gi, c in enumerate(unmatched):
+        if c is None:
+            continue
+        candidates = [k for k in free if k not in taken]
+        if not candidates:
+            break
+        mine = _heading_words(c.heading)
+        found: tuple[int, str] | None = None
+        if mine:
+            for k in candidates:
+                theirs = _heading_words(others[k].heading)
+                if theirs and fuzz.token_set_ratio(mine, theirs) >= 90:
+                    found = (k, f"the same heading, \u201c{c.heading}\u201d and \u201c{others[k].heading}\u201d")
+                    break
+            if found is None:
+                k = next((k for k in candidates if others[k].on_topic(c.heading)), None)
+                if k is not None:
+                    found = (k, f"the heading \u201c{c.heading}\u201d names the topic of {others[k].label}")
+        if found is None and any(others[k].answers for k in candidates):
+            lexicon = lexicon or load_lexicon()
+            spoken = {q for quoted, read in expand_items(c.sentences, lexicon) for q in QUESTIONS
+                      if read_sentence(quoted, read, lexicon, q) is not None}
+            if spoken:
+                scored = [(len(spoken & {q for q, _ in others[k].answers}), -k) for k in candidates]
+                overlap, neg_k = max(scored)
+                if overlap:
+                    from .models import load_rubric
+
+                    short = {q.id: q.short or q.id for q in load_rubric().questions}
+                    asked = [q for q in QUESTIONS if q in spoken and q in {x for x, _ in others[-neg_k].answers}]
+                    found = (-neg_k, "both speak to " + ", ".join(short[q] for q in asked))
+        if found is not None:
+            taken.add(found[0])
+            out[gi] = found
+    return out
+
+
 def _ref_label(mcs: tuple[ModelClause, ...]) -> str:
     return " + ".join(mc.label for mc in mcs) or "its clause"
 
@@ -420,7 +500,7 @@ def to_text(c: Comparison, *, color: bool = False) -> str:
         else:
             left = r.clause.label
             right = f"{c.against.id} {r.other_label}" if r.other else "(no match)"
-            tag = f"{r.kind} {r.score:.1f}" if r.kind != "none" else "no match"
+            tag = "same topic" if r.kind == "topic" else f"{r.kind} {r.score:.1f}" if r.kind != "none" else "no match"
         head = f"{left}  <->  {right}  [{tag}]"
         out.append(click.style(head, bold=True) if color else head)
         if r.note:
