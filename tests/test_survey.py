@@ -326,3 +326,16 @@ def test_a_folders_readme_is_not_surveyed_and_csv_cells_cannot_be_formulas(tmp_p
     result = survey(tmp_path, jobs=1)
     assert [r["file"] for r in result.rows] == ["=HYPERLINK(1).txt"]
     assert "\n'=HYPERLINK(1).txt," in survey_csv(result)
+
+
+def test_the_csv_names_the_gaps_the_html_table_shows(tmp_path) -> None:
+    out = tmp_path / "survey.csv"
+    r = run_cli("survey", str(POLICIES), "-o", str(out))
+    assert r.returncode == 0
+    rows = {row["file"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    # Chicopee's policy never mentions 287(g): silent, which the guide counts as a gap
+    assert rows["chicopee-413.docx"]["agreements_287g"] == "silent"
+    assert rows["chicopee-413.docx"]["gaps"] == "agreements_287g"
+    html = tmp_path / "survey.html"
+    run_cli("survey", str(POLICIES), "-o", str(html))
+    assert "GAP" in html.read_text(encoding="utf-8")

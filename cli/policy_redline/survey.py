@@ -85,6 +85,9 @@ COLUMNS: tuple[str, ...] = (
     "template",
     "boilerplate_share",
     *QUESTION_IDS,
+    # the questions the HTML table shows as GAP: silent where the guide counts silence
+    # itself as a red flag (ids, ";"-separated), so the CSV says what the table says
+    "gaps",
     "red",
     "green",
     "silent",
@@ -273,7 +276,7 @@ def _one_line(text: str) -> str:
 
 def _empty_row(rel: str, error: str) -> dict:
     row = {c: "" for c in COLUMNS}
-    row.update(file=_display(rel), words="", boilerplate_share="", red="", green="", silent="", unclear="")
+    row.update(file=_display(rel), words="", boilerplate_share="", red="", green="", silent="", unclear="", gaps="")
     row["error"] = error
     row["class"] = "unreadable"
     row["_shown"] = {}
@@ -313,6 +316,7 @@ def _analyse_one(root: str, rel: str, report_path: str | None) -> dict:
         "boilerplate_share": a.boilerplate.share,
         **verdicts,
         **counts,
+        "gaps": ";".join(q for q in QUESTION_IDS if shown_verdict(findings[q]) == "gap"),
         "class": classify(_permission_verdicts(findings)),
         "error": "",
         "ocr_confidence": a.document.ocr.confidence if a.document.ocr and a.document.ocr.pages else "",
