@@ -254,6 +254,7 @@ class _Ctx:
         self.rel_map: dict[str, str | None] = {}
         self.num_map: dict[str, str | None] = {}
         self.numbering = None
+        self.foreign_numbering = None
         self.style_tried: set[str] = set()
         self.note_map: dict = {}
         self.notes: dict = {}
@@ -310,6 +311,39 @@ class _Ctx:
         except etree.XMLSyntaxError:
             return set()
         return {n.get(self.w("numId")) for n in root.iter(self.w("num"))}
+
+
+def _list_labels(root, W: str, nid: str) -> tuple:
+    """What list `nid` of a numbering part prints at each level: format, label text, start
+    (level overrides applied) -- enough to tell two lists that share a number apart."""
+    w = lambda t: f"{{{W}}}{t}"  # noqa: E731
+    num = next((n for n in root.iter(w("num")) if n.get(w("numId")) == nid), None)
+    if num is None:
+        return ()
+    ref = num.find(w("abstractNumId"))
+    aid = ref.get(w("val")) if ref is not None else None
+    absn = next((a for a in root.iter(w("abstractNum")) if a.get(w("abstractNumId")) == aid), None)
+
+    def levels(container):
+        out = {}
+        for lvl in (container.findall(w("lvl")) if container is not None else []):
+            fields = []
+            for tag in ("start", "numFmt", "lvlText", "pStyle"):
+                el = lvl.find(w(tag))
+                fields.append(el.get(w("val")) if el is not None else None)
+            out[lvl.get(w("ilvl"))] = tuple(fields)
+        return out
+
+    labels = levels(absn)
+    link = absn.find(w("numStyleLink")) if absn is not None else None
+    for over in num.findall(w("lvlOverride")):
+        ilvl = over.get(w("ilvl"))
+        if over.find(w("lvl")) is not None:
+            labels.update(levels(over))
+        start = over.find(w("startOverride"))
+        if start is not None and ilvl in labels:
+            labels[ilvl] = (start.get(w("val")),) + labels[ilvl][1:]
+    return (link.get(w("val")) if link is not None else None,) + tuple(sorted(labels.items(), key=lambda kv: str(kv[0])))
 
 
 def _max_id(root, W: str) -> int:
@@ -510,22 +544,34 @@ class _Importer:
         """The original's numId for the revised document's list `nid`: its definition is
         copied into the original's numbering part (under new ids) the first time."""
         ctx = self.ctx
-        if nid in (None, "0") or nid in ctx.nums:
+        if nid in (None, "0"):
             return nid
         if nid in ctx.num_map:
             return ctx.num_map[nid]
-        ctx.num_map[nid] = None
         fp = ctx.foreign
         fname = fp.part_by_type("/numbering") if fp is not None else None
+        if nid in ctx.nums and not fname:
+            return nid
+        ctx.num_map[nid] = None
         if not fname:
             return None
-        name = ctx.pkg.part_by_type("/numbering") or _new_part(ctx.pkg, "numbering.xml", "numbering", NUMBERING_CT)
         W = ctx.W
         try:
-            theirs = etree.fromstring(fp.parts[fname], _PARSER)
+            if ctx.foreign_numbering is None:
+                ctx.foreign_numbering = etree.fromstring(fp.parts[fname], _PARSER)
+            theirs = ctx.foreign_numbering
+            if nid in ctx.nums:
+                if ctx.numbering is None:
+                    ctx.numbering = etree.fromstring(ctx.pkg.parts[ctx.pkg.part_by_type("/numbering")], _PARSER)
+                # the same number in both documents is the same list only when it prints the
+                # same labels: two unrelated documents (or a list redefined) reuse low numbers
+                if _list_labels(ctx.numbering, W, nid) == _list_labels(theirs, W, nid):
+                    ctx.num_map[nid] = nid
+                    return nid
+            name = ctx.pkg.part_by_type("/numbering") or _new_part(ctx.pkg, "numbering.xml", "numbering", NUMBERING_CT)
             if ctx.numbering is None:
                 ctx.numbering = etree.fromstring(ctx.pkg.parts[name], _PARSER)
-        except etree.XMLSyntaxError:
+        except (etree.XMLSyntaxError, KeyError):
             return None
         ours = ctx.numbering
         num = next((n for n in theirs.iter(f"{{{W}}}num") if n.get(f"{{{W}}}numId") == nid), None)
