@@ -53,6 +53,7 @@ NUMBERING_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.n
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 
 _PUA_BASE = 0xF0000  # supplementary private use area: one character per unreadable object
+_PUA_FIRST = chr(_PUA_BASE)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 _TYPED_LABEL = re.compile(r"^\(?[A-Za-z0-9]{1,4}[.)]\s")
 
@@ -99,8 +100,8 @@ class DocxPackage:
         if body is None:
             body = etree.SubElement(self.doc, self.w("body"))
         self.body = body
-        self.rels_name = posixpath.join(posixpath.dirname(self.main), "_rels", posixpath.basename(self.main) + ".rels")
-        self._rels = None
+        self.rels_name = self.rels_of(self.main)
+        self._rels_cache: dict = {}
         self.changed: set[str] = set()
 
     # -- names ---------------------------------------------------------------------------
@@ -124,20 +125,30 @@ class DocxPackage:
         raise InputError(self.source, "not a Word .docx file (no main document part)")
 
     # -- related parts -----------------------------------------------------------------
+    def rels_of(self, part: str) -> str:
+        return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+    def part_rels(self, part: str | None = None):
+        """The relationships of `part` (the main document's by default), parsed once."""
+        name = self.rels_of(part or self.main)
+        root = self._rels_cache.get(name)
+        if root is None:
+            raw = self.parts.get(name)
+            try:
+                root = etree.fromstring(raw, _PARSER) if raw else None
+            except etree.XMLSyntaxError:
+                root = None
+            if root is None:
+                root = etree.Element(f"{{{REL_PKG}}}Relationships", nsmap={None: REL_PKG})
+            self._rels_cache[name] = root
+        return root
+
     @property
     def rels(self):
-        if self._rels is None:
-            raw = self.parts.get(self.rels_name)
-            try:
-                self._rels = etree.fromstring(raw, _PARSER) if raw else None
-            except etree.XMLSyntaxError:
-                self._rels = None
-            if self._rels is None:
-                self._rels = etree.Element(f"{{{REL_PKG}}}Relationships", nsmap={None: REL_PKG})
-        return self._rels
+        return self.part_rels()
 
-    def rel_by_id(self, rid: str):
-        for rel in self.rels:
+    def rel_by_id(self, rid: str, part: str | None = None):
+        for rel in self.part_rels(part):
             if rel.get("Id") == rid:
                 return rel
         return None
@@ -150,24 +161,25 @@ class DocxPackage:
                     return name
         return None
 
-    def resolve(self, target: str) -> str:
+    def resolve(self, target: str, part: str | None = None) -> str:
         if target.startswith("/"):
             return target.lstrip("/")
-        return posixpath.normpath(posixpath.join(posixpath.dirname(self.main), target))
+        return posixpath.normpath(posixpath.join(posixpath.dirname(part or self.main), target))
 
-    def add_rel(self, rtype: str, target: str, external: bool = False) -> str:
-        ids = {rel.get("Id") for rel in self.rels}
+    def add_rel(self, rtype: str, target: str, external: bool = False, part: str | None = None) -> str:
+        rels = self.part_rels(part)
+        ids = {rel.get("Id") for rel in rels}
         n = len(ids) + 1
         while f"rId{n}" in ids:
             n += 1
         rid = f"rId{n}"
-        rel = etree.SubElement(self.rels, f"{{{REL_PKG}}}Relationship")
+        rel = etree.SubElement(rels, f"{{{REL_PKG}}}Relationship")
         rel.set("Id", rid)
         rel.set("Type", rtype)
         rel.set("Target", target)
         if external:
             rel.set("TargetMode", "External")
-        self.changed.add(self.rels_name)
+        self.changed.add(self.rels_of(part or self.main))
         return rid
 
     def ensure_content_type(self, part: str, override: str | None = None, ext_type: str | None = None) -> None:
@@ -207,8 +219,9 @@ class DocxPackage:
     def save(self) -> bytes:
         self.parts[self.main] = etree.tostring(self.doc, xml_declaration=True, encoding="UTF-8", standalone=True)
         self.changed.add(self.main)
-        if self._rels is not None and self.rels_name in self.changed:
-            self.parts[self.rels_name] = etree.tostring(self._rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+        for name, root in self._rels_cache.items():
+            if name in self.changed:
+                self.parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         out = io.BytesIO()
         stamp = self.infos[0].date_time if self.infos else (2026, 1, 1, 0, 0, 0)
         written = set()
@@ -257,6 +270,8 @@ class _Ctx:
         self.foreign_numbering = None
         self.style_tried: set[str] = set()
         self.note_map: dict = {}
+        self.note_pairs: dict = {}  # (kind, original's note id) -> revised document's note id
+        self.box_pairs: dict = {}  # id(kept object) -> (kept object, its counterpart), text boxes inside
         self.notes: dict = {}
         self.foreign_notes: dict = {}
         self.foreign_styles = None
@@ -465,11 +480,23 @@ def _sig(el) -> str:
     attrs = "".join(f"{k.rsplit('}', 1)[-1]}={v}" for k, v in sorted(el.attrib.items())
                     if not k.endswith(("}id", "}rsidR", "}rsidRPr", "}rsidDel", "}history", "}embed", "}anchor")))
     if name in ("drawing", "pict", "object", "AlternateContent"):
-        # a picture is known by what a reader shows of it: its description and its size
-        seen = [f"{k.rsplit('}', 1)[-1]}={v}" for x in el.iter() if isinstance(x.tag, str)
+        # a picture is known by what a reader shows of it: its description and its size; a
+        # text box by its frame and how many boxes it holds -- the words in the boxes are
+        # compared in place (`_textboxes`), so an edit inside one does not replace the shape
+        outside = [x for x in el.iter() if isinstance(x.tag, str) and not any(_local(a) == "txbxContent" for a in x.iterancestors())
+                   and _local(x) != "txbxContent"] if _has_textbox(el) else list(el.iter())
+        seen = [f"{k.rsplit('}', 1)[-1]}={v}" for x in outside if isinstance(x.tag, str)
                 for k, v in sorted(x.attrib.items()) if k.rsplit("}", 1)[-1] in ("descr", "title", "cx", "cy", "alt", "name")]
+        boxes = sum(1 for x in el.iter() if isinstance(x.tag, str) and _local(x) == "txbxContent")
+        if boxes:
+            text = "".join(x.text or "" for x in outside if _local(x) in ("t", "instrText"))
+            return f"{name}|{';'.join(seen)}|boxes={boxes}|{text}"
         attrs = ";".join(seen)
     return f"{name}|{attrs}|{''.join(el.itertext())}"
+
+
+def _has_textbox(el) -> bool:
+    return any(isinstance(x.tag, str) and _local(x) == "txbxContent" for x in el.iter())
 
 
 def _text(atoms: Sequence[_Atom]) -> str:
@@ -488,8 +515,12 @@ class _Importer:
     numbering the original lacks are dropped, hyperlinks and images bring their relationship
     (and image) along, references to notes and comments that do not exist are removed."""
 
-    def __init__(self, ctx: _Ctx) -> None:
+    def __init__(self, ctx: _Ctx, src_part: str | None = None, dst_part: str | None = None) -> None:
         self.ctx = ctx
+        # the parts whose relationships the copied elements use (the revised document's)
+        # and take (the original's): the main documents, or a header and its counterpart
+        self.src_part = src_part
+        self.dst_part = dst_part
 
     def __call__(self, el):
         ctx = self.ctx
@@ -643,7 +674,7 @@ class _Importer:
             return None
         used = [int(n.get(f"{{{W}}}id")) for n in ours.iter(f"{{{W}}}{kind}") if (n.get(f"{{{W}}}id") or "").lstrip("-").isdigit()]
         new_id = str(max(used, default=0) + 1)
-        note = self(note)
+        note = _Importer(ctx, fname, name)(note)  # the note's links and pictures are the notes part's
         note.set(f"{{{W}}}id", new_id)
         ours.append(note)
         ctx.pkg.parts[name] = etree.tostring(ours, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -712,17 +743,19 @@ class _Importer:
 
     def _rel(self, rid: str | None) -> str | None:
         ctx = self.ctx
-        if rid in ctx.rel_map:
-            return ctx.rel_map[rid]
+        key = (self.src_part, self.dst_part, rid)
+        if key in ctx.rel_map:
+            return ctx.rel_map[key]
         fp = ctx.foreign
-        rel = fp.rel_by_id(rid) if fp is not None and rid else None
+        rel = fp.rel_by_id(rid, self.src_part) if fp is not None and rid else None
         new = None
+        dst_dir = posixpath.dirname(self.dst_part or ctx.pkg.main)
         if rel is not None:
             rtype, target = rel.get("Type", ""), rel.get("Target", "")
             if rel.get("TargetMode") == "External":
-                new = ctx.pkg.add_rel(rtype, target, external=True)
+                new = ctx.pkg.add_rel(rtype, target, external=True, part=self.dst_part)
             elif rtype.endswith("/image"):
-                name = fp.resolve(target)
+                name = fp.resolve(target, self.src_part)
                 if name in fp.parts:
                     added = ctx.pkg.add_part(posixpath.join(posixpath.dirname(ctx.pkg.main), "media", posixpath.basename(name)), fp.parts[name])
                     ext = added.rsplit(".", 1)[-1].lower()
@@ -730,8 +763,8 @@ class _Importer:
                                                                  "gif": "image/gif", "emf": "image/x-emf", "wmf": "image/x-wmf",
                                                                  "svg": "image/svg+xml", "bmp": "image/bmp", "tif": "image/tiff",
                                                                  "tiff": "image/tiff"}.get(ext))
-                    new = ctx.pkg.add_rel(rtype, posixpath.relpath(added, posixpath.dirname(ctx.pkg.main)))
-        ctx.rel_map[rid] = new
+                    new = ctx.pkg.add_rel(rtype, posixpath.relpath(added, dst_dir), part=self.dst_part)
+        ctx.rel_map[key] = new
         return new
 
 
@@ -753,7 +786,10 @@ class _Emitter:
         self._run_key = None
         self.out.append(("", el))
 
-    def piece(self, mode: str, atom: _Atom, sub: str, foreign: bool, neighbour_rpr) -> None:
+    def piece(self, mode: str, atom: _Atom, sub: str, foreign: bool, neighbour_rpr, restyled: _Atom | None = None) -> None:
+        """Add `sub` of `atom` as kept, deleted or inserted text; with `restyled` (the revised
+        document's piece of the same words), kept in that piece's formatting, the run's own
+        recorded as the formatting before (w:rPrChange), as Word tracks a formatting change."""
         ctx = self.ctx
         if atom.kind == "s":
             rpr, key = neighbour_rpr, ("s", id(neighbour_rpr))
@@ -762,6 +798,10 @@ class _Emitter:
             src_rpr = atom.run.find(ctx.w("rPr"))
             rpr = self.importer(src_rpr) if (foreign and src_rpr is not None) else src_rpr
             key = ("r", id(atom.run))
+            if restyled is not None and restyled.run is not None:
+                rpr = self._restyle(src_rpr, restyled.run.find(ctx.w("rPr")))
+                key = ("f", id(atom.run), id(restyled.run))
+                mode = "fmt"
             if atom.el.tag == ctx.w("t"):
                 pieces = _synth_pieces(ctx, sub, mode == "del")
             else:
@@ -786,6 +826,20 @@ class _Emitter:
         for p in pieces:
             self._run.append(p)
 
+    def _restyle(self, before, after):
+        """The revised formatting `after` (imported), carrying `before` in a w:rPrChange."""
+        ctx = self.ctx
+        rpr = self.importer(after) if after is not None else ctx.el("rPr")
+        for x in rpr.findall(ctx.w("rPrChange")):
+            rpr.remove(x)
+        change = ctx.mark("rPrChange")
+        old = etree.SubElement(change, ctx.w("rPr"))
+        for c in (before if before is not None else []):
+            if isinstance(c.tag, str) and c.tag not in (ctx.w("rPrChange"), ctx.w("ins"), ctx.w("del")):
+                old.append(copy.deepcopy(c))
+        rpr.append(change)
+        return rpr
+
     def obj(self, mode: str, el, foreign: bool) -> None:
         self._run_key = None
         self._run = None
@@ -809,7 +863,7 @@ class _Emitter:
                 el = wrap
                 changed = True
             else:
-                changed = mode in ("oins", "odel")
+                changed = mode in ("oins", "odel", "fmt")
                 i += 1
             if changed:
                 first = len(result) if first is None else first
@@ -933,8 +987,26 @@ def _equal_chunks(ctx: _Ctx, base: list[_Atom], pos_base: list[int], other: list
         ab, ao = base[pos_base[0]], other[pos_other[0]]
         k = min(len(ab.text) - pos_base[1], len(ao.text) - pos_other[1], n)
         k = max(k, 1)
-        yield _same_fmt(ctx, ab, ao), zeros + list(_consume(base, pos_base, k)), list(_consume(other, pos_other, k))
+        same = _same_fmt(ctx, ab, ao)
+        if same and ab.el is not None and ao.el is not None and ab.text and ab.text[0] >= _PUA_FIRST:
+            _pair_nested(ctx, ab.el, ao.el)
+        yield same, zeros + list(_consume(base, pos_base, k)), list(_consume(other, pos_other, k))
         n -= k
+
+
+def _pair_nested(ctx: _Ctx, base_el, other_el) -> None:
+    """An object kept on both sides may hold text of its own, compared after the paragraph:
+    the notes its footnote (endnote) references point to, and its text boxes."""
+    if ctx.foreign is None:
+        return
+    for tag, kind in (("footnoteReference", "footnote"), ("endnoteReference", "endnote")):
+        mine = list(base_el.iter(ctx.w(tag)))
+        theirs = list(other_el.iter(ctx.w(tag)))
+        if mine and len(mine) == len(theirs):
+            for a, b in zip(mine, theirs):
+                ctx.note_pairs.setdefault((kind, a.get(ctx.w("id"))), b.get(ctx.w("id")))
+    if _has_textbox(base_el):
+        ctx.box_pairs.setdefault(id(base_el), (base_el, other_el))
 
 
 def redline_p(ctx: _Ctx, importer: _Importer, p, base: list[_Atom], other: list[_Atom], base_is_old: bool,
@@ -969,8 +1041,20 @@ def redline_p(ctx: _Ctx, importer: _Importer, p, base: list[_Atom], other: list[
                         else:
                             em.piece("", a, sub, False, em.last_rpr)
                     continue
-                # the same words, formatted differently: shown as replaced, so that both
-                # readings keep their own formatting
+                restyled = next((a for a, _ in other_part if a.kind == "p"), None)
+                if base_is_old and other_foreign and restyled is not None:
+                    # the same words, formatted differently: kept, in the revised formatting,
+                    # with the original's recorded as a tracked formatting change
+                    for a, sub in base_part:
+                        if a.kind == "z":
+                            em.zero(a.el)
+                        elif a.kind == "o":
+                            em.obj("", a.el, False)
+                        else:
+                            em.piece("", a, sub, False, em.last_rpr, restyled=restyled)
+                    continue
+                # (a paragraph given as text against the revised .docx): shown as replaced,
+                # so that both readings keep their own formatting
                 old_part, new_part = (base_part, other_part) if base_is_old else (other_part, base_part)
                 for mode, part, foreign in (("del", old_part, foreign_old), ("ins", new_part, foreign_new)):
                     for a, sub in part:
@@ -1217,6 +1301,19 @@ class _Differ:
         else:
             p.insert(0, theirs)
 
+    def nested(self) -> None:
+        """Text boxes kept on both sides: their paragraphs compared in place, as the body's."""
+        ctx = self.ctx
+        while ctx.box_pairs:
+            pairs = list(ctx.box_pairs.values())
+            ctx.box_pairs.clear()
+            for mine, theirs in pairs:
+                a, b = _top_boxes(ctx, mine), _top_boxes(ctx, theirs)
+                if len(a) != len(b):
+                    continue
+                for x, y in zip(a, b):
+                    self.run(x, _blocks(ctx, x), _blocks(ctx, y, foreign=True))
+
     # templates for new paragraphs --------------------------------------------------------
     def _note_template(self, p, atoms) -> None:
         if self.ctx._kind_of is None:
@@ -1341,6 +1438,19 @@ class _Differ:
                 else:
                     tbl.append(el)
                 last = el
+
+
+def _top_boxes(ctx: _Ctx, el) -> list:
+    """The text boxes of an object, not those nested in one of its boxes."""
+    tag = ctx.w("txbxContent")
+    out = []
+    for x in el.iter(tag):
+        a = x.getparent()
+        while a is not None and a is not el and a.tag != tag:
+            a = a.getparent()
+        if a is None or a is el:
+            out.append(x)
+    return out
 
 
 def reader_val(ctx: _Ctx, el, tag: str) -> str | None:
@@ -1484,6 +1594,107 @@ def _kind_reader(pkg: DocxPackage, ctx: _Ctx):
 # --------------------------------------------------------------------------- entry points
 
 
+def _section_parts(pkg: DocxPackage, body, W: str, R: str) -> dict:
+    """(section index, "header"|"footer", type) -> the part each section's reference names."""
+    out = {}
+    for i, sect in enumerate(body.iter(f"{{{W}}}sectPr")):
+        for kind in ("header", "footer"):
+            for ref in sect.findall(f"{{{W}}}{kind}Reference"):
+                rel = pkg.rel_by_id(ref.get(f"{{{R}}}id") or "")
+                if rel is None or rel.get("TargetMode") == "External":
+                    continue
+                name = pkg.resolve(rel.get("Target", ""))
+                if name in pkg.parts:
+                    out.setdefault((i, kind, ref.get(f"{{{W}}}type") or "default"), name)
+    return out
+
+
+def _foreign_root(ctx: _Ctx, name: str):
+    """A part of the revised document, parsed in the original's namespace."""
+    other = ctx.foreign
+    raw = other.parts[name]
+    if other.W != ctx.W:
+        raw = raw.replace(other.W.encode(), ctx.W.encode())
+    return etree.fromstring(raw, _PARSER)
+
+
+def _redline_part(ctx: _Ctx, name: str, root, compare) -> bool:
+    """Run `compare(copy)` on a copy of the original's part `root` with its revisions taken
+    as accepted (as the body's are); the part is rewritten only when that changes it, so a
+    part the revised document did not change, and that had no revisions, stays byte for byte."""
+    work = copy.deepcopy(root)
+    accept_existing(work, ctx.W)
+    ctx.next_id = max(ctx.next_id, _max_id(work, ctx.W) + 1)
+    compare(work)
+    if etree.tostring(work) == etree.tostring(root):
+        return False
+    ctx.pkg.parts[name] = etree.tostring(work, xml_declaration=True, encoding="UTF-8", standalone=True)
+    ctx.pkg.changed.add(name)
+    return True
+
+
+def _redline_headers(ctx: _Ctx, old_refs: dict, new_refs: dict) -> None:
+    """Each header and footer of the original compared in place with the revised document's
+    header or footer of the same section and kind (first page, even pages, default)."""
+    done: set[str] = set()
+    for key, name in old_refs.items():
+        if name in done:
+            continue
+        done.add(name)
+        theirs = new_refs.get(key) or next((n for k, n in new_refs.items() if k[1:] == key[1:]), None)
+        try:
+            mine = etree.fromstring(ctx.pkg.parts[name], _PARSER)
+            other_root = _foreign_root(ctx, theirs) if theirs else None
+        except etree.XMLSyntaxError:
+            continue
+        if other_root is not None:
+            accept_existing(other_root, ctx.W)
+        differ = _Differ(ctx, base_is_old=True)
+        differ.importer = _Importer(ctx, theirs, name)
+
+        def compare(work, differ=differ, other_root=other_root):
+            if other_root is not None:
+                differ.run(work, _blocks(ctx, work), _blocks(ctx, other_root, foreign=True))
+                differ.nested()
+
+        _redline_part(ctx, name, mine, compare)
+
+
+def _redline_notes(ctx: _Ctx) -> None:
+    """The footnotes (endnotes) whose references the body keeps on both sides: each note's
+    text compared in place with the revised document's note."""
+    for kind in ("footnote", "endnote"):
+        pairs = [(mine, theirs) for (k, mine), theirs in ctx.note_pairs.items() if k == kind]
+        name = ctx.pkg.part_by_type(f"/{kind}s")
+        fname = ctx.foreign.part_by_type(f"/{kind}s") if ctx.foreign is not None else None
+        if not name:
+            continue
+        try:
+            mine = ctx.notes.get(kind)
+            if mine is None:
+                mine = etree.fromstring(ctx.pkg.parts[name], _PARSER)
+            theirs = ctx.foreign_notes.get(kind) if fname else None
+            if theirs is None and fname:
+                theirs = ctx.foreign_notes[kind] = _foreign_root(ctx, fname)
+        except etree.XMLSyntaxError:
+            continue
+        theirs = copy.deepcopy(theirs) if theirs is not None else etree.Element(ctx.w(f"{kind}s"))
+        accept_existing(theirs, ctx.W)
+        by_id = {n.get(ctx.w("id")): n for n in theirs.iter(ctx.w(kind))}
+        differ = _Differ(ctx, base_is_old=True)
+        differ.importer = _Importer(ctx, fname, name)
+
+        def compare(work, differ=differ, by_id=by_id, pairs=pairs, kind=kind):
+            ours = {n.get(ctx.w("id")): n for n in work.iter(ctx.w(kind))}
+            for a, b in pairs:
+                if a in ours and b in by_id:
+                    differ.run(ours[a], _blocks(ctx, ours[a]), _blocks(ctx, by_id[b], foreign=True))
+            differ.nested()
+
+        if _redline_part(ctx, name, mine, compare):
+            ctx.notes[kind] = etree.fromstring(ctx.pkg.parts[name], _PARSER)
+
+
 def redline_pair(old: bytes, new: bytes, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z",
                  old_source: str = "original", new_source: str = "revised") -> bytes:
     """The original .docx with tracked changes turning its body into the revised one's."""
@@ -1496,8 +1707,13 @@ def redline_pair(old: bytes, new: bytes, *, author: str = "policy-redline", date
     if other.W != pkg.W:  # strict against transitional: read the other in our namespace
         raw = etree.tostring(other.body).replace(other.W.encode(), pkg.W.encode())
         other.body = etree.fromstring(raw, _PARSER)
+    old_refs = _section_parts(pkg, pkg.body, pkg.W, pkg.R)
+    new_refs = _section_parts(other, other.body, pkg.W, other.R)
     differ = _Differ(ctx, base_is_old=True)
     differ.run(pkg.body, _blocks(ctx, pkg.body), _blocks(ctx, other.body, foreign=True))
+    differ.nested()
+    _redline_notes(ctx)
+    _redline_headers(ctx, old_refs, new_refs)
     _install_comments(pkg, ctx)
     return pkg.save()
 
