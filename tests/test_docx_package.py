@@ -266,3 +266,229 @@ def test_compare_docx_against_the_template_is_the_department_document_accepted(t
     assert "Chicopee Police Department relating" not in rejected
     before, after = _parts(CHICOPEE), _parts(out)
     assert all(before[n] == after[n] for n in before if n != "word/document.xml")
+
+
+# --- parts other than the body, formatting, lists, objects ---------------------------------
+# Each case is a pair of real documents: the example Chicopee policy as published and the same
+# policy edited the way a clerk would edit it (python-docx), or two small documents written
+# here. Accept All must give the revised document, Reject All the original.
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _accepted(xml: bytes):
+    from lxml import etree
+
+    from policy_redline.writers.docx_package import accept_existing
+
+    root = etree.fromstring(xml)
+    accept_existing(root, W_NS)
+    return root
+
+
+def _rejected(xml: bytes):
+    """Reject All on one part: every insertion becomes a deletion and the other way round,
+    then everything is accepted."""
+    from lxml import etree
+
+    from policy_redline.writers.docx_package import accept_existing
+
+    root = etree.fromstring(xml)
+    ins, dele = f"{{{W_NS}}}ins", f"{{{W_NS}}}del"
+    for el in root.iter(ins, dele):
+        el.tag = dele if el.tag == ins else ins
+    for el in root.iter(f"{{{W_NS}}}t", f"{{{W_NS}}}delText"):
+        deleted = any(a.tag == dele for a in el.iterancestors())
+        el.tag = f"{{{W_NS}}}delText" if deleted else f"{{{W_NS}}}t"
+    accept_existing(root, W_NS)
+    return root
+
+
+def _words(root) -> str:
+    return " ".join("".join(t.text or "" for t in root.iter(f"{{{W_NS}}}t")).split())
+
+
+def _edited_chicopee(tmp_path: Path, name: str, edit) -> Path:
+    import docx
+
+    d = docx.Document(str(CHICOPEE))
+    edit(d)
+    out = tmp_path / f"{name}.docx"
+    d.save(str(out))
+    return out
+
+
+def test_a_changed_header_is_tracked_in_the_header_and_the_rest_kept(tmp_path: Path) -> None:
+    def edit(d):
+        p = d.sections[0].header.paragraphs[0]
+        for r in p.runs:
+            r.text = ""
+        p.runs[0].text = "Chicopee Police Department Policy Manual (revised)"
+
+    new = _edited_chicopee(tmp_path, "header", edit)
+    data = redline_pair(CHICOPEE.read_bytes(), new.read_bytes())
+    out = tmp_path / "header-redline.docx"
+    out.write_bytes(data)
+    before, after = _parts(CHICOPEE), _parts(out)
+    header = after["word/header1.xml"]
+    assert b"<w:ins " in header
+    assert _words(_rejected(header)) == _words(_accepted(before["word/header1.xml"]))
+    assert _words(_accepted(header)) == "Chicopee Police Department Policy Manual (revised)"
+    # the body did not change: no revision in it; every other part byte for byte
+    assert b"<w:ins " not in after["word/document.xml"] and b"<w:del " not in after["word/document.xml"]
+    for name in before:
+        if name not in ("word/document.xml", "word/header1.xml"):
+            assert before[name] == after[name], name
+
+
+def test_an_unchanged_header_stays_byte_for_byte(tmp_path: Path) -> None:
+    def edit(d):
+        d.paragraphs[-1].add_run(" Amended by the council.")
+
+    new = _edited_chicopee(tmp_path, "body", edit)
+    data = redline_pair(CHICOPEE.read_bytes(), new.read_bytes())
+    after = zipfile.ZipFile(io.BytesIO(data))
+    assert after.read("word/header1.xml") == _parts(CHICOPEE)["word/header1.xml"]
+    assert b"Amended by the council." in after.read("word/document.xml")
+
+
+def test_bold_added_is_a_formatting_change_not_a_deletion(tmp_path: Path) -> None:
+    import docx
+
+    def edit(d):
+        para = next(p for p in d.paragraphs if "immigration" in p.text.lower() and len(p.runs) >= 1)
+        for r in para.runs:
+            r.bold = True
+
+    new = _edited_chicopee(tmp_path, "bold", edit)
+    data = redline_pair(CHICOPEE.read_bytes(), new.read_bytes())
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "<w:rPrChange " in xml
+    assert "<w:del " not in xml and "<w:ins " not in xml  # the words are not struck and retyped
+    out = tmp_path / "bold-redline.docx"
+    out.write_bytes(data)
+    if shutil.which("pandoc"):
+        assert _plain(out, "accept") == _plain(new, "accept")
+        # pandoc applies the revised formatting but ignores w:rPrChange: the words are the original's
+        assert _plain(out, "reject") == _plain(CHICOPEE, "accept")
+    # the bold is there in the accepted runs, and the original's plain runs are recorded
+    assert re.search(r"<w:rPr>(?:(?!</w:rPr>).)*<w:b/>(?:(?!</w:rPr>).)*<w:rPrChange ", xml)
+    assert docx.Document(str(out)).paragraphs  # python-docx still opens it
+
+
+def _package_with(tmp_path: Path, name: str, paragraphs: list[str], extra_parts: dict[str, bytes] | None = None,
+                  body_xml: str | None = None, numbering_edit=None) -> Path:
+    """A small .docx written with python-docx, then given parts python-docx cannot write
+    (footnotes, a text box) by editing its XML."""
+    import docx
+
+    d = docx.Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    raw = tmp_path / f"{name}-raw.docx"
+    d.save(str(raw))
+    out = tmp_path / f"{name}.docx"
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml" and body_xml is not None:
+                text = data.decode()
+                start = text.index("<w:body>") + len("<w:body>")
+                end = text.index("<w:sectPr")
+                data = (text[:start] + body_xml + text[end:]).encode()
+            if info.filename == "word/numbering.xml" and numbering_edit is not None:
+                data = numbering_edit(data.decode()).encode()
+            if info.filename == "[Content_Types].xml" and extra_parts and "word/footnotes.xml" in extra_parts:
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            if info.filename == "word/_rels/document.xml.rels" and extra_parts and "word/footnotes.xml" in extra_parts:
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+            dst.writestr(info, data)
+        for part, data in (extra_parts or {}).items():
+            dst.writestr(part, data)
+    return out
+
+
+def _footnotes(text: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<w:footnotes xmlns:w="{W_NS}">'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+            f'<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
+            '</w:footnotes>').encode()
+
+
+_NOTED = ('<w:p><w:r><w:t xml:space="preserve">Officers shall not detain a person solely on a civil immigration detainer.</w:t></w:r>'
+          '<w:r><w:footnoteReference w:id="1"/></w:r></w:p>')
+
+
+@needs_pandoc
+def test_a_footnote_edited_is_tracked_inside_the_note(tmp_path: Path) -> None:
+    old = _package_with(tmp_path, "note-old", [], {"word/footnotes.xml": _footnotes("See Lunn v. Commonwealth, 477 Mass. 517 (2017).")},
+                        body_xml=_NOTED)
+    new = _package_with(tmp_path, "note-new", [], {"word/footnotes.xml": _footnotes("See Lunn v. Commonwealth, 477 Mass. 517, 78 N.E.3d 1143 (2017).")},
+                        body_xml=_NOTED)
+    data = redline_pair(old.read_bytes(), new.read_bytes())
+    out = tmp_path / "note-redline.docx"
+    out.write_bytes(data)
+    z = zipfile.ZipFile(out)
+    notes = z.read("word/footnotes.xml")
+    assert b"<w:ins " in notes and notes.count(b"<w:footnote ") == 3  # edited in place, not a second note
+    assert b"<w:ins " not in z.read("word/document.xml")  # the reference itself is kept
+    assert _plain(out, "accept") == _plain(new, "accept")
+    assert _plain(out, "reject") == _plain(old, "accept")
+
+
+def _textbox(text: str) -> str:
+    return ('<w:p><w:r><w:t xml:space="preserve">Posted in every station: </w:t></w:r><w:r><w:pict>'
+            '<v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="box1" style="width:200pt;height:60pt" type="#_x0000_t202">'
+            f'<v:textbox><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox>'
+            '</v:shape></w:pict></w:r></w:p>')
+
+
+def test_a_text_box_edited_is_tracked_inside_the_box(tmp_path: Path) -> None:
+    old = _package_with(tmp_path, "box-old", [], body_xml=_textbox("Officers may ask about immigration status."))
+    new = _package_with(tmp_path, "box-new", [], body_xml=_textbox("Officers shall not ask about immigration status."))
+    data = redline_pair(old.read_bytes(), new.read_bytes())
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    # one shape, the words inside it tracked: "may" deleted, "shall not" inserted
+    assert xml.count(b"<v:shape ") == 1
+    assert _words(_accepted(xml)) == "Posted in every station: Officers shall not ask about immigration status."
+    assert _words(_rejected(xml)) == "Posted in every station: Officers may ask about immigration status."
+    assert re.search(rb"<w:txbxContent>.*<w:del .*may.*</w:txbxContent>", xml, re.S)
+
+
+@needs_pandoc
+def test_lists_that_share_a_number_but_not_a_format_keep_the_revised_labels(tmp_path: Path) -> None:
+    """Two documents whose list 1 is bullets in one and numbers in the other: the inserted
+    items print numbers, as in the revised document, not the original's bullets."""
+    items = "".join(f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>'
+                    for t in ("Notify the supervisor", "Record the contact", "Release the person"))
+    old = _package_with(tmp_path, "bullets", [], body_xml='<w:p><w:r><w:t>Procedure</w:t></w:r></w:p>')
+    new = _package_with(tmp_path, "numbers", [], body_xml='<w:p><w:r><w:t>Procedure</w:t></w:r></w:p>' + items,
+                        numbering_edit=lambda x: x.replace('<w:num w:numId="1"><w:abstractNumId w:val="8"/>',
+                                                           '<w:num w:numId="1"><w:abstractNumId w:val="0"/>'))
+    bullets = _package_with(tmp_path, "bullets2", [], body_xml='<w:p><w:r><w:t>Procedure</w:t></w:r></w:p>' + items)
+    for original in (old, bullets):
+        out = tmp_path / f"lists-{original.stem}.docx"
+        out.write_bytes(redline_pair(original.read_bytes(), new.read_bytes()))
+        assert pandoc_pruned(out, "accept") == pandoc_pruned(new, "accept")
+        assert "1. Notify the supervisor" in _plain(out, "accept")
+        assert "- Notify" not in _plain(out, "accept")
+        # the original's numbering part only gains the revised list's definition
+        assert other_parts_identical(original.read_bytes(), out.read_bytes())
+
+
+@needs_soffice
+def test_libreoffice_converts_a_redline_with_header_and_formatting_changes(tmp_path: Path) -> None:
+    def edit(d):
+        d.sections[0].header.paragraphs[0].add_run(" (revised)")
+        next(p for p in d.paragraphs if p.runs).runs[0].italic = True
+
+    new = _edited_chicopee(tmp_path, "both", edit)
+    out = tmp_path / "both-redline.docx"
+    out.write_bytes(redline_pair(CHICOPEE.read_bytes(), new.read_bytes()))
+    z = zipfile.ZipFile(out)
+    assert b"<w:ins " in z.read("word/header1.xml") and b"<w:rPrChange " in z.read("word/document.xml")
+    _soffice_pdf(out, tmp_path)
