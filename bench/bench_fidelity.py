@@ -131,12 +131,37 @@ def pandoc_pruned(path: Path, mode: str) -> str | None:
     return " ".join(out.stdout.decode("utf-8", "replace").split()) if out.returncode == 0 else None
 
 
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_TRACKED_PARTS = re.compile(r"(^|/)(header\d*|footer\d*|footnotes|endnotes)\.xml$")
+
+
+def reject_all(root) -> None:
+    """Reject All on one part, in place: every insertion becomes a deletion and the other way
+    round (their text with them), then everything is accepted."""
+    from policy_redline.writers.docx_package import accept_existing
+
+    ins, dele = f"{{{W_MAIN}}}ins", f"{{{W_MAIN}}}del"
+    for el in root.iter(ins, dele):
+        el.tag = dele if el.tag == ins else ins
+    for el in root.iter(f"{{{W_MAIN}}}t", f"{{{W_MAIN}}}delText"):
+        deleted = any(a.tag == dele for a in el.iterancestors())
+        el.tag = f"{{{W_MAIN}}}delText" if deleted else f"{{{W_MAIN}}}t"
+    accept_existing(root, W_MAIN)
+
+
+def _part_words(root) -> list[str]:
+    return "".join(t.text or "" for t in root.iter(f"{{{W_MAIN}}}t")).split()
+
+
 def other_parts_identical(original: bytes, result: bytes) -> bool:
     """Every part but the main document, the relationships and the content types is byte for
-    byte the original's -- except the styles, numbering and notes parts, which may only gain
-    the definitions and notes the revised document's new paragraphs use (every original one
-    kept, byte for byte)."""
+    byte the original's -- except the styles, numbering and notes parts, which may gain the
+    definitions and notes new paragraphs use (every original one kept, byte for byte), and
+    headers, footers and notes the revised document changed, which may carry tracked changes
+    whose Reject All gives back the original's text."""
     from lxml import etree
+
+    from policy_redline.writers.docx_package import accept_existing
 
     with zipfile.ZipFile(io.BytesIO(original)) as a, zipfile.ZipFile(io.BytesIO(result)) as b:
         mine = {i.filename for i in b.infolist()}
@@ -149,13 +174,71 @@ def other_parts_identical(original: bytes, result: bytes) -> bool:
             before, after = a.read(name), b.read(name)
             if before == after:
                 continue
-            if not name.endswith(("styles.xml", "numbering.xml", "footnotes.xml", "endnotes.xml")):
+            if not name.endswith(("styles.xml", "numbering.xml", "footnotes.xml", "endnotes.xml")) and not _TRACKED_PARTS.search(name):
                 return False
             old_children = {etree.tostring(c) for c in etree.fromstring(before)}
             new_children = {etree.tostring(c) for c in etree.fromstring(after)}
-            if not old_children <= new_children:
+            if old_children <= new_children:
+                continue
+            if not _TRACKED_PARTS.search(name):
+                return False
+            was, rejected = etree.fromstring(before), etree.fromstring(after)
+            accept_existing(was, W_MAIN)
+            reject_all(rejected)
+            if name.endswith(("footnotes.xml", "endnotes.xml")):  # notes may only have been added
+                notes = {n.get(f"{{{W_MAIN}}}id"): n for n in rejected if isinstance(n.tag, str)}
+                for n in was:
+                    if not isinstance(n.tag, str):
+                        continue
+                    kept = notes.get(n.get(f"{{{W_MAIN}}}id"))
+                    if kept is None or _part_words(kept) != _part_words(n):
+                        return False
+            elif _part_words(was) != _part_words(rejected):
                 return False
     return True
+
+
+_OBJECTS = ("drawing", "pict", "object", "fldSimple", "hyperlink", "footnoteReference", "endnoteReference")
+_MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath"
+
+
+def _objects(root) -> dict[str, int]:
+    """The objects a reader shows that the word diff cannot read: pictures, embedded objects,
+    equations, fields, links and note references (an equation, link or simple field only with
+    text in it: a tracked one leaves its empty shell behind when its runs are taken out)."""
+    w = lambda t: f"{{{W_MAIN}}}{t}"  # noqa: E731
+    out = {}
+    for name in _OBJECTS:
+        found = root.iter(w(name))
+        if name in ("hyperlink", "fldSimple"):
+            found = [x for x in found if "".join(t.text or "" for t in x.iter(w("t"))).strip()]
+        out[name] = sum(1 for _ in found)
+    out["oMath"] = sum(1 for x in root.iter(_MATH) if "".join(t.text or "" for t in x.iter(_MATH[:-5] + "t")).strip())
+    out["field"] = sum(1 for x in root.iter(w("fldChar")) if x.get(w("fldCharType")) == "begin")
+    return out
+
+
+def objects_kept(original: bytes, revised: bytes, result: bytes) -> bool:
+    """Accept All has the revised document's objects, Reject All the original's: none dropped,
+    none doubled (counted in the main document, by kind)."""
+    from lxml import etree
+
+    from policy_redline.writers.docx_package import DocxPackage, accept_existing
+
+    def body(data: bytes):
+        pkg = DocxPackage(data)
+        if pkg.W != W_MAIN:
+            return None
+        return etree.fromstring(pkg.parts[pkg.main])
+
+    roots = [body(x) for x in (original, revised, result, result)]
+    if any(r is None for r in roots):
+        return True  # a strict-namespace document: not counted here
+    old, new, accepted, rejected = roots
+    for r in (old, new, accepted):
+        accept_existing(r, W_MAIN)
+    reject_all(rejected)
+    return _objects(accepted) == _objects(new) and _objects(rejected) == _objects(old)
 
 
 def _pruned_ok(out: Path, old: Path, new: Path) -> bool:
@@ -165,7 +248,7 @@ def _pruned_ok(out: Path, old: Path, new: Path) -> bool:
 
 def measure_ours(pairs, tmp: Path) -> dict:
     counts = {"pairs": len(pairs), "accept": 0, "reject": 0, "both": 0, "refused": 0, "unreadable": 0,
-              "parts_identical": 0, "seconds": 0.0, "pruned_both": 0}
+              "parts_identical": 0, "seconds": 0.0, "pruned_both": 0, "objects_kept": 0}
     failures = []
     for k, (old, new) in enumerate(pairs):
         old_b, new_b = old.read_bytes(), new.read_bytes()
@@ -189,6 +272,7 @@ def measure_ours(pairs, tmp: Path) -> dict:
         counts["reject"] += r_ok
         counts["both"] += a_ok and r_ok
         counts["parts_identical"] += other_parts_identical(old_b, data)
+        counts["objects_kept"] += objects_kept(old_b, new_b, data)
         counts["pruned_both"] += _pruned_ok(out, old, new)
         if not (a_ok and r_ok):
             failures.append((old.name, new.name, f"accept {'ok' if a_ok else 'differs'}, reject {'ok' if r_ok else 'differs'}"))
@@ -270,9 +354,12 @@ def main() -> None:
         ours = measure_ours(pairs, Path(tmp))
         n = ours["pairs"] - ours["unreadable"]
         print(f"policy-redline: accept-all exact {ours['accept']}/{n}, reject-all exact {ours['reject']}/{n}, "
-              f"both {ours['both']}/{n}; refused {ours['refused']}; other parts byte-identical "
+              f"both {ours['both']}/{n}; refused {ours['refused']}; other parts byte-identical (or, for headers, "
+              f"footers and notes the revised document changes, tracked so that Reject All gives them back) "
               f"{ours['parts_identical']}/{n - ours['refused']}; {ours['seconds']:.1f} s redlining; "
-              f"both, less pandoc's empty list items and tables: {ours['pruned_both']}/{n}"
+              f"both, less pandoc's empty list items and tables: {ours['pruned_both']}/{n}; pictures, equations, "
+              f"fields, links and note references as in the revised document after Accept All and as in the "
+              f"original after Reject All: {ours['objects_kept']}/{n - ours['refused']}"
               + (f" ({ours['unreadable']} pairs pandoc cannot read, left out)" if ours["unreadable"] else ""))
         if args.failures:
             for f in ours["failures"]:

@@ -844,6 +844,11 @@ class _Emitter:
         self._run_key = None
         self._run = None
         el = self.importer(el) if foreign else el
+        if mode and etree.QName(el).namespace in M_NS:
+            # an equation goes into the revision mark whole (w:ins/w:del may hold one), so
+            # that readers which do not look for marks inside the math still drop it
+            self.out.append((mode, el))
+            return
         if mode:
             _mark_runs(self.ctx, el, mode)
         self.out.append(("o" + mode, el))
