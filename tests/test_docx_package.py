@@ -509,3 +509,29 @@ def test_an_equation_that_changed_is_tracked_whole_and_nothing_is_dropped(tmp_pa
 
     assert text(_accepted(xml)) == "The penalty is fine=100 dollars a day."
     assert text(_rejected(xml)) == "The penalty is fine=50 dollars."
+
+
+# --- a document that was not .docx gets a generated one, laid out as a policy ---------------
+
+
+@needs_pandoc
+def test_a_markdown_policy_drafts_into_a_document_with_a_policy_look(tmp_path: Path) -> None:
+    out = tmp_path / "draft.docx"
+    r = run_cli("draft", str(ROOT / "policies" / "chicopee-413.md"), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    z = zipfile.ZipFile(out)
+    header = re.sub(r"<[^>]+>", " ", z.read("word/header1.xml").decode())
+    assert "Chicopee Police Department" in header and "Policy 413: Immigration Violations" in header
+    footer = z.read("word/footer1.xml").decode()
+    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer  # "Page 1 of 7"
+    body = z.read("word/document.xml").decode()
+    paragraphs = re.findall(r"<w:p>.*?</w:p>", body, re.S)
+    # the title block is the policy's own first lines: its heading centred, the department
+    # line under it in its own style, ruled off -- no line added that the policy lacks
+    assert '<w:pStyle w:val="Heading1"/><w:jc w:val="center"/>' in paragraphs[0] and "Policy 413" in paragraphs[0]
+    assert '<w:pStyle w:val="PolicySubtitle"/><w:pBdr>' in paragraphs[1] and "Chicopee Police Department" in paragraphs[1]
+    styles = z.read("word/styles.xml").decode()
+    assert 'w:styleId="PolicySubtitle"' in styles
+    # a list item's typed label "(a)" hangs, as in a numbered list
+    assert re.search(r'<w:ind w:left="720" w:hanging="360"/>.*?\(a\) ', body, re.S)
+    assert _plain(out, "reject").startswith("Policy 413: Immigration Violations Chicopee Police Department 413.1 PURPOSE AND SCOPE")

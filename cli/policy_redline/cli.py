@@ -172,12 +172,12 @@ def survey(folder: str, output: str | None, jobs: int | None, reports: str | Non
     run_survey_command(folder, output, jobs, reports, force, time_limit, memory_limit)
 
 
-def _redline_bytes_or_text(redline, fmt: str, color: bool):
+def _redline_bytes_or_text(redline, fmt: str, color: bool, department: str = ""):
     """Render a Redline in the chosen format (docx is bytes, the rest text)."""
     if fmt == "docx":
         from .writers.docx_redline import redline_to_docx
 
-        return redline_to_docx(redline)
+        return redline_to_docx(redline, department)
     if fmt == "html":
         from .writers.html_redline import redline_to_html
 
@@ -247,7 +247,7 @@ def draft(policy: str, town: str | None, department: str | None, board: str | No
             result = amendment.to_docx(read_regular_file(policy), clean=clean, author=author, date=date)
         if result is None:
             redline = amendment.clean(author=author, date=date) if clean else amendment.redline(author=author, date=date)
-            result = _redline_bytes_or_text(redline, fmt, color)
+            result = _redline_bytes_or_text(redline, fmt, color, amendment.names.department)
     _emit(result, output, inputs=(policy,), force=force, color=color)
 
 

@@ -79,9 +79,19 @@ def _initials(author: str) -> str:
     return "".join(w[0] for w in words).upper()[:4]
 
 
+# Paragraph layouts of a generated policy (w:pPr children, in schema order): a list item
+# whose label is typed ("(a) ", "1. ") hangs the label; one without is indented; the title
+# block's last line is ruled off.
+_LIST_TYPED = '<w:ind w:left="720" w:hanging="360"/>'
+_LIST_PLAIN = '<w:ind w:left="720"/>'
+_RULE = '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="4" w:color="000000"/></w:pBdr>'
+_TYPED_LABEL = re.compile(r"^\(?[A-Za-z0-9]{1,4}[.)]\s")
+
+
 class _Writer:
-    def __init__(self, redline: Redline) -> None:
+    def __init__(self, redline: Redline, department: str = "") -> None:
         self.redline = redline
+        self.department = department
         self.when = _parse_date(redline.date)
         self.date = _w3c_date(self.when)
         self.author = xml_safe(redline.author)
@@ -150,16 +160,28 @@ class _Writer:
     def _mark_xml(self, tag: str) -> str:
         return f'<{tag} w:id="{self._id()}" w:author={self._author_attr} w:date={self._date_attr}'
 
-    def paragraph(self, para: RedlineParagraph) -> None:
+    def paragraph(self, para: RedlineParagraph, role: str = "") -> None:
         """Append one paragraph. Its WordprocessingML is written as text and parsed with all
         the others at the end (`_flush`): the same elements as building them one by one
-        with python-docx's `OxmlElement`, at a fraction of the cost."""
+        with python-docx's `OxmlElement`, at a fraction of the cost. `role` places it in the
+        title block ("title", "subtitle", "rule": the block's last line, ruled off)."""
         out = ["<w:p>"]
         style_id = self._style_id(para)
-        if style_id or para.inserted or para.deleted:
+        place = role.split()[0] if role else ""
+        layout = ""
+        if place == "subtitle":
+            style_id = self._subtitle_style()
+        elif place == "title":
+            layout = "<w:jc w:val=\"center\"/>"
+        elif para.kind == "list_item":  # the label hangs, as a numbered list's does
+            layout = _LIST_TYPED if _TYPED_LABEL.match(para.amended or para.original) else _LIST_PLAIN
+        if role.endswith("rule"):
+            layout = _RULE + layout
+        if style_id or layout or para.inserted or para.deleted:
             out.append("<w:pPr>")
             if style_id:
                 out.append(f"<w:pStyle w:val={_attr(style_id)}/>")
+            out.append(layout)
             if para.inserted or para.deleted:
                 out.append(f"<w:rPr>{self._mark_xml('w:ins' if para.inserted else 'w:del')}/></w:rPr>")
             out.append("</w:pPr>")
@@ -222,16 +244,100 @@ class _Writer:
                 self._comments_elm.append(el)
             self._comments_xml = []
 
+    def _subtitle_style(self) -> str:
+        if "subtitle" not in self._style_ids:
+            from docx.enum.style import WD_STYLE_TYPE
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+            from docx.shared import Pt
+
+            style = self.doc.styles.add_style("Policy Subtitle", WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = self.doc.styles["Normal"]
+            style.font.bold = True
+            style.font.size = Pt(12)
+            style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            style.paragraph_format.space_after = Pt(12)
+            self._style_ids["subtitle"] = style.style_id
+        return self._style_ids["subtitle"]
+
     # -- document ----------------------------------------------------------------------
+    def _page(self) -> None:
+        """A policy manual's page: Letter, one-inch margins, a plain serif body, black headings
+        (the template's are blue), the department and the policy's title in the header, and
+        "Page N of M" in the footer."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Inches, Pt, RGBColor
+
+        doc = self.doc
+        section = doc.sections[0]
+        section.page_width, section.page_height = Inches(8.5), Inches(11)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Inches(1))
+        normal = doc.styles["Normal"]
+        normal.font.name = "Times New Roman"
+        normal.font.size = Pt(12)
+        normal.paragraph_format.space_after = Pt(6)
+        for level, size in ((1, 16), (2, 13), (3, 12), (4, 12), (5, 12), (6, 12)):
+            heading = doc.styles[f"Heading {level}"]
+            heading.font.name = "Times New Roman"
+            heading.font.size = Pt(size)
+            heading.font.bold = True
+            heading.font.italic = False
+            heading.font.color.rgb = RGBColor(0, 0, 0)
+            heading.paragraph_format.space_before = Pt(12 if level > 1 else 0)
+            heading.paragraph_format.space_after = Pt(6)
+            fonts = heading.element.rPr.find(qn("w:rFonts")) if heading.element.rPr is not None else None
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                if fonts is not None and fonts.get(qn(attr)) is not None:  # the theme's font would win
+                    del fonts.attrib[qn(attr)]
+        header = section.header
+        header.is_linked_to_previous = False
+        title = xml_safe(self.redline.title)
+        department = xml_safe(self.department)
+        line = header.paragraphs[0]
+        if department and title and department.casefold() not in title.casefold():
+            line.text = f"{department}\t\t{title}"  # the Header style's centre stop, then its right one
+        else:
+            line.text = department or title
+        for run in line.runs:
+            run.font.size = Pt(9)
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        foot = footer.paragraphs[0]
+        foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for el in _parse_children([
+            '<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">Page </w:t></w:r>',
+            '<w:fldSimple w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>',
+            '<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> of </w:t></w:r>',
+            '<w:fldSimple w:instr=" NUMPAGES "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>',
+        ]):
+            foot._p.append(el)
+
+    def _roles(self) -> list[str]:
+        """The title block: the policy's opening level-1 heading(s), centred, and the short
+        line under them that names the department or the order (no sentence), ruled off --
+        the policy's own lines, so Reject All still gives its text and nothing else."""
+        paras = self.redline.paragraphs
+        roles = [""] * len(paras)
+        k = 0
+        while k < len(paras) and k < 3 and paras[k].kind == "heading" and paras[k].level == 1:
+            roles[k] = "title"
+            k += 1
+        if not k:
+            return roles
+        if k < len(paras) and paras[k].kind == "paragraph":
+            text = (paras[k].amended or paras[k].original).strip()
+            if text and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")):
+                roles[k] = "subtitle"
+                k += 1
+        roles[k - 1] += " rule"
+        return roles
+
     def build(self) -> bytes:
         doc = self.doc
         title = xml_safe(self.redline.title)
-        if title:
-            header = doc.sections[0].header
-            header.is_linked_to_previous = False
-            header.paragraphs[0].text = title
-        for para in self.redline.paragraphs:
-            self.paragraph(para)
+        self._page()
+        for para, role in zip(self.redline.paragraphs, self._roles()):
+            self.paragraph(para, role.strip())
         self._flush()
 
         props = doc.core_properties
@@ -389,6 +495,8 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def redline_to_docx(redline: Redline) -> bytes:
-    """The redline as a .docx with native tracked changes (w:ins / w:del) and comments."""
-    return _Writer(redline).build()
+def redline_to_docx(redline: Redline, department: str = "") -> bytes:
+    """The redline as a .docx with native tracked changes (w:ins / w:del) and comments, laid
+    out as a policy: `department` (when known) and the title in the header, page numbers in
+    the footer, the policy's opening heading and department line as its title block."""
+    return _Writer(redline, department).build()
