@@ -12,12 +12,19 @@ footnotes, images and hyperlink targets it uses (appended to those parts). In th
   the formatting of the revised document's run (two documents) or of the neighbouring run;
 * objects the diff cannot read -- hyperlinks, fields, drawings, equations, content controls,
   footnote references -- are one unit each in the diff: kept whole when they are on both
-  sides, their runs marked deleted or inserted whole otherwise, never dropped;
+  sides, their runs marked deleted or inserted whole otherwise (an equation inside the mark
+  whole), never dropped;
 * a paragraph only on one side is marked whole, its paragraph mark too
   (``w:pPr/w:rPr/w:ins|w:del``); a new paragraph copies the paragraph properties (style,
   numbering, indents) of the revised document's paragraph, or of the nearest paragraph of
   its kind (heading of the same level, list item, body text) in the original;
-* tables are aligned row by row (``w:trPr/w:ins|w:del`` for whole rows) and cell by cell.
+* tables are aligned row by row (``w:trPr/w:ins|w:del`` for whole rows) and cell by cell;
+* the same words formatted differently keep the revised formatting, the original's recorded
+  in ``w:rPrChange`` (as Word tracks a formatting change), not struck and retyped;
+* headers and footers (by section and kind), the footnotes and endnotes whose references the
+  body keeps, and text boxes in a shape kept on both sides are compared in place the same way;
+  a part the revised document leaves as it was is written back byte for byte;
+* a list number both documents use is taken as one list only when both define it alike.
 
 Revisions already in a document are taken as accepted first (as every reader of the tool
 reads them), so Reject All gives back the original's text and Accept All the revised text.
