@@ -525,3 +525,28 @@ def test_a_markdown_policy_drafts_into_a_document_with_a_policy_look(tmp_path: P
     # a list item's typed label "(a)" hangs, as in a numbered list
     assert re.search(r'<w:ind w:left="720" w:hanging="360"/>.*?\(a\) ', body, re.S)
     assert _plain(out, "reject").startswith("Policy 413: Immigration Violations Chicopee Police Department 413.1 PURPOSE AND SCOPE")
+
+
+@needs_pandoc
+def test_a_replaced_opening_keeps_each_sides_title_block_first(tmp_path: Path) -> None:
+    """Two policies with nothing in common: the old title and the new one lead the redline,
+    then the old text struck and the new inserted, so each reading opens with its own title
+    (pandoc, like Word's title block, reads a Title line only at the top)."""
+    import docx
+
+    def write(name: str, title: str, body: str) -> Path:
+        d = docx.Document()
+        d.add_paragraph(title, style="Title")
+        d.add_paragraph(body)
+        path = tmp_path / f"{name}.docx"
+        d.save(str(path))
+        return path
+
+    old = write("use-of-force", "Use of Force", "Officers may use reasonable force to effect an arrest.")
+    new = write("immigration", "Immigration Violations", "Members shall not inquire about anyone's immigration status.")
+    out = tmp_path / "opening.docx"
+    out.write_bytes(redline_pair(old.read_bytes(), new.read_bytes()))
+    assert _plain(out, "accept") == _plain(new, "accept")
+    assert _plain(out, "reject") == _plain(old, "accept")
+    body = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert body.index("Use of Force") < body.index("Immigration Violations") < body.index("Officers may use")

@@ -1376,7 +1376,7 @@ class _Differ:
                     fixed += [(i, None), (None, j)]
                 else:
                     fixed.append((i, j))
-            pairs = fixed
+            pairs = _titles_first(ctx, fixed, old, new)
         last = None
         first_base = base_blocks[0].el if base_blocks else None
         for i, j in pairs:
@@ -1450,6 +1450,40 @@ class _Differ:
                 else:
                     tbl.append(el)
                 last = el
+
+
+_TITLE_STYLES = {"Title", "Subtitle"}
+
+
+def _titles_first(ctx: _Ctx, pairs: list, old: list[_Block], new: list[_Block]) -> list:
+    """When a document's opening is replaced, the title lines of both sides (Title, Subtitle
+    styles) come first, then the rest: each reading opens with its own title block, not with
+    the other side's struck or inserted text before it."""
+    lead = 0
+    while lead < len(pairs) and (pairs[lead][0] is None or pairs[lead][1] is None):
+        lead += 1
+    if lead < 2:
+        return pairs
+
+    def is_title(block: _Block | None) -> bool:
+        if block is None or block.el is None or block.kind != "p":
+            return False
+        ppr = block.el.find(ctx.w("pPr"))
+        return reader_val(ctx, ppr, "pStyle") in _TITLE_STYLES
+
+    head = pairs[:lead]
+    titles = [p for p in head if is_title(old[p[0]] if p[0] is not None else new[p[1]])]
+    if not titles:
+        return pairs
+    rest = [p for p in head if p not in titles]
+    key = lambda p: (p[0] is None, p[0] if p[0] is not None else p[1])  # noqa: E731 - deletions, then insertions, in order
+    order = sorted(titles, key=key) + sorted(rest, key=key)
+    # each side's own order is its reading: only when its title lines already lead it
+    olds = [i for i, _ in order if i is not None]
+    news = [j for _, j in order if j is not None]
+    if olds != sorted(olds) or news != sorted(news):
+        return pairs
+    return order + pairs[lead:]
 
 
 def _top_boxes(ctx: _Ctx, el) -> list:
