@@ -301,7 +301,7 @@ def draft_docx(upload: Upload, *, town: str | None, department: str | None, boar
         result = amendment.to_docx(data, clean=clean, author=author, date=date)
     if result is None:
         redline = amendment.clean(author=author, date=date) if clean else amendment.redline(author=author, date=date)
-        result = redline_to_docx(redline)
+        result = redline_to_docx(redline, amendment.names.department)
     return result
 
 

@@ -1,6 +1,6 @@
 """Output writers.  The redline writers, each a pure function of a `Redline`:
 
-    redline_to_docx(redline) -> bytes                      native w:ins/w:del, Word comments
+    redline_to_docx(redline, department) -> bytes          native w:ins/w:del, Word comments
     redline_to_html(redline, *, heading=None) -> str       self-contained, print-ready
     redline_to_markdown(redline) -> str                    CriticMarkup, comments as footnotes
     redline_to_text(redline, *, color) -> str              ANSI colours or [-del-]{+ins+}
