@@ -371,6 +371,39 @@ def test_typography_is_not_a_change_in_compare(tmp_path):
         assert "person's" not in page.replace("person\u2019s", "") and "person&#x27;s" not in page
 
 
+def test_typography_in_a_word_redline_is_set_apart_from_the_real_changes(tmp_path):
+    # In a Word redline every change stays tracked, so Reject All gives back the original
+    # character for character; the typographic ones carry their own author, so a reader can
+    # accept or hide them all at once and read the real changes alone.
+    from docx import Document as WordDocument
+
+    texts = {
+        "old": ("Members shall not ask about a person's immigration status -- \"never\" -- when they file a report.",
+                "An officer should not detain any individual."),
+        "new": ("Members shall not ask about a person\u2019s immigration\u00a0status \u2014 \u201cnever\u201d \u2014 when they \ufb01le a report.",
+                "An officer shall not detain any individual."),
+    }
+    for name, (first, second) in texts.items():
+        d = WordDocument()
+        d.add_heading("413.3 VICTIMS AND WITNESSES", 2)
+        d.add_paragraph(first)
+        d.add_paragraph(second)
+        d.save(tmp_path / f"{name}.docx")
+    r = run_cli("compare", "new.docx", "--against", "old.docx", "--format", "docx", "-o", "red.docx", cwd=tmp_path)
+    assert r.returncode == 0, _err(r)
+    body = zipfile.ZipFile(tmp_path / "red.docx").read("word/document.xml").decode("utf-8")
+    marks = re.findall(r'<w:(ins|del) [^>]*w:author="([^"]*)"[^>]*>(.*?)</w:\1>', body, re.S)
+    words = {(kind, author, "".join(re.findall(r"<w:(?:t|delText)[^>]*>([^<]*)<", inner))) for kind, author, inner in marks}
+    assert ("del", "policy-redline", "should") in words and ("ins", "policy-redline", "shall") in words
+    typography = {w for k, a, w in words if a == "policy-redline (typography)"}
+    assert "person's" in typography and "person\u2019s" in typography
+    assert all(a == "policy-redline (typography)" for k, a, w in words if w not in ("should", "shall"))
+    if shutil.which("pandoc"):
+        rejected = subprocess.run(["pandoc", "--track-changes=reject", "red.docx", "-t", "plain", "--wrap=none"],
+                                  cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+        assert "a person's immigration status -- \"never\" --" in rejected
+
+
 # --- 9. small things ----------------------------------------------------------------------------
 
 

@@ -1741,6 +1741,31 @@ def _redline_notes(ctx: _Ctx) -> None:
             ctx.notes[kind] = etree.fromstring(ctx.pkg.parts[name], _PARSER)
 
 
+def _typography_key(text: str) -> str:
+    from ..normalize import fold
+
+    return " ".join(re.sub(r"[-\u2010-\u2015]+", "-", fold(text)).split())
+
+
+def _mark_typography(ctx: _Ctx, root) -> None:
+    """A deletion and the insertion right after it that differ only in typography (straight
+    and curly quotes, dashes, non-breaking spaces, ligatures) are the same words: they stay
+    tracked, so Reject All still gives the original character for character, but under
+    the author "… (typography)", so a reader can accept or hide them all at once in Word's
+    Reviewing pane and read the real changes alone."""
+    W = ctx.W
+    author = f"{ctx.author} (typography)"
+    for d in list(root.iter(f"{{{W}}}del")):
+        i = d.getnext()
+        if i is None or i.tag != f"{{{W}}}ins":
+            continue
+        old = "".join(t.text or "" for t in d.iter(f"{{{W}}}delText"))
+        new = "".join(t.text or "" for t in i.iter(f"{{{W}}}t"))
+        if old and new and old != new and _typography_key(old) == _typography_key(new):
+            d.set(f"{{{W}}}author", author)
+            i.set(f"{{{W}}}author", author)
+
+
 def redline_pair(old: bytes, new: bytes, *, author: str = "policy-redline", date: str = "2026-01-01T00:00:00Z",
                  old_source: str = "original", new_source: str = "revised") -> bytes:
     """The original .docx with tracked changes turning its body into the revised one's."""
@@ -1760,6 +1785,7 @@ def redline_pair(old: bytes, new: bytes, *, author: str = "policy-redline", date
     differ.nested()
     _redline_notes(ctx)
     _redline_headers(ctx, old_refs, new_refs)
+    _mark_typography(ctx, pkg.body)
     _install_comments(pkg, ctx)
     return pkg.save()
 
