@@ -529,3 +529,18 @@ def test_in_a_browser_two_uploads_at_once_both_finish(live_server, browser):
     assert headings[0].inner_text().startswith("Chicopee Police Department: Policy 413")
     assert headings[1].inner_text().startswith("Bedford Police Department")
     assert os.listdir(server_tmp) == []
+
+
+def test_serve_no_ocr_keeps_ocr_off_while_the_server_runs(monkeypatch):
+    # The pages read uploads in this process and its workers: the flag must hold for as
+    # long as the server runs, as it does for one command.
+    import policy_redline.web as web
+    from policy_redline.readers.ocr import NO_OCR_ENV
+
+    seen = {}
+    monkeypatch.delenv(NO_OCR_ENV, raising=False)
+    monkeypatch.setattr(web, "run", lambda **kw: seen.update(kw, env=os.environ.get(NO_OCR_ENV)))
+    result = CliRunner().invoke(cli, ["serve", "--no-browser", "--no-ocr", "--port", "0"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert seen["env"] == "1" and seen["open_browser"] is False
+    assert os.environ.get(NO_OCR_ENV) is None  # and only while it runs

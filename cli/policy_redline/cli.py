@@ -414,6 +414,7 @@ def list_models(fmt: str) -> None:
               help="Address to serve on; another than 127.0.0.1 lets others on the network use it (and upload to it).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a browser (never opened under CI or without a display).")
+@no_ocr_option
 def serve(host: str, port: int, no_browser: bool) -> None:
     """Open the tool as a web page: read one policy, compare two, survey many, and download
     every file the commands write. Runs on this computer; files are deleted once read."""
