@@ -139,6 +139,14 @@ VERDICT_LABELS = {"red": "Red flag", "green": "Green", "silent": "Silent", "gap"
 VERDICT_PLURALS = {"red": "Red flags", "green": "Green", "silent": "Silent", "gap": "Gaps", "unclear": "Unclear"}
 
 
+def _scorecard(card, label: str, payload, status: int = 200, *, error: str | None = None, sent: dict | None = None):
+    """The scorecard page: the one a policy's upload shows, and the one a download that
+    needs more shows again with its message and the fields as the user left them."""
+    return _page("scorecard.html", status, card=card, page=card.page, label=label, payload=payload,
+                 questions=QUESTION_IDS, today=dt.date.today().isoformat(), kinds=work.KINDS,
+                 error=error, sent=sent or {})
+
+
 def _page(name: str, status: int = 200, **context) -> HTMLResponse:
     context.setdefault("version", __version__)
     context.setdefault("error", None)
@@ -238,9 +246,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             kept = await folder.keep(upload, work.MAX_POLICY_BYTES)
             card = await run(work.scorecard, kept)
             raw = await anyio.to_thread.run_sync(kept.read)
-            return _page("scorecard.html", card=card, page=card.page, label=kept.label,
-                         payload=base64.b64encode(raw).decode("ascii"), questions=QUESTION_IDS,
-                         today=dt.date.today().isoformat(), kinds=work.KINDS, sent={})
+            return _scorecard(card, kept.label, base64.b64encode(raw).decode("ascii"))
         except InputError as exc:
             return error_page("policy", work.user_message(exc))
         finally:
@@ -261,9 +267,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     raise
                 # the scorecard again, the message on it and the fields as the user left them
                 card = await run(work.scorecard, upload)
-                return _page("scorecard.html", 400, card=card, page=card.page, label=upload.label, payload=payload,
-                             questions=QUESTION_IDS, today=dt.date.today().isoformat(), kinds=work.KINDS,
-                             error=work.user_message(exc), sent=options)
+                return _scorecard(card, upload.label, payload, 400, error=work.user_message(exc), sent=options)
             return _file(got.filename, got.media_type, got.body)
         except InputError as exc:
             return error_page("policy", work.user_message(exc))

@@ -1044,19 +1044,10 @@ def redline_p(ctx: _Ctx, importer: _Importer, p, base: list[_Atom], other: list[
             em.zero(z.el)
         if e.op == "equal":
             for same, base_part, other_part in _equal_chunks(ctx, base, pos_base, other, pos_other, len(e.text)):
-                if same:
-                    for a, sub in base_part:
-                        if a.kind == "z":
-                            em.zero(a.el)
-                        elif a.kind == "o":
-                            em.obj("", a.el, False)
-                        else:
-                            em.piece("", a, sub, False, em.last_rpr)
-                    continue
-                restyled = next((a for a, _ in other_part if a.kind == "p"), None)
-                if base_is_old and other_foreign and restyled is not None:
-                    # the same words, formatted differently: kept, in the revised formatting,
-                    # with the original's recorded as a tracked formatting change
+                restyled = None if same else next((a for a, _ in other_part if a.kind == "p"), None)
+                if same or (base_is_old and other_foreign and restyled is not None):
+                    # the same words; formatted differently, they are kept in the revised
+                    # formatting with the original's recorded as a tracked formatting change
                     for a, sub in base_part:
                         if a.kind == "z":
                             em.zero(a.el)
