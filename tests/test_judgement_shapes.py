@@ -576,3 +576,20 @@ def test_releasing_from_custody_is_not_a_transfer_to_ice():
         "detainer request in Quinnet.\n"
     )
     assert verdicts(text)["lunn"] == "green"
+
+
+def test_a_bill_forbidding_a_policy_not_to_enforce_laws_relating_to_immigration_is_red_on_resources():
+    text = (
+        "A municipality or a sheriff may not adopt a policy under which the entity will not fully enforce the laws "
+        "of this state or federal law relating to:\n(1) drugs; or\n(2) immigrants or immigration.\n"
+    )
+    assert verdicts(text)["resources"] == "red"
+
+
+def test_reporting_a_person_to_immigration_services_is_sharing():
+    text = (
+        "If a Harlow Falls officer has probable cause to believe the person has violated federal immigration law, "
+        "the officer may:\n(1) identify and report the person to United States Citizenship and Immigration Services; or\n"
+        "(2) hold the person for a state charge.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "red"
