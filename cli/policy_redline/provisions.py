@@ -743,16 +743,33 @@ def classify_exception(text: str, lexicon: Lexicon) -> str:
     return "other"
 
 
+_SENTENCE_CACHE: dict[tuple[int, str], tuple[bool, bool]] = {}
+
+
+def _operative_or_saving(form: str, lexicon: Lexicon) -> tuple[bool, bool]:
+    """(operative, a savings clause) for a sentence as read: the same for all seven
+    questions, so found once per sentence, not once per question."""
+    key = (id(lexicon), form)
+    found = _SENTENCE_CACHE.get(key)
+    if found is None:
+        operative = operative_sentence(form, lexicon)
+        found = (operative, operative and any(rx.search(form) for rx in lexicon.savings))
+        if len(_SENTENCE_CACHE) > 4096:
+            _SENTENCE_CACHE.clear()
+        _SENTENCE_CACHE[key] = found
+    return found
+
+
 def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Reading | None:
     """What `read` (the sentence with its list lead-in) says on `question`, if anything."""
     form = reading_form(read)
-    if not form or not operative_sentence(form, lexicon) or quoted.rstrip().endswith("?"):
+    if not form or quoted.rstrip().endswith("?") or not _operative_or_saving(form, lexicon)[0]:
         return None
     rules = lexicon.rules[question]
     for rx in rules.get("always", ()):
         if rx.search(form):
             return Reading(question, "red", quoted, "red flag language")
-    if any(rx.search(form) for rx in lexicon.savings):
+    if _operative_or_saving(form, lexicon)[1]:
         return None
     for rx in rules.get("red", ()):
         m = rx.search(form)
