@@ -70,6 +70,8 @@ class Lexicon:
     passive: frozenset[str] = frozenset()
     equal_treatment: tuple[str, ...] = ()
     warrant_first: tuple[re.Pattern[str], ...] = ()
+    openings: tuple[str, ...] = ()  # "in accordance with …, no county …": before the subject
+    time_phrases: tuple[str, ...] = ()  # "in advance of responding to ICE": a when, not the action
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -206,6 +208,8 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         exception_markers=tuple(sorted((reading_form(m) for m in exc.get("markers", "").split(",") if m.strip()), key=len, reverse=True)),
         lawful=_phrase_list(exc.get("lawful floor", "")),
         warrant_first=_phrase_list(exc.get("warrant first", "")),
+        openings=tuple(reading_form(w) for w in neg.get("before the subject", "").split(",") if w.strip()),
+        time_phrases=tuple(reading_form(w) for w in mod.get("a time, not the action, after", "").split(",") if w.strip()),
         swallowing=_phrase_list(exc.get("swallowing", "")),
         hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
         inoperative_headings=_phrase_list(inop.get("headings", "")),
@@ -521,9 +525,6 @@ class _Stance:
 
 _NONE = _Stance(False, False, "")
 
-#: Phrases that open a sentence before its subject: "In accordance with …, no county …".
-_OPENING_PHRASE = r"^(?:in accordance with|pursuant to|notwithstanding|subject to|consistent with|under|in compliance with|except as)\b"
-
 
 _JOINED = re.compile(r"^(?:\s|,|\bor\b|\band\b|\bin any way\b|\botherwise\b|\bmaterially\b)*$")
 
@@ -677,7 +678,7 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     # city or agency … shall adopt …".
     subject_negated = bool(
         (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole) or (
-            re.match(_OPENING_PHRASE, whole) and re.search(r" , (?:no|neither|none) (?!,)", whole)
+            any(whole.startswith(p + " ") for p in lexicon.openings) and re.search(r" , (?:no|neither|none) (?!,)", whole)
         )
     )
     negations += subject_negated
@@ -819,7 +820,7 @@ def _overlapping(rx: re.Pattern[str], form: str):
 
 
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
-    if form[: m.start()].rstrip().endswith(" in advance of"):
+    if any(f" {form[: m.start()].rstrip()}".endswith(f" {p}") for p in lexicon.time_phrases):
         return None  # "inform the person in advance of responding to ICE": a when, not a what
     st = stance(form, m.start(), lexicon, m.end())
     if not st.provision:
