@@ -144,7 +144,49 @@ def compile_phrase(pattern: str) -> re.Pattern[str]:
             regex += rf"(?: [^ ;,]+){{0,{GAP_WORDS}}}?(?: ,(?: [^ ;,]+){{0,{GAP_WORDS}}}?){{0,2}}"
             continue
         regex += (" " if regex else "") + p
-    return re.compile(rf"(?<![\w-]){regex}(?![\w-])")
+    compiled = re.compile(rf"(?<![\w-]){regex}(?![\w-])")
+    _FIRST_WORDS[compiled] = _first_words(tokens[0]) if tokens and parts[0] is not None and not parts[0].startswith("..") else None
+    return compiled
+
+
+#: For each compiled pattern, the words its match must begin with: (whole words, word
+#: beginnings), or None where that cannot be told. A sentence with none of them is passed
+#: over without running the pattern (`could_match`).
+_FIRST_WORDS: dict[re.Pattern[str], tuple[frozenset[str], frozenset[str]] | None] = {}
+
+
+def _first_words(token: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    whole, starts = set(), set()
+    for alt in token.split("/"):
+        star = alt.endswith("*")
+        words = reading_form(alt.rstrip("*").replace("_", " ").replace("(g)", "g")).split()
+        if not words:
+            continue
+        if not re.fullmatch(r"[\w-]+", words[0]):
+            return None
+        (starts if star and len(words) == 1 else whole).add(words[0])
+    return frozenset(whole), frozenset(starts)
+
+
+_RUNS_CACHE: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def could_match(rx: re.Pattern[str], form: str) -> bool:
+    """False only when `rx` cannot match `form`: none of the words a match begins with is
+    in it. A pattern is run only on the sentences it could match (most sentences hold
+    none of a question's action words), with the same results."""
+    first = _FIRST_WORDS.get(rx)
+    if first is None:
+        return True
+    runs = _RUNS_CACHE.get(form)
+    if runs is None:
+        words = frozenset(re.findall(r"[\w-]+", form))
+        runs = (words, frozenset(w[:k] for w in words for k in range(1, len(w) + 1)))
+        if len(_RUNS_CACHE) > 4096:
+            _RUNS_CACHE.clear()
+        _RUNS_CACHE[form] = runs
+    whole, starts = first
+    return bool(whole & runs[0]) or bool(starts & runs[1])
 
 
 def _phrase_list(text: str) -> tuple[re.Pattern[str], ...]:
@@ -766,7 +808,7 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     form = reading_form(read)
     if not form or quoted.rstrip().endswith("?") or not _operative_or_saving(form, lexicon)[0]:
         return None
-    rules = lexicon.rules[question]
+    rules = {kind: tuple(rx for rx in found if could_match(rx, form)) for kind, found in lexicon.rules[question].items()}
     for rx in rules.get("always", ()):
         if rx.search(form):
             return Reading(question, "red", quoted, "red flag language")
