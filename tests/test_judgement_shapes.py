@@ -593,3 +593,13 @@ def test_reporting_a_person_to_immigration_services_is_sharing():
         "(2) hold the person for a state charge.\n"
     )
     assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_a_bills_digest_of_existing_law_earns_nothing():
+    text = (
+        "Existing law provides that a peace officer may not detain a witness to a hate crime exclusively for an "
+        "actual or suspected immigration violation or report the witness to federal immigration authorities. "
+        "This bill would prohibit state and local law enforcement agencies from using money or personnel for "
+        "immigration enforcement.\n"
+    )
+    assert set(verdicts(text).values()) == {"silent"}
