@@ -315,24 +315,21 @@ class _Ctx:
         return c
 
     def _style_ids(self) -> set[str]:
-        name = self.pkg.part_by_type("/styles")
-        if not name:
-            return set()
-        try:
-            root = etree.fromstring(self.pkg.parts[name], _PARSER)
-        except etree.XMLSyntaxError:
-            return set()
-        return {s.get(self.w("styleId")) for s in root.iter(self.w("style"))}
+        return self._ids("/styles", "style", "styleId")
 
     def _num_ids(self) -> set[str]:
-        name = self.pkg.part_by_type("/numbering")
+        return self._ids("/numbering", "num", "numId")
+
+    def _ids(self, part_type: str, tag: str, attribute: str) -> set[str]:
+        """The ids a part defines (a missing or unreadable part defines none)."""
+        name = self.pkg.part_by_type(part_type)
         if not name:
             return set()
         try:
             root = etree.fromstring(self.pkg.parts[name], _PARSER)
         except etree.XMLSyntaxError:
             return set()
-        return {n.get(self.w("numId")) for n in root.iter(self.w("num"))}
+        return {e.get(self.w(attribute)) for e in root.iter(self.w(tag))}
 
 
 def _list_labels(root, W: str, nid: str) -> tuple:
