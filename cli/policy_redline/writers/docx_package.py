@@ -1387,16 +1387,7 @@ class _Differ:
                 last = base_b.el
             else:
                 el = self.create_other(other_b)
-                if last is not None:
-                    last.addnext(el)
-                elif first_base is not None:
-                    first_base.addprevious(el)
-                else:
-                    tail = container.find(ctx.w("sectPr"))
-                    if tail is not None:
-                        tail.addprevious(el)
-                    else:
-                        container.append(el)
+                _place_after(ctx, container, el, last, first_base)
                 last = el
 
     def table(self, tbl, other: _Block) -> None:
@@ -1861,20 +1852,26 @@ def _run_flat(self: _Differ, container, old: list[_Block], new: list[_Block], pa
             last = base_b.el
         else:
             el = self.create_other(other_b)
-            if last is not None:
-                last.addnext(el)
-            elif base_blocks:
-                base_blocks[0].el.addprevious(el)
-            else:
-                tail = container.find(ctx.w("sectPr"))
-                if tail is not None:
-                    tail.addprevious(el)
-                else:
-                    container.append(el)
+            _place_after(ctx, container, el, last, base_blocks[0].el if base_blocks else None)
             last = el
 
 
 _Differ.run_flat = _run_flat  # type: ignore[attr-defined]
+
+
+def _place_after(ctx: _Ctx, container, el, last, first) -> None:
+    """An inserted block goes after the block before it; with none, before the container's
+    first block, or at its end (before the section properties)."""
+    if last is not None:
+        last.addnext(el)
+    elif first is not None:
+        first.addprevious(el)
+    else:
+        tail = container.find(ctx.w("sectPr"))
+        if tail is not None:
+            tail.addprevious(el)
+        else:
+            container.append(el)
 
 
 def accept_in_package(data: bytes) -> bytes:
