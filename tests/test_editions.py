@@ -130,3 +130,34 @@ def test_a_manual_whose_agency_content_outweighs_the_template_is_still_named():
     assert a.boilerplate.template == LEXIPOL
     assert a.boilerplate.edition == "lexipol-immigration-violations-wa"
     assert a.boilerplate.share < 0.2  # the definitions are the department's words
+
+
+def test_a_run_on_agreement_is_cut_at_its_roman_section_numbers():
+    # Barnstable County's former 287(g) agreement as the records site extracted it: one
+    # paragraph, "... in AppendixA. I. PURPOSE The purpose ... II. AUTHORITY Section 287(g) ...".
+    text = _body("ma-barnstable-county-sheriff_287g-moa-former.txt")
+    assert "\n" not in text
+    clauses = segment(Document("barnstable.txt", "", (Block(text),)))
+    assert [(c.number, c.heading) for c in clauses][1:] == [("I", "PURPOSE"), ("II", "AUTHORITY")]
+    assert clauses[0].text.endswith("identified in AppendixA.")
+    for c in clauses:
+        assert text[c.start : c.end].strip().endswith(c.text.split()[-1])
+    # The statute is cited "Public Law 107-276" here and "Pub. L. No. 107-296" in the Jail
+    # Enforcement Model: both are one sentence, and the whole agreement is the ICE template.
+    a = _analyse(text)
+    assert a.boilerplate.template == "ice-287g-moa"
+    assert a.boilerplate.share >= 0.875
+
+
+def test_a_section_number_left_at_the_end_of_a_paragraph_goes_with_its_heading():
+    # The Massachusetts DOC's former agreement: "... identified in Appendix A. I." / "PURPOSE".
+    text = _body("ma-doc_287g-moa-former.txt")
+    clauses = segment(Document("doc.txt", "", tuple(Block(p) for p in text.split("\n"))))
+    assert [(c.number, c.heading) for c in clauses][1] == ("I", "PURPOSE")
+    assert clauses[0].text.endswith("identified in Appendix A.")
+
+
+def test_roman_numerals_that_do_not_run_in_order_do_not_cut_a_paragraph():
+    text = ("Officers shall follow Title VI. CIVIL RIGHTS guidance and Part IV. DEFINITIONS of the "
+            "manual. Nothing here creates a right.")
+    assert len(segment(Document("x.txt", "", (Block(text),)))) == 1

@@ -226,8 +226,10 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
 def test_signals_stop_the_survey_and_its_workers(tmp_path: Path, sig: int, code: int) -> None:
     big = "Officers shall not inquire about the immigration status of any person. " * 40
-    (tmp_path / "big.txt").write_text("\n\n".join([big] * 600))
-    (tmp_path / "big2.txt").write_text("\n\n".join([big] * 601))
+    # Just under the 250,000-word limit, so each takes seconds to analyse (a file over it is
+    # refused at once, and the survey could end before the signal is sent).
+    (tmp_path / "big.txt").write_text("\n\n".join([big] * 450))
+    (tmp_path / "big2.txt").write_text("\n\n".join([big] * 451))
     proc = subprocess.Popen([sys.executable, "-m", "policy_redline", "survey", str(tmp_path), "--jobs", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), cwd=ROOT)
     workers: list[int] = []

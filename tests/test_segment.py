@@ -75,6 +75,8 @@ def test_sentences_stay_addressable_and_citations_stay_whole():
         "See Lunn v. Commonwealth, 477 Mass. 517 (2017).",
         "Officers shall comply, e.g. at booking.",
     ]
+    assert split_sentences("It is authorized by Pub. L. No. 107-296, 116 Stat. 2135. It applies.") == [
+        "It is authorized by Pub. L. No. 107-296, 116 Stat. 2135.", "It applies."]
     clause = segment(_doc(Block("413.4 DETENTIONS"), Block(text)))[0]
     assert len(clause.sentences) == 3
     assert clause.number == "413.4"

@@ -43,6 +43,21 @@ KIND_RANK = {"verbatim": 3, "near": 2, "partial": 1, "none": 0}
 
 #: Two sentences are the same sentence, edited, at or above this `fuzz.ratio`.
 SENTENCE_MATCH = 80.0
+#: Two long sentences (both at least LONG_SENTENCE_CHARS, some 35 words) are the same
+#: sentence at or above this lower ratio: the longer the texts, the less two unrelated
+#: sentences can score by chance, while a template's slots (the signatory agency's name and
+#: style, a statute cited in another form) still cost a few points each. A 287(g) preamble
+#: naming "the Massachusetts Department of Correction (DOC), an agency within the Executive
+#: Office of Public Safety" where another names "the Barnstable County Sheriff's Office,
+#: hereinafter … (LEA)" scores 78.
+LONG_SENTENCE_CHARS = 220
+LONG_SENTENCE_MATCH = 75.0
+
+
+def _sentence_cutoff(a_chars: int, b_chars: int) -> float:
+    return LONG_SENTENCE_MATCH if min(a_chars, b_chars) >= LONG_SENTENCE_CHARS else SENTENCE_MATCH
+
+
 #: A model sentence of at least this many characters found inside a longer policy sentence
 #: with `fuzz.partial_ratio` at or above CONTAINED_MATCH counts as contained in it.
 CONTAINED_MIN_CHARS = 40
@@ -339,7 +354,8 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
                 pairs_t.append(t)
                 pairs_u.append(u)
     if pairs_t:
-        raw = [fuzz.ratio(pol.texts[t], m.texts[u], score_cutoff=SENTENCE_MATCH) for t, u in zip(pairs_t, pairs_u)]
+        raw = [fuzz.ratio(pol.texts[t], m.texts[u], score_cutoff=_sentence_cutoff(pol.text_chars[t], m.text_chars[u]))
+               for t, u in zip(pairs_t, pairs_u)]
         for t, u, s in zip(pairs_t, pairs_u, _f32(raw)):
             if s:
                 scores[t][u] = s

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .document import Block, Document
+from .numbering import roman_value
 
 # Abbreviations that end in a period but do not end a sentence in policy text.
 _ABBREVIATIONS = {
@@ -20,7 +21,7 @@ _ABBREVIATIONS = {
     "inc", "st", "dr", "mr", "mrs", "ms", "sec", "secs", "art", "gen", "ch", "c", "par",
     "seq", "et", "al", "etc", "dept", "sgt", "lt", "capt", "ofc", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "pp", "p",
-    "m.g.l", "g.l", "n.e", "f", "supp", "cir", "app", "d",
+    "m.g.l", "g.l", "n.e", "f", "supp", "cir", "app", "d", "pub", "stat",
 }
 
 _SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9§])""")
@@ -326,18 +327,42 @@ def segment(document: Document) -> list[Clause]:
 _INNER_SECTION = re.compile(r"(?:(?<=\s)|^)(\d{2,4}(?:\.\d{1,3})+)\.?\s+(?=[A-Z][A-Z'’&/-]+\b)")
 
 
+# A roman section number inside running text, after a sentence and before a heading in
+# capitals: "... in AppendixA. I. PURPOSE The purpose ...".
+_INNER_ROMAN = re.compile(r"(?:(?<=[.;:]\s)|^)([IVX]{1,6})\.\s+(?=[A-Z][A-Z'’&/-]{2,}\b)")
+# The same number left at the very end of a paragraph, its heading on the next line.
+_TRAILING_SECTION = re.compile(r"(?<=[.;:])\s+([IVX]{1,6}|\d{1,2})\.$")
+_CAPS_LINE = re.compile(r"[A-Z][A-Z'’&/ -]{2,60}")
+
+
 def _run_on_split(blocks) -> list[tuple[Block, int, int]]:
     """Each block with its offsets in `Document.text`; a paragraph that runs several numbered
     sections together (a PDF extraction with no line breaks: "413.1 PURPOSE AND SCOPE This
-    policy ... 413.2 POLICY It is ...") becomes one paragraph per section number in it.
+    policy ... 413.2 POLICY It is ..." or "... in Appendix A. I. PURPOSE The purpose ...
+    II. AUTHORITY Section 287(g) ...") becomes one paragraph per section number in it.
 
     Only numbers that share the section's first part (413 in 413.1, 413.1.1, 413.2) and
-    never go backwards split the text, so a citation ("8 CFR 287.7") does not."""
+    never go backwards split the text, so a citation ("8 CFR 287.7") does not; roman section
+    numbers split it only where they run on one after another (I., II., III.). A section
+    number the extraction left at the end of the paragraph before its heading ("... in
+    Appendix A. I." then "PURPOSE") goes with its heading."""
     out: list[tuple[Block, int, int]] = []
     offset = 0
-    for block in blocks:
+    carried = ""  # a section number cut off the end of the previous paragraph
+    for k, block in enumerate(blocks):
         start, end = offset, offset + len(block.text)
         offset = end + 2
+        text = block.text
+        if carried:
+            block = Block(f"{carried} {text}", block.kind, block.level, block.number)
+            carried = ""
+        else:
+            nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+            stray = _TRAILING_SECTION.search(text) if block.kind == "paragraph" and not block.number else None
+            if stray and nxt is not None and not nxt.number and _CAPS_LINE.fullmatch(nxt.text.strip()):
+                carried = stray.group(1) + "."
+                block = Block(text[: stray.start()].rstrip(), block.kind, block.level, block.number)
+                end = start + len(block.text)
         pieces = _run_on_pieces(block.text) if block.kind == "paragraph" and not block.number else None
         if not pieces:
             out.append((block, start, end))
@@ -354,7 +379,7 @@ def _section_key(number: str) -> tuple[int, ...]:
 def _run_on_pieces(text: str) -> list[tuple[int, int]] | None:
     hits = list(_INNER_SECTION.finditer(text))
     if len(hits) < 2:
-        return None
+        return _roman_pieces(text)
     counts: dict[str, int] = {}
     for h in hits:
         top = h.group(1).split(".")[0]
@@ -371,6 +396,25 @@ def _run_on_pieces(text: str) -> list[tuple[int, int]] | None:
     if len(kept) < 2:
         return None
     cuts = [h.start() for h in kept]
+    pieces = [(a, b) for a, b in zip([0, *cuts], [*cuts, len(text)]) if text[a:b].strip()]
+    return pieces if len(pieces) > 1 else None
+
+
+def _roman_pieces(text: str) -> list[tuple[int, int]] | None:
+    """Cuts before roman section numbers that follow one another (I. then II. then III.),
+    each followed by a heading in capitals; any other "IV." (a title's, a citation's) is text."""
+    hits = [h for h in _INNER_ROMAN.finditer(text) if roman_value(h.group(1)) <= 40]
+    best: list[re.Match[str]] = []
+    for k, h in enumerate(hits):
+        run = [h]
+        for g in hits[k + 1:]:
+            if roman_value(g.group(1)) == roman_value(run[-1].group(1)) + 1:
+                run.append(g)
+        if len(run) > len(best):
+            best = run
+    if len(best) < 2:
+        return None
+    cuts = [h.start() for h in best]
     pieces = [(a, b) for a, b in zip([0, *cuts], [*cuts, len(text)]) if text[a:b].strip()]
     return pieces if len(pieces) > 1 else None
 
