@@ -6,7 +6,8 @@ The evaluation set (tests/eval/) is generated from the Lexipol template with gol
 renamed, renumbered, reordered, split, merged, locally extended, trimmed, PDF-wrapped and
 OCR-noised copies, plus negative controls that share no clause with the template.
 
-The real-edition set (tests/corpus/, `--real` alone to run only it) reads every real text of
+The real-edition set (tests/corpus/, `--real` alone to run only it; `--real tests/heldout…`
+for the held-out sets, whose texts no model file was copied from) reads every real text of
 the development corpus as `analyze` does and compares the template family it recognises and
 the share of template words with the readers' labels (labels.json): a template-derived text
 passes when the family is right and the share is inside the readers' range or within 0.10 of
@@ -38,13 +39,14 @@ def _same_family(label: str | None, found: str | None) -> bool:
     return found.startswith(label) or label.startswith(found)
 
 
-def real_editions(verbose: bool = False) -> tuple[int, int]:
-    from bench.corpus import document, load
+def real_editions(verbose: bool = False, directory: Path | None = None) -> tuple[int, int]:
+    from bench.corpus import CORPUS, document, load
     from policy_redline.analysis import analyze_document
     from policy_redline.models import families, load_models
 
-    texts = load()
-    labels = __import__("json").loads((ROOT / "tests" / "corpus" / "labels.json").read_text(encoding="utf-8"))
+    directory = directory or CORPUS
+    texts = load(directory)
+    labels = __import__("json").loads((directory / "labels.json").read_text(encoding="utf-8"))
     modelled = set(families())
     rows = []
     for t in texts:
@@ -83,7 +85,7 @@ def real_editions(verbose: bool = False) -> tuple[int, int]:
         else:
             ok = None
         rows.append((group, t.name, expected, lo, hi, bp, ok, held))
-    print("real editions (tests/corpus/, readers' labels):")
+    print(f"real editions ({directory.relative_to(ROOT)}/, readers' labels):")
     print(f"  {'text':<58} {'label':<14} {'range':>11} {'share':>6}  recognised (edition)")
     for group, name, expected, lo, hi, bp, ok, held in rows:
         if group == "own" and ok and not verbose:
@@ -109,7 +111,10 @@ def real_editions(verbose: bool = False) -> tuple[int, int]:
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv or "-v" in argv
     if "--real" in argv:
-        real_editions(verbose)
+        # `--real` alone: the development corpus; `--real DIR…`: those sets (the held-out ones).
+        dirs = [ROOT / a for a in argv if not a.startswith("-")] or [None]
+        for d in dirs:
+            real_editions(verbose, d)
         return 0
     if "--editions" in argv:
         other_editions(verbose)

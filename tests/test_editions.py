@@ -161,3 +161,24 @@ def test_roman_numerals_that_do_not_run_in_order_do_not_cut_a_paragraph():
     text = ("Officers shall follow Title VI. CIVIL RIGHTS guidance and Part IV. DEFINITIONS of the "
             "manual. Nothing here creates a right.")
     assert len(segment(Document("x.txt", "", (Block(text),)))) == 1
+
+
+def test_analyze_names_the_template_clauses_the_department_changed():
+    # Chicopee's 413.8 adds "A review of this policy shall be included in the annual
+    # in-service training for all sworn members." to Lexipol's training clause; every other
+    # section is the template's, word for word.
+    import json
+
+    from conftest import ROOT, run_cli
+
+    policy = ROOT / "policies" / "chicopee-413.md"
+    text = run_cli("analyze", str(policy))
+    assert text.returncode == 0, text.stderr
+    line = next(ln for ln in text.stdout.decode().splitlines() if ln.startswith("Boilerplate:"))
+    assert line.endswith("10 of 10 template clauses (10 of 10 policy clauses); changed by the department: 413.8.")
+    data = json.loads(run_cli("analyze", str(policy), "--format", "json").stdout)
+    assert data["boilerplate"]["changed"] == ["413.8"]
+    assert data["boilerplate"]["dropped"] == []
+    page = run_cli("onepager", str(policy))
+    assert page.returncode == 0, page.stderr
+    assert "(10 of 10 clauses; the department changed 413.8)" in page.stdout.decode()

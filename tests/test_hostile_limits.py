@@ -230,8 +230,11 @@ def test_signals_stop_the_survey_and_its_workers(tmp_path: Path, sig: int, code:
     # refused at once, and the survey could end before the signal is sent).
     (tmp_path / "big.txt").write_text("\n\n".join([big] * 450))
     (tmp_path / "big2.txt").write_text("\n\n".join([big] * 451))
+    # A shell starts background jobs with SIGINT ignored, and a child inherits that; the user's
+    # terminal does not, so the survey is started with the default disposition.
     proc = subprocess.Popen([sys.executable, "-m", "policy_redline", "survey", str(tmp_path), "--jobs", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), cwd=ROOT)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     workers: list[int] = []
     for _ in range(200):
         workers = _children(proc.pid)

@@ -605,7 +605,8 @@ class Boilerplate:
     `template` is the template family; `edition` the family's edition (a model id) closest to
     the policy, whose clauses `dropped`, `template_clauses` and `kept` count; `editions`
     names, for each matched policy clause, the edition whose clause it is closest to (a
-    department can mix editions).
+    department can mix editions); `changed` the matched policy clauses whose words are not
+    the template's word for word (what the department rewrote, added or cut inside them).
     """
 
     template: str | None
@@ -616,6 +617,7 @@ class Boilerplate:
     template_clauses: int = 0  # clauses of the closest edition
     kept: int = 0  # of those, how many the policy has
     editions: tuple[tuple[str, str], ...] = ()  # (policy clause, edition id)
+    changed: tuple[str, ...] = ()  # policy clauses that keep a template clause with edits
 
 
 #: Below this share a policy is not said to be built from a template at all.
@@ -767,4 +769,5 @@ def recognise(
         template_clauses=len(edition.clauses),
         kept=len(edition.clauses) - len(dropped),
         editions=tuple((clauses[i].number, chosen[i][0].id) for i in sorted(chosen)),
+        changed=tuple(clauses[i].number for i in sorted(chosen) if chosen[i][1].kind != "verbatim"),
     )

@@ -136,9 +136,15 @@ def _boilerplate(a: Analysis) -> tuple[str, str | None]:
     except InputError:
         name = bp.template
     name = re.sub(r"\s*\((?:template|example)\)\s*$", "", name)
+    # What the department rewrote inside the licensed text is what it chose to say itself:
+    # a council can ask about those sections first.
+    changed = ""
+    if bp.changed:
+        listed = ", ".join(bp.changed[:6]) + (f" and {len(bp.changed) - 6} more" if len(bp.changed) > 6 else "")
+        changed = f"; the department changed {listed}"
     return (
         f"{bp.share:.0%} of the policy's words are boilerplate from {name} "
-        f"({len(bp.clauses)} of {len(a.clauses)} clauses).",
+        f"({len(bp.clauses)} of {len(a.clauses)} clauses{changed}).",
         bp.template,
     )
 

@@ -172,6 +172,7 @@ def analysis_dict(a: Analysis) -> dict:
             "share": a.boilerplate.share,
             "clauses": list(a.boilerplate.clauses),
             "dropped": list(a.boilerplate.dropped),
+            "changed": list(a.boilerplate.changed),
             "editions": {clause: edition for clause, edition in a.boilerplate.editions},
         },
         "alignment": [
@@ -229,6 +230,8 @@ def _boilerplate_line(a: Analysis) -> str:
     )
     if bp.dropped:
         line += f"; template sections not in the policy: {', '.join(_template_headings(bp.edition or bp.template, bp.dropped))}"
+    if bp.changed:
+        line += f"; changed by the department: {', '.join(bp.changed)}"
     mixed = sorted({e for _, e in bp.editions if e != bp.edition})
     if mixed:
         names = []
