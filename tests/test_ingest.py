@@ -519,3 +519,39 @@ def test_pdf_lexipol_layout(tmp_path: Path) -> None:
         "To encourage crime reporting and cooperation in the investigation of criminal "
         "activity, all individuals, regardless of their immigration status, must feel secure.",
     ]
+
+
+def test_a_sentence_wrapped_at_a_cited_section_number_stays_one_paragraph(tmp_path: Path) -> None:
+    # Los Angeles County Sheriff's Newsletter 25-05 (tests/heldout6), hard-wrapped where a
+    # PDF would wrap it: the line that opens "7284.12 and County policy" goes on mid-sentence.
+    lines = [
+        "In these instances, California Senate Bill 54, or the California Values Act which enacted and",
+        "amended Government Code sections 7282 through 7282.5, and added sections 7284 through",
+        "7284.12 and County policy generally prohibit Department personnel from participating in",
+        "civil immigration enforcement.",
+        "413.2 POLICY",
+    ]
+    doc = read_bytes("\n".join(lines).encode(), "p.txt")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "heading"]
+    assert doc.blocks[0].text.endswith("added sections 7284 through 7284.12 and County policy generally "
+                                       "prohibit Department personnel from participating in civil immigration enforcement.")
+    for fmt in ("pdf", "docx"):
+        path = write_policy([("paragraph", " ".join(lines[:4]))], fmt, tmp_path / f"p.{fmt}")
+        assert len(read_policy(path).blocks) == 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_line_in_capitals_is_a_heading_in_every_format(tmp_path: Path, fmt: str) -> None:
+    # A Word or HTML author types "BACKGROUND" in a plain paragraph; the plain-text reader
+    # takes it for a heading, and so must the clauses of every other format.
+    from policy_redline.segment import segment
+
+    policy = [
+        ("paragraph", "PURPOSE"),
+        ("paragraph", "This Newsletter provides guidance to Department personnel when responding to reports "
+                      "involving U.S. Immigration and Customs Enforcement (ICE)."),
+        ("paragraph", "BACKGROUND"),
+        ("paragraph", "The Department may receive calls for service involving suspected immigration enforcement activity."),
+    ]
+    clauses = segment(read_policy(write_policy(policy, fmt, tmp_path / f"p.{fmt}")))
+    assert [c.heading for c in clauses] == ["PURPOSE", "BACKGROUND"]

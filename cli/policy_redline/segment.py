@@ -365,11 +365,25 @@ def _run_on_split(blocks) -> list[tuple[Block, int, int]]:
                 end = start + len(block.text)
         pieces = _run_on_pieces(block.text) if block.kind == "paragraph" and not block.number else None
         if not pieces:
+            if block.kind == "paragraph" and not block.number and _caps_title(block.text):
+                # "BACKGROUND" typed on a line of its own in a Word or HTML paragraph is the
+                # heading the plain-text reader would see: the answers must not depend on
+                # whether the format marked it.
+                block = Block(block.text, "heading", block.level or 1, block.number)
             out.append((block, start, end))
             continue
         for a, b in pieces:
             out.append((Block(block.text[a:b].strip(), "paragraph", block.level), start + a, start + b))
     return out
+
+
+def _caps_title(text: str) -> bool:
+    """A short line set all in capitals with no sentence punctuation ("PURPOSE",
+    "ENCOUNTERS INVOLVING POSSIBLE"), as the plain-text reader takes for a heading."""
+    from .readers.common import is_heading_line
+
+    text = text.strip()
+    return bool(re.search(r"[A-Z]{3}", text)) and not any(c.islower() for c in text) and is_heading_line(text)
 
 
 def _section_key(number: str) -> tuple[int, ...]:

@@ -470,6 +470,16 @@ def _dehyphenate(prev: str, nxt: str) -> str | None:
     return None
 
 
+_NUMBER_THEN_LOWER = re.compile(r"^\d+(?:\.\d+)*[.,;)]?\s+[a-z]")
+
+
+def _wrapped_citation(prev: str, line: str) -> bool:
+    """A line that opens with a number and goes on in lower case ("7284.12 and County policy
+    …") after a line that stopped mid-sentence ("… added sections 7284 through") is the
+    sentence wrapped at a cited section, not a new numbered section."""
+    return bool(_NUMBER_THEN_LOWER.match(line)) and not re.search(r"[.:;!?]\W*$", prev)
+
+
 def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
     """Group lines into blocks.
 
@@ -506,7 +516,7 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
         if not line:
             flush()
             continue
-        if cur and cur_kind != "heading" and not starts_block(line):
+        if cur and cur_kind != "heading" and (not starts_block(line) or _wrapped_citation(cur[-1], line)):
             prev = cur[-1]
             if (len(cur) == 1 and cur_kind in ("paragraph", "list_item") and line[:1].isupper()
                     and is_title_like(prev) and (full < 40 or len(prev) < 0.7 * full)):
