@@ -80,3 +80,30 @@ def test_sentences_stay_addressable_and_citations_stay_whole():
     clause = segment(_doc(Block("413.4 DETENTIONS"), Block(text)))[0]
     assert len(clause.sentences) == 3
     assert clause.number == "413.4"
+
+
+def test_statute_labels_nest_by_kind_and_case():
+    # State codes nest "(a)(1)(A)": a parenthesised number under a letter is its item, not
+    # the next letter's sibling, and an evidence cite names the whole path.
+    got = _clauses(
+        Block("(a) A law enforcement agency shall not detain a person on a civil immigration detainer."),
+        Block("(1) This subsection does not apply to a person held on a criminal warrant."),
+        Block("(A) A warrant signed by a judge is a criminal warrant."),
+        Block("(2) Nothing in this subsection limits the sharing of criminal history."),
+        Block("(b) The agency shall publish its records of detainer requests each year."),
+    )
+    assert [n for n, _, _ in got] == ["(a)", "(a)(1)", "(a)(2)", "(b)"]  # "(A)" stays in its item's text
+
+
+def test_a_numbered_item_after_its_lettered_sub_items_is_the_next_item():
+    # Denver's manual: "(3) Undocumented immigrants", items "1." to "6.", and a draft that
+    # puts "(a)" sections under item 1; "2." after them is item 2 again, not an item of "(c)".
+    got = _clauses(
+        Block("(3) Undocumented immigrants"),
+        Block("1. The responsibility for enforcement of immigration laws rests with the federal government."),
+        Block("(a) Officers shall not share information with ICE."),
+        Block("(b) Officers shall not hold anyone on a civil immigration detainer."),
+        Block("2. Generally, officers will not detain a person solely because of immigration status."),
+    )
+    # (the bare title line "(3) Undocumented immigrants" is the manual's front matter)
+    assert [n for n, _, _ in got] == ["(3).1", "(3).1(a)", "(3).1(b)", "(3).2"]

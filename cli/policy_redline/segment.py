@@ -168,6 +168,11 @@ def _split_heading(rest: str) -> tuple[str, str]:
     return "", stripped
 
 
+def _paren_kind(label: str) -> str:
+    inner = label.strip("()")
+    return "paren-digit" if inner.isdigit() else "paren-upper" if inner.isupper() else "paren-lower"
+
+
 class _Outline:
     """Tracks nested outline numbering so `A.` under `III.` becomes `III.A`."""
 
@@ -193,8 +198,11 @@ class _Outline:
         if style == "roman" and self.stack and self.stack[0][0] == "base":
             # A roman-numeral outline is a document's top level; it does not nest in 413.6.
             self.stack = []
-        for i, (s, _) in enumerate(self.stack):
-            if s == style:
+        # "(3)", "(a)" and "(A)" are three levels, as statutes nest them ("(a)(1)(A)"); only a
+        # label in the same case of the same kind is a sibling.
+        kind = _paren_kind(label) if style == "paren" else style
+        for i, (s, lab) in enumerate(self.stack):
+            if (_paren_kind(lab) if s == "paren" else s) == kind:
                 del self.stack[i:]
                 break
         self.stack.append((style, label))
