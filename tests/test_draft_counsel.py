@@ -284,6 +284,12 @@ ROUND_TRIP = [(name, text, fmt) for name, text in SCHEMES[:3] for fmt in ("text"
 ROUND_TRIP += [("brookfield-college.txt", CAMPUS, "text")]
 ROUND_TRIP += [("marlow-413.txt", LEXIPOL, "docx"), ("pellham-go.txt", OUTLINE, "docx"),
                ("harbor-city.txt", STATUTE, "text"), ("harbor-falls.md", BILL, "md")]
+# Texas SB 108 (2017), tests/heldout4: its enacting clause "BE IT ENACTED BY THE LEGISLATURE OF
+# THE STATE OF TEXAS:" ends with a colon and is in no section; the second draft once read the
+# inserted funds-and-resources section as its list and struck the section's first sentence.
+SB108 = (Path(__file__).resolve().parent / "heldout4"
+         / "tx-texas_sb108-2017-immigration-enforcement-places-of-worship-hospitals-schools-courthouses.txt")
+
 
 
 @pytest.mark.parametrize("name,text,fmt", ROUND_TRIP, ids=[f"{n}-{f}" for n, _, f in ROUND_TRIP])
@@ -309,6 +315,17 @@ def test_drafting_a_draft_again_gives_the_same_bytes(tmp_path, name, text, fmt):
     if fmt == "text":  # the title's "===" underline is read back as the title, not a paragraph
         reread = read_policy(_policy(tmp_path, "again.txt", first.stdout.decode()))
         assert not any(set(b.text) == {"="} for b in reread.blocks)
+
+
+def test_a_bills_enacting_clause_is_no_sections_lead_in_when_its_draft_is_drafted_again(tmp_path):
+    source = _policy(tmp_path, "tx-sb108.txt", SB108.read_text(encoding="utf-8").split("\n\n", 1)[1])
+    names = ("--town", "Harlow Falls", "--board", BOARD)
+    first = run_cli("draft", str(source), "--format", "text", "--clean", *names)
+    assert first.returncode == 0, first.stderr
+    assert "BE IT ENACTED BY THE LEGISLATURE OF THE STATE OF TEXAS:" in first.stdout.decode()
+    again = run_cli("draft", str(_policy(tmp_path, "draft.txt", first.stdout.decode())), "--format", "text", "--clean", *names)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
 
 
 def _pdf_with_running_lines(path: Path, paragraphs: list[str], head: str, foot: str) -> Path:

@@ -1031,7 +1031,11 @@ def sentence_readings(paragraphs, source: str = "", title: str = "") -> list[tup
     for p in shown:
         start = offset
         offset += len(p.amended) + 2
-        key = next((c for c in clauses if c.start <= start <= c.end), None) or p
+        key = next((c for c in clauses if c.start <= start <= c.end), None)
+        if key is None:
+            # A line no clause holds (a title, "BE IT ENACTED BY THE LEGISLATURE …:") is not
+            # read by the judge, and its colon must not make the next section its list.
+            continue
         paras_of.setdefault(id(key), []).append(p)
         keyed += [(key, s) for s in clause_sentences(p.amended)]
     out = []
