@@ -603,3 +603,41 @@ def test_a_bills_digest_of_existing_law_earns_nothing():
         "immigration enforcement.\n"
     )
     assert set(verdicts(text).values()) == {"silent"}
+
+
+# --- state statutes: the shapes of heldout5 (real sentences, quoted from the statute) -------
+
+
+def test_as_provided_in_a_federal_section_provides_nothing_to_anyone():
+    # Code of Alabama § 31-13-4(a): the 287(g) citation is not information given to DHS
+    text = (
+        "(a) The Attorney General shall attempt to negotiate the terms of a memorandum of agreement between the "
+        "State of Alabama and the United States Department of Homeland Security, as provided in 8 U.S.C. Section "
+        "1357(g), concerning the enforcement of federal immigration laws, detentions and removals, and related "
+        "investigations in the State of Alabama by certain state law enforcement officers designated by the "
+        "Attorney General.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "silent"
+
+
+def test_a_ban_on_sharing_release_dates_unless_ice_asks_is_swallowed():
+    # California Government Code § 7284.6(a)(1)(C) (SB 54): the exception is every ICE request
+    text = (
+        "7284.6. (a) California law enforcement agencies shall not: (1) Use agency or department moneys or "
+        "personnel to investigate, interrogate, detain, detect, or arrest persons for immigration enforcement "
+        "purposes, including any of the following: (A) Inquiring into an individual's immigration status. "
+        "(C) Providing information regarding a person's release date or responding to requests for notification by "
+        "providing release dates or other information unless that information is available to the public, or is in "
+        "response to a notification request from immigration authorities in accordance with Section 7282.5.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "red"
+    assert "notification request" in evidence(text, "info_sharing")[0]
+
+
+def test_an_exception_for_an_ice_request_with_a_judicial_warrant_keeps_the_rule():
+    # the same shape, where ICE's request must come with a judge's warrant: the law's floor
+    text = (
+        "Officers shall not provide release dates to immigration authorities unless the request from immigration "
+        "authorities is accompanied by a judicial warrant.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "green"

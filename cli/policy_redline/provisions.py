@@ -72,6 +72,8 @@ class Lexicon:
     warrant_first: tuple[re.Pattern[str], ...] = ()
     openings: tuple[str, ...] = ()  # "in accordance with …, no county …": before the subject
     time_phrases: tuple[str, ...] = ()  # "in advance of responding to ICE": a when, not the action
+    on_request: tuple[re.Pattern[str], ...] = ()  # "unless … in response to a notification request from ICE"
+    references: tuple[str, ...] = ()  # "as provided in 8 U.S.C. 1357(g)": a citation, not the verb "provide"
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -252,7 +254,9 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         warrant_first=_phrase_list(exc.get("warrant first", "")),
         openings=tuple(reading_form(w) for w in neg.get("before the subject", "").split(",") if w.strip()),
         time_phrases=tuple(reading_form(w) for w in mod.get("a time, not the action, after", "").split(",") if w.strip()),
+        references=tuple(reading_form(w) for w in mod.get("a reference, not the action", "").split(",") if w.strip()),
         swallowing=_phrase_list(exc.get("swallowing", "")),
+        on_request=_phrase_list(exc.get("on request", "")),
         hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
         inoperative_headings=_phrase_list(inop.get("headings", "")),
         inoperative_openings=tuple(reading_form(o) for o in inop.get("openings", "").split(",") if o.strip()),
@@ -783,6 +787,10 @@ def classify_exception(text: str, lexicon: Lexicon) -> str:
         return "swallows"
     if any(rx.search(text) for rx in lexicon.lawful):
         return "lawful"
+    if any(rx.search(text) for rx in lexicon.on_request):
+        # "… unless it is in response to a notification request from immigration
+        # authorities": the rule yields whenever ICE asks, which is when it matters
+        return "swallows"
     return "other"
 
 
@@ -864,6 +872,8 @@ def _overlapping(rx: re.Pattern[str], form: str):
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
     if any(f" {form[: m.start()].rstrip()}".endswith(f" {p}") for p in lexicon.time_phrases):
         return None  # "inform the person in advance of responding to ICE": a when, not a what
+    if _in_reference(form, m.start(), lexicon):
+        return None  # "a memorandum …, as provided in 8 U.S.C. 1357(g)": nothing is provided to anyone
     st = stance(form, m.start(), lexicon, m.end())
     if not st.provision:
         return None
@@ -907,6 +917,18 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except")) for e in excs):
         return Reading(question, "green", quoted, "only as the law requires")
     return Reading(question, "red", quoted, "allowed")
+
+
+def _in_reference(form: str, at: int, lexicon: Lexicon) -> bool:
+    """The action word at `at` is part of a cross-reference ("as provided in section 7",
+    "except as provided by law"): the words point at another provision, they do not
+    direct anyone to provide anything."""
+    padded = f" {form} "
+    for phrase in lexicon.references:
+        for m in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", padded):
+            if m.start() - 1 < at < m.end() - 1:
+                return True
+    return False
 
 
 def is_agreement_document(forms: list[str], lexicon: Lexicon) -> str | None:
