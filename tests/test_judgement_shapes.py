@@ -641,3 +641,13 @@ def test_an_exception_for_an_ice_request_with_a_judicial_warrant_keeps_the_rule(
         "authorities is accompanied by a judicial warrant.\n"
     )
     assert verdicts(text)["info_sharing"] == "green"
+
+
+def test_holds_immigration_officials_place_are_not_the_jails_holds():
+    # Sutter County Sheriff's Office jail policy J150.90: the subject is ICE, not the jail
+    text = (
+        "Immigration officials will screen foreign-born arrestees for immigration status and may place immigration "
+        "holds on those arrestees.\n"
+    )
+    assert verdicts(text)["lunn"] != "red"
+    assert verdicts("The jail may place immigration holds on foreign-born arrestees.\n")["lunn"] == "red"

@@ -73,6 +73,8 @@ class Lexicon:
     openings: tuple[str, ...] = ()  # "in accordance with …, no county …": before the subject
     time_phrases: tuple[str, ...] = ()  # "in advance of responding to ICE": a when, not the action
     on_request: tuple[re.Pattern[str], ...] = ()  # "unless … in response to a notification request from ICE"
+    federal_doers: tuple[re.Pattern[str], ...] = ()  # "Immigration officials … may place holds": ICE's act
+    federal_acts: frozenset[str] = frozenset()  # the questions on which ICE's own act is not the department's
     references: tuple[str, ...] = ()  # "as provided in 8 U.S.C. 1357(g)": a citation, not the verb "provide"
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
@@ -254,6 +256,8 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         warrant_first=_phrase_list(exc.get("warrant first", "")),
         openings=tuple(reading_form(w) for w in neg.get("before the subject", "").split(",") if w.strip()),
         time_phrases=tuple(reading_form(w) for w in mod.get("a time, not the action, after", "").split(",") if w.strip()),
+        federal_doers=_phrase_list(mod.get("federal doers", "")),
+        federal_acts=frozenset(w.strip() for w in mod.get("federal doers act for themselves on", "").split(",") if w.strip()),
         references=tuple(reading_form(w) for w in mod.get("a reference, not the action", "").split(",") if w.strip()),
         swallowing=_phrase_list(exc.get("swallowing", "")),
         on_request=_phrase_list(exc.get("on request", "")),
@@ -902,6 +906,10 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
         if any(e.rstrip().endswith((" below", " following")) for e in excs):
             return Reading(question, "red", quoted, "a list of exceptions")
         return Reading(question, "green", quoted, "forbidden")
+    if question in lexicon.federal_acts and 0 <= st.verb_at <= m.start() and _federal_doer(form, st.verb_at, lexicon):
+        # "Immigration officials will screen arrestees and may place immigration holds on
+        # them": what ICE does is not what the department allows its officers to do
+        return None
     # allowed or required: red unless its only condition is what the law requires. A
     # permission is only called red on words that belong together: an action and an
     # object twenty words apart are more often two provisions than one.
@@ -917,6 +925,28 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except")) for e in excs):
         return Reading(question, "green", quoted, "only as the law requires")
     return Reading(question, "red", quoted, "allowed")
+
+
+_DETERMINERS = re.compile(r"^(?:(?:the|a|an|any|all|such|federal|us|united states|u s) )+")
+
+
+def _federal_doer(form: str, verb_at: int, lexicon: Lexicon) -> bool:
+    """The subject of the modal governing the verb at `verb_at` is ICE or another federal
+    immigration agency: the sentence says what ICE does, not what officers may do."""
+    marks = [mm for mm in _modals(form, lexicon) if mm.end() <= verb_at and not _is_negating_verb(mm, lexicon)]
+    if not marks:
+        return False
+    modal = marks[-1]
+    cut = max(form.rfind(" ; ", 0, modal.start()), form.rfind(" : ", 0, modal.start()))
+    start = 0 if cut < 0 else cut + 3
+    head = form[start:modal.start()].strip()
+    if re.search(r"(?:^| )and$", head):
+        # "ICE will screen arrestees and may place holds": the second verb shares the subject
+        first = next((mm for mm in marks if mm.start() >= start), modal)
+        head = form[start:first.start()].strip()
+    head = head.rsplit(" , ", 1)[-1].strip()
+    head = _DETERMINERS.sub("", head)
+    return any(rx.match(head) and rx.match(head).end() == len(head) for rx in lexicon.federal_doers)
 
 
 def _in_reference(form: str, at: int, lexicon: Lexicon) -> bool:
