@@ -651,3 +651,40 @@ def test_holds_immigration_officials_place_are_not_the_jails_holds():
     )
     assert verdicts(text)["lunn"] != "red"
     assert verdicts("The jail may place immigration holds on foreign-born arrestees.\n")["lunn"] == "red"
+
+
+_SB54_7284_6 = (
+    "7284.6. (a) California law enforcement agencies shall not: (1) Use agency or department moneys or personnel "
+    "to investigate, interrogate, detain, detect, or arrest persons for immigration enforcement purposes, including "
+    "any of the following: (A) Inquiring into an individual's immigration status. (B) Detaining an individual on the "
+    "basis of a hold request. (C) Providing information regarding a person's release date or responding to requests "
+    "for notification by providing release dates or other information unless that information is available to the "
+    "public, or is in response to a notification request from immigration authorities in accordance with Section "
+    "7282.5. Responses are never required, but are permitted under this subdivision, provided that they do not "
+    "violate any local law or policy. (G) Performing the functions of an immigration officer, whether pursuant to "
+    "Section 1357(g) of Title 8 of the United States Code or any other law, regulation, or policy, whether formal or "
+    "informal. (4) Transfer an individual to immigration authorities unless authorized by a judicial warrant or "
+    "judicial probable cause determination, or in accordance with Section 7282.5."
+)
+_SB54_7282_5 = (
+    "7282.5. (a) A law enforcement official shall have discretion to cooperate with immigration authorities only if "
+    "doing so would not violate any federal, state, or local law, or local policy. Additionally, the specific "
+    "activities described in subparagraph (C) of paragraph (1) of subdivision (a) of, and in paragraph (4) of "
+    "subdivision (a) of, Section 7284.6 shall only occur under the following circumstances: (1) The individual has "
+    "been convicted of a serious or violent felony identified in subdivision (c) of Section 1192.7 of, or "
+    "subdivision (c) of Section 667.5 of, the Penal Code. "
+)
+
+
+def test_a_sentence_inside_an_item_does_not_end_the_list():
+    # SB 54: "Responses are never required, …" is the second sentence of item (C); items
+    # (G) and (4) are still under "California law enforcement agencies shall not:"
+    found = verdicts(_SB54_7284_6 + "\n")
+    assert found["agreements_287g"] == "green"
+
+
+def test_an_exception_citing_a_section_of_the_same_law_brings_its_conditions():
+    # "unless … in accordance with Section 7282.5", and 7282.5 lists convictions: a swallowed rule
+    assert verdicts(_SB54_7282_5 + _SB54_7284_6 + "\n")["lunn"] == "red"
+    # the same ban in a text that does not hold Section 7282.5 reads on its own words
+    assert verdicts(_SB54_7284_6 + "\n")["lunn"] == "green"

@@ -256,17 +256,62 @@ _NAMES_287G = re.compile(r"\b(?:287|1357)\s*\(\s*g\s*\)", re.I)
 
 def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]:
     """(clause, sentence as quoted, sentence as read) for every operative sentence, list
-    items carrying their lead-in and "these agreements" read as the 287(g) agreements the
-    sentence before named."""
+    items carrying their lead-in, "these agreements" read as the 287(g) agreements the
+    sentence before named, and an exception "in accordance with Section 7282.5" read with
+    the conditions that section of the same text sets."""
     out = []
     named_287g = False
-    for c, quoted, read in expand_items_keyed([(c, s) for c in clauses for s in c.sentences], lexicon):
+    pairs = [(c, s) for c in clauses for s in c.sentences]
+    conditions = _section_conditions(pairs, lexicon)
+    for c, quoted, read in expand_items_keyed(pairs, lexicon):
         if _NAMES_287G.search(read):
             named_287g = True
         elif named_287g and _ANAPHORA.search(read):
             read = _ANAPHORA.sub(lambda m: "287(g) " + m.group(1), read, count=1)
+        if conditions:
+            read = _CITED_SECTION.sub(lambda m: _with_conditions(m, conditions), read)
         out.append((c, quoted, read))
     return out
+
+
+# "7282.5. (a) A law enforcement official …": where a section of the text begins.
+_SECTION_START = re.compile(r"(?:^|:\s+)(\d{2,5}(?:\.\d{1,3})*)\.\s+(?=\(|[A-Z])")
+# "… unless authorized by a judicial warrant, or in accordance with Section 7282.5."
+_CITED_SECTION = re.compile(r"\b(?:in accordance with|pursuant to|under|as provided in|consistent with)\s+(?:section|§)\s*(\d{2,5}(?:\.\d{1,3})*)", re.I)
+
+
+def _section_conditions(pairs, lexicon) -> dict[str, str]:
+    """For each section the text itself contains, the first words of it that name the
+    convictions, felonies or other reasons the guide says swallow a rule ("The
+    individual has been convicted of a serious or violent felony"): an exception that
+    cites the section brings them with it. Sections of other laws are not read."""
+    words: dict[str, list[str]] = {}
+    current = None
+    last_clause = None
+    for clause, sentence in pairs:
+        if clause is not last_clause:
+            last_clause = clause
+            number = str(getattr(clause, "number", "")).rstrip(".")
+            if re.fullmatch(r"\d{2,5}(?:\.\d{1,3})*", number):
+                current = number  # the segmenter took "7282.5." as the clause's number
+        m = _SECTION_START.search(sentence)
+        if m:
+            current = m.group(1)
+            sentence = sentence[m.end():]
+        if current is None or _CITED_SECTION.search(sentence):
+            continue
+        form = reading_form(sentence)
+        for rx in lexicon.swallowing:
+            for hit in rx.finditer(form):
+                seen = words.setdefault(current, [])
+                if hit.group(0) not in seen and len(seen) < 4:
+                    seen.append(hit.group(0))
+    return {section: ", ".join(found) for section, found in words.items()}
+
+
+def _with_conditions(m: re.Match[str], conditions: dict[str, str]) -> str:
+    cited = m.group(1).rstrip(".")
+    return f"{m.group(0)} (in cases of {conditions[cited]})" if cited in conditions else m.group(0)
 
 
 # '"Sanctuary policy" means a policy … that prohibits or impedes any entity from:' — a

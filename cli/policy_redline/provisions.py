@@ -333,7 +333,19 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     numbered_only = False
     lead_style = ""
     last_key = lead_key = object()
+    # A list's lead-in set aside by an unnumbered sentence inside one of its items ("(C) …
+    # information. Responses are never required, but are permitted …"), and the number
+    # styles of the items read under it: the next item of one of those styles ("(D) …")
+    # is still an item of the list.
+    held: tuple[object, str, bool, str, frozenset[str]] | None = None
+    item_styles: set[str] = set()
     for key, s in _bounded(_rejoin(sentences)):
+        if held is not None and not lead:
+            if key is held[0] and _ITEM.match(s) and _style(s) in held[4]:
+                _, lead, numbered_only, lead_style, styles = held
+                item_styles = set(styles)
+            elif key is not held[0] or _ITEM.match(s):
+                held = None
         if _ITEM_ONLY.match(s) or _LABEL_ONLY.match(s):
             # a bare "(1)" line: its item follows; "(B) Specifically." labels the list
             # that the lead-in before it announced
@@ -359,9 +371,12 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
             if lead and not _has_modal(reading_form(head), lexicon):
                 head = f"{lead} {head}"
             out.append((key, pieces[0].strip(), pieces[0].strip()))
+            item_styles = set()
             for p in pieces[1:]:
                 out.append((key, p.strip(), f"{head}: {_item_text(p)}"))
+                item_styles.add(_style(p.strip()))
             # the list may go on in the lines that follow, each with its number
+            held = None
             lead, numbered_only = head, not s.rstrip().endswith(":")
             lead_style = _style(pieces[0])
             continue
@@ -369,16 +384,23 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
         # imperative verb ("Permit ICE agents to use College facilities").
         opening = " ".join(reading_form(_ITEM.sub("", s)).split()[1:8])
         if lead and numbered_only and not _ITEM.match(s):
+            held = (key, lead, numbered_only, lead_style, frozenset(item_styles - {""})) if item_styles - {""} else None
             lead = ""
         if lead and lead_style and _style(s) == lead_style:
             lead = ""  # "(c)" after a lead-in numbered "(b)" is its sibling, not its item
         if lead and not _has_modal(opening, lexicon):
             read = f"{lead}: {_item_text(s)}"
             out.append((key, s, read))
+            item_styles.add(_style(s))
             if _LEAD_END.search(s):
                 lead = _LEAD_END.sub("", read.rstrip())
             continue
+        if lead and not _ITEM.match(s) and not _LEAD_END.search(s) and item_styles - {""}:
+            held = (key, lead, numbered_only, lead_style, frozenset(item_styles - {""}))
+        item_styles = set()
         lead = _LEAD_END.sub("", _ITEM.sub("", s.rstrip())).strip() if _LEAD_END.search(s) else ""
+        if lead:
+            held = None  # a new list begins
         if lead and any(rx.search(reading_form(lead)) for rx in lexicon.prohibition_leads):
             lead = "It is prohibited to"  # "The prohibition … shall include:" forbids each item
         numbered_only, lead_style = False, _style(s) or _number_style(key)
