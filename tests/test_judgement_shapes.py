@@ -688,3 +688,15 @@ def test_an_exception_citing_a_section_of_the_same_law_brings_its_conditions():
     assert verdicts(_SB54_7282_5 + _SB54_7284_6 + "\n")["lunn"] == "red"
     # the same ban in a text that does not hold Section 7282.5 reads on its own words
     assert verdicts(_SB54_7284_6 + "\n")["lunn"] == "green"
+
+
+def test_a_list_of_single_words_between_verb_and_object_is_one_phrase():
+    # ORS 181A.826(1): six verbs in a row separate "used" from "immigration enforcement"
+    text = (
+        "(1) Public facilities, property, moneys, equipment, technology or personnel may not be used for the purpose "
+        "of investigating, detecting, apprehending, arresting, detaining or holding individuals for immigration "
+        "enforcement.\n"
+    )
+    found = verdicts(text)
+    assert found["resources"] == "green"
+    assert found["lunn"] == "green"  # no one is held for immigration enforcement

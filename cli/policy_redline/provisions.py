@@ -145,7 +145,10 @@ def compile_phrase(pattern: str) -> re.Pattern[str]:
         if p is None:
             # A gap does not cross a ";" and crosses at most two ",": a pattern's words
             # belong to one provision, not to a list of separate ones.
-            regex += rf"(?: [^ ;,]+){{0,{GAP_WORDS}}}?(?: ,(?: [^ ;,]+){{0,{GAP_WORDS}}}?){{0,2}}"
+            # A comma inside an enumeration of single words ("investigating, detecting,
+            # arresting or holding") joins one phrase and does not count.
+            seg = rf"(?: [^ ;,]+| , [^ ;,]+(?= (?:,|or|and) )){{0,{GAP_WORDS}}}?"
+            regex += rf"{seg}(?: ,{seg}){{0,2}}"
             continue
         regex += (" " if regex else "") + p
     compiled = re.compile(rf"(?<![\w-]){regex}(?![\w-])")
