@@ -700,3 +700,24 @@ def test_a_list_of_single_words_between_verb_and_object_is_one_phrase():
     found = verdicts(text)
     assert found["resources"] == "green"
     assert found["lunn"] == "green"  # no one is held for immigration enforcement
+
+
+_MISSOURI_DEFINITION = (
+    "67.307. 1. As used in this section, the following terms mean:\n\n"
+    "(3) \"Municipality official\", any elected or appointed official or any law enforcement officer serving the "
+    "municipality;\n\n"
+    "(4) \"Sanctuary policy\", any municipality's order or ordinance, enacted or followed that:\n\n"
+    "(a) Limits or prohibits any municipality official or person employed by the municipality from communicating "
+    "or cooperating with federal agencies or officials to verify or report the immigration status of any alien "
+    "within such municipality; or\n\n"
+    "(b) Grants to illegal aliens the right to lawful presence or status within the municipality in violation of "
+    "federal law.\n\n"
+)
+
+
+def test_a_law_forbidding_what_its_definition_lists_is_red_on_each_item():
+    # RSMo 67.307: the definition's items are the restrictions the law forbids a town to adopt
+    found = verdicts(_MISSOURI_DEFINITION + "2. No municipality shall enact or adopt any sanctuary policy.\n")
+    assert found["status_checks"] == "red" and found["info_sharing"] == "red"
+    # the definition alone forbids nothing
+    assert set(verdicts(_MISSOURI_DEFINITION).values()) == {"silent"}

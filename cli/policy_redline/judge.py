@@ -37,6 +37,7 @@ from .provisions import (
     load_lexicon,
     operative_heading,
     operative_sentence,
+    opens_with_restriction,
     read_sentence,
     reading_form,
     stance,
@@ -323,6 +324,15 @@ _RESTRICTING_DEFINITION = re.compile(
 )
 
 
+# '"Sanctuary policy", any municipality's order or ordinance, enacted or followed that:' —
+# a term defined by a list whose items say what the forbidden policy restricts ("(a)
+# Limits or prohibits any official from communicating … with federal agencies").
+_LISTED_DEFINITION = re.compile(
+    r"""^\W*(?:\(?\w{1,3}[.)]\s*)*["“](?P<term>[A-Za-z][\w\s-]{2,40}?)[,]?["”],?\s+(?:means\s+|includes\s+)?.*\b(?:that|which)\s*:\s*$""",
+    re.IGNORECASE,
+)
+
+
 def _forbidden_definitions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]:
     """Anti-sanctuary laws define what they forbid ("a sanctuary policy prohibits or
     impedes: (1) communicating with ICE; (2) complying with a detainer …") and then forbid
@@ -332,8 +342,10 @@ def _forbidden_definitions(clauses: list[Clause], lexicon) -> list[tuple[Clause,
     found: list[tuple[Clause, str, str]] = []
     for k, (c, s) in enumerate(pairs):
         m = _RESTRICTING_DEFINITION.match(s)
-        if not m:
+        listed = None if m else _LISTED_DEFINITION.match(s)
+        if not m and not listed:
             continue
+        m = m or listed
         term = reading_form(m.group("term"))
         if len(term.split()) > 5:
             continue
@@ -352,6 +364,13 @@ def _forbidden_definitions(clauses: list[Clause], lexicon) -> list[tuple[Clause,
         for c2, item in pairs[k + 1:]:
             text = re.sub(r"^\W*\(?\w{1,3}[.)]\s*", "", item).strip().rstrip(";,.").strip()
             text = re.sub(r"[;,]?\s*\b(?:and|or)$", "", text, flags=re.IGNORECASE).strip()
+            if listed is not None:
+                # the item names the restriction itself: "Limits or prohibits any official
+                # from communicating …" reads "No entity may adopt a policy that limits …"
+                if not text or _RESTRICTING_DEFINITION.match(item) or _LISTED_DEFINITION.match(item) or not opens_with_restriction(text, lexicon):
+                    break
+                found.append((c2, item, f"No entity may adopt a policy that {text[:1].lower()}{text[1:]}"))
+                continue
             if not text or _RESTRICTING_DEFINITION.match(item) or (len(text.split()) > 4 and stance(reading_form(text), len(reading_form(text)), lexicon).provision):
                 break
             found.append((c2, item, f"No entity may prohibit {text}"))

@@ -623,6 +623,13 @@ def _negating_verbs(text: str, lexicon: Lexicon) -> int:
     return count
 
 
+def opens_with_restriction(text: str, lexicon: Lexicon) -> bool:
+    """The words open with a negating verb: "Limits or prohibits any official from
+    communicating …" (an item of a definition of what a law forbids)."""
+    head = " ".join(reading_form(text).split()[:3])
+    return any(rx.match(head) for rx in lexicon.negation_verbs)
+
+
 def _count_negations(text: str, lexicon: Lexicon) -> int:
     """Negating words, with "neither … nor" counted once and phrases that only look
     negative ("including but not limited to", "no later than") not at all."""
