@@ -721,3 +721,16 @@ def test_a_law_forbidding_what_its_definition_lists_is_red_on_each_item():
     assert found["status_checks"] == "red" and found["info_sharing"] == "red"
     # the definition alone forbids nothing
     assert set(verdicts(_MISSOURI_DEFINITION).values()) == {"silent"}
+
+
+def test_such_information_is_the_status_information_its_lead_in_named():
+    # N.C. Gen. Stat. § 153A-145.5(b): a law that forbids counties to stop officers gathering
+    # and communicating immigration status information
+    text = (
+        "(b) No county shall do any of the following related to information regarding the citizenship or "
+        "immigration status, lawful or unlawful, of any individual:\n"
+        "(1) Prohibit law enforcement officials or agencies from gathering such information.\n"
+        "(3) Prohibit the communication of such information to federal law enforcement agencies.\n"
+    )
+    found = verdicts(text)
+    assert found["status_checks"] == "red" and found["info_sharing"] == "red"

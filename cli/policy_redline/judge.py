@@ -271,8 +271,22 @@ def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]
             read = _ANAPHORA.sub(lambda m: "287(g) " + m.group(1), read, count=1)
         if conditions:
             read = _CITED_SECTION.sub(lambda m: _with_conditions(m, conditions), read)
+        status_info = _STATUS_INFORMATION.search(read)
+        if status_info is not None:
+            # "… information regarding the citizenship or immigration status …: (1)
+            # Prohibit officials from gathering such information": the same information
+            head, tail = read[: status_info.end()], read[status_info.end():]
+            read = head + _SUCH_INFORMATION.sub(status_info.group(0), tail)
         out.append((c, quoted, read))
     return out
+
+
+_STATUS_INFORMATION = re.compile(
+    r"\binformation (?:regarding|concerning|about|relating to|on|as to) (?:the |a person's |an individual's |any person's )?"
+    r"(?:citizenship or immigration|immigration or citizenship|immigration|citizenship) status\b",
+    re.I,
+)
+_SUCH_INFORMATION = re.compile(r"\bsuch information\b", re.I)
 
 
 # "7282.5. (a) A law enforcement official …": where a section of the text begins.
