@@ -734,3 +734,24 @@ def test_such_information_is_the_status_information_its_lead_in_named():
     )
     found = verdicts(text)
     assert found["status_checks"] == "red" and found["info_sharing"] == "red"
+
+
+def test_determining_whether_a_person_is_lawfully_present_is_a_status_check():
+    # S.C. Code § 17-13-170(A)
+    text = (
+        "(A) If a law enforcement officer of this State or a political subdivision of this State lawfully stops, "
+        "detains, investigates, or arrests a person for a criminal offense, and during the commission of the stop, "
+        "detention, investigation, or arrest the officer has reasonable suspicion to believe that the person is "
+        "unlawfully present in the United States, the officer shall make a reasonable effort, when practicable, to "
+        "determine whether the person is lawfully present in the United States, unless the determination would "
+        "hinder or obstruct an investigation.\n"
+    )
+    assert verdicts(text)["status_checks"] == "red"
+    # O.C.G.A. § 42-4-14(b): at the jail, a list item under "to determine:"
+    text = (
+        "(b) When any person is confined, for any period, in the jail of a county, a reasonable effort shall be made "
+        "within 48 hours of such person's arrival at the jail to determine:\n"
+        "(1) The nationality of the person so confined; and\n"
+        "(2) That the person so confined is not an illegal alien.\n"
+    )
+    assert verdicts(text)["status_checks"] == "red"
