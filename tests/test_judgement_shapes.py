@@ -755,3 +755,18 @@ def test_determining_whether_a_person_is_lawfully_present_is_a_status_check():
         "(2) That the person so confined is not an illegal alien.\n"
     )
     assert verdicts(text)["status_checks"] == "red"
+
+
+def test_an_opening_unless_ends_at_its_comma_and_extending_custody_is_lunn():
+    # Wayne County Sheriff's Office memo on ICE detainers (2017)
+    text = (
+        "Unless one of the two above conditions are met, the Wayne County Sheriff's Office will not honor IDNAs, and "
+        "members shall not extend custody of an individual (inmate) beyond the original booking and detention "
+        "periods of the original charge and bail.\n"
+    )
+    assert verdicts(text)["lunn"] == "green"
+    text = (
+        "Unless the inmate has been convicted of a felony, members shall not extend custody of an individual beyond "
+        "the original booking and detention periods of the original charge and bail.\n"
+    )
+    assert verdicts(text)["lunn"] == "red"

@@ -803,6 +803,10 @@ def _exceptions(form: str, lexicon: Lexicon) -> list[str]:
             if rest.startswith(" : "):
                 rest = rest[2:]  # "…, unless: (1) the person is booked": the exception is the item
             stop = re.search(r" ; | : ", rest)
+            if not padded[: m.start()].strip():
+                # "Unless one of the two conditions is met, the Office will not honor …":
+                # an exception that opens the sentence ends where its main clause begins
+                stop = re.search(r" , | ; | : ", rest)
             out.append((m.start(), marker + " " + (rest[: stop.start()] if stop else rest).strip()))
     out.sort()
     # markers nested in one another ("only if" and "if") give overlapping spans: keep the first
