@@ -770,3 +770,17 @@ def test_an_opening_unless_ends_at_its_comma_and_extending_custody_is_lunn():
         "the original booking and detention periods of the original charge and bail.\n"
     )
     assert verdicts(text)["lunn"] == "red"
+
+
+def test_sending_status_to_citizenship_and_immigration_services_is_sharing():
+    # Texas HB 1217 (2019), Government Code § 752.053(b): a law that forbids limiting it
+    text = (
+        "(b) In compliance with Subsection (a), a local entity or campus police department may not prohibit or "
+        "materially limit a person who is a commissioned peace officer from doing any of the following:\n"
+        "(2) with respect to information relating to the immigration status, lawful or unlawful, of any person under "
+        "arrest, including information regarding the person's place of birth:\n"
+        "(A) sending the information to or requesting or receiving the information from United States Citizenship "
+        "and Immigration Services, United States Immigration and Customs Enforcement, or another relevant federal "
+        "agency;\n"
+    )
+    assert verdicts(text)["info_sharing"] == "red"
