@@ -784,3 +784,14 @@ def test_sending_status_to_citizenship_and_immigration_services_is_sharing():
         "agency;\n"
     )
     assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_investigating_a_person_on_the_belief_they_are_not_present_legally_is_a_status_question():
+    # Santa Ana Ordinance NS-2908 (2017), an item of a prohibition
+    text = (
+        "The prohibition set forth in this Section shall include but not be limited to:\n"
+        "(a) Identifying, investigating, arresting, detaining, or continuing to detain a person solely on the belief "
+        "that the person is not present legally in the United States or that the person has committed a violation "
+        "of immigration law;\n"
+    )
+    assert verdicts(text)["status_checks"] == "green"
