@@ -608,7 +608,7 @@ def test_a_bills_digest_of_existing_law_earns_nothing():
 # --- state statutes: the shapes of heldout5 (real sentences, quoted from the statute) -------
 
 
-def test_as_provided_in_a_federal_section_provides_nothing_to_anyone():
+def test_as_provided_in_a_federal_section_provides_nothing_but_names_the_agreement():
     # Code of Alabama § 31-13-4(a): the 287(g) citation is not information given to DHS
     text = (
         "(a) The Attorney General shall attempt to negotiate the terms of a memorandum of agreement between the "
@@ -617,7 +617,10 @@ def test_as_provided_in_a_federal_section_provides_nothing_to_anyone():
         "investigations in the State of Alabama by certain state law enforcement officers designated by the "
         "Attorney General.\n"
     )
-    assert verdicts(text)["info_sharing"] == "silent"
+    found = verdicts(text)
+    assert found["info_sharing"] == "silent"
+    # a memorandum of agreement "as provided in" § 1357(g) is a 287(g) agreement the State seeks
+    assert found["agreements_287g"] == "red"
 
 
 def test_a_ban_on_sharing_release_dates_unless_ice_asks_is_swallowed():
