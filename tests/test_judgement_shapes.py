@@ -798,3 +798,14 @@ def test_investigating_a_person_on_the_belief_they_are_not_present_legally_is_a_
         "of immigration law;\n"
     )
     assert verdicts(text)["status_checks"] == "green"
+
+
+def test_ice_may_only_enter_private_spaces_with_a_judicial_warrant():
+    # Raritan Valley Community College guidance on ICE on campus; "classrooms, labs, and
+    # offices" is one list, not three clauses
+    text = (
+        "ICE agents may only enter private spaces, such as classrooms, labs, and offices, on campus if they have "
+        "judicial warrant signed by a judge.\n"
+    )
+    assert verdicts(text)["raids"] == "green"
+    assert verdicts("ICE agents may enter private spaces, such as classrooms, labs, and offices, on campus.\n")["raids"] != "green"

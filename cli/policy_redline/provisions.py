@@ -147,7 +147,7 @@ def compile_phrase(pattern: str) -> re.Pattern[str]:
             # belong to one provision, not to a list of separate ones.
             # A comma inside an enumeration of single words ("investigating, detecting,
             # arresting or holding") joins one phrase and does not count.
-            seg = rf"(?: [^ ;,]+| , [^ ;,]+(?= (?:,|or|and) )){{0,{GAP_WORDS}}}?"
+            seg = rf"(?: [^ ;,]+| , (?:and |or )?[^ ;,]+(?= (?:,|or|and) )){{0,{GAP_WORDS}}}?"
             regex += rf"{seg}(?: ,{seg}){{0,2}}"
             continue
         regex += (" " if regex else "") + p
