@@ -809,3 +809,15 @@ def test_ice_may_only_enter_private_spaces_with_a_judicial_warrant():
     )
     assert verdicts(text)["raids"] == "green"
     assert verdicts("ICE agents may enter private spaces, such as classrooms, labs, and offices, on campus.\n")["raids"] != "green"
+
+
+def test_telling_a_detainee_that_ice_asks_to_keep_them_is_the_detainer_notice():
+    # New Jersey Immigrant Trust Directive, officers' resource guide ("DO" list)
+    text = (
+        "DO\nUnder the Immigrant Trust Directive, officers MUST:\n"
+        "■ Comply with judicial warrants issued by federal or state judges.\n"
+        "■ Notify a detainee( using the forms provided by the AG) when federal civil immigration authorities "
+        "request to:\n■ Interview them;\n■ Be notified when they are released; or\n"
+        "■ Continue detaining them past when they would otherwise be eligible for release.\n"
+    )
+    assert verdicts(text)["detainers"] == "green"
