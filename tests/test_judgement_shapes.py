@@ -821,3 +821,12 @@ def test_telling_a_detainee_that_ice_asks_to_keep_them_is_the_detainer_notice():
         "■ Continue detaining them past when they would otherwise be eligible for release.\n"
     )
     assert verdicts(text)["detainers"] == "green"
+
+
+def test_agents_without_a_warrant_asked_to_cease_enforcement_is_green_on_operations():
+    # Trinity College (Connecticut) protocol for federal immigration agents on campus
+    text = (
+        "Agents who do not possess a warrant, court order, or subpoena will be asked to cease any enforcement "
+        "activities and to leave the campus.\n"
+    )
+    assert verdicts(text)["raids"] == "green"
