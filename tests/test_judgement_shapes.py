@@ -830,3 +830,9 @@ def test_agents_without_a_warrant_asked_to_cease_enforcement_is_green_on_operati
         "activities and to leave the campus.\n"
     )
     assert verdicts(text)["raids"] == "green"
+
+
+def test_holding_a_person_to_contact_ice_is_red_on_lunn():
+    # the shape of Chicopee Policy 413 quoted by the guide, with ICE named by its initials
+    text = "An officer may detain the person for a reasonable period of time in order to contact ICE to verify the person's status.\n"
+    assert verdicts(text)["lunn"] == "red"
