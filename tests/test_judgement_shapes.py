@@ -836,3 +836,22 @@ def test_holding_a_person_to_contact_ice_is_red_on_lunn():
     # the shape of Chicopee Policy 413 quoted by the guide, with ICE named by its initials
     text = "An officer may detain the person for a reasonable period of time in order to contact ICE to verify the person's status.\n"
     assert verdicts(text)["lunn"] == "red"
+
+
+def test_a_label_after_a_full_stop_opens_the_next_provision():
+    # California Government Code § 7284.10 (SB 54), as the chaptered bill prints it: one
+    # paragraph; "(2)" is still an item of "shall:", and "(b) … shall not:" a list of its own
+    text = (
+        "7284.10. (a) The Department of Corrections and Rehabilitation shall: (1) In advance of any interview between "
+        "the United States Immigration and Customs Enforcement (ICE) and an individual in department custody "
+        "regarding civil immigration violations, provide the individual with a written consent form that explains "
+        "the purpose of the interview, that the interview is voluntary, and that he or she may decline to be "
+        "interviewed or may choose to be interviewed only with his or her attorney present. The written consent form "
+        "shall be available in English, Spanish, Chinese, Tagalog, Vietnamese, and Korean. (2) Upon receiving any ICE "
+        "hold, notification, or transfer request, provide a copy of the request to the individual and inform him or "
+        "her whether the department intends to comply with the request. (b) The Department of Corrections and "
+        "Rehabilitation shall not: (1) Restrict access to any in-prison educational or rehabilitative programming, "
+        "or credit-earning opportunity on the sole basis of citizenship or immigration status.\n"
+    )
+    assert verdicts(text)["detainers"] == "green"
+    assert evidence(text, "detainers")[0].startswith("(2) Upon receiving any ICE hold")

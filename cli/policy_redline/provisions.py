@@ -442,10 +442,16 @@ LONGEST_SENTENCE = 250
 _RECITAL_BREAK = re.compile(r"(?<=;)\s+(?=(?:and\s+)?(?:WHEREAS|NOW,?\s+THEREFORE|BE\s+IT\s+(?:ORDAINED|RESOLVED|ENACTED))\b)", re.I)
 
 
+#: A statute run together in one paragraph: "… with the request. (b) The Department shall
+#: not: (1) …" — a label after a full stop opens the next provision.
+_LABEL_BREAK = re.compile(r"(?<=[a-z)]\.)\s+(?=\((?:[a-z]|[0-9]{1,2})\)\s+(?:\([0-9a-z]{1,2}\)\s+)?[A-Z])")
+
+
 def _bounded(sentences):
     for key, whole in sentences:
-        for s in _RECITAL_BREAK.split(whole) if ";" in whole else (whole,):
-            yield from _bounded_one(key, s)
+        for part in _LABEL_BREAK.split(whole) if ". (" in whole else (whole,):
+            for s in _RECITAL_BREAK.split(part) if ";" in part else (part,):
+                yield from _bounded_one(key, s)
 
 
 def _bounded_one(key, s):
