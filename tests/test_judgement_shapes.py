@@ -855,3 +855,15 @@ def test_a_label_after_a_full_stop_opens_the_next_provision():
     )
     assert verdicts(text)["detainers"] == "green"
     assert evidence(text, "detainers")[0].startswith("(2) Upon receiving any ICE hold")
+
+
+def test_such_enforcement_is_the_immigration_enforcement_named_before():
+    # New York Assembly bill A8033: a bill that forbids the Governor to stop state agencies
+    # helping ICE, information gathering included
+    text = (
+        "2. THE GOVERNOR SHALL NOT, THROUGH EXECUTIVE ORDER OR ANY OTHER EXECUTIVE POWER, PREVENT OR INHIBIT STATE "
+        "AGENCIES AND THEIR EMPLOYEES, INCLUDING LAW ENFORCEMENT OFFICERS, FROM WORKING WITH FEDERAL AGENCIES FOR THE "
+        "PURPOSES OF FEDERAL IMMIGRATION ENFORCEMENT, NOR SHALL THE GOVERNOR PROHIBIT INFORMATION GATHERING OR OTHER "
+        "FORMS OF ASSISTANCE THAT AIDS IN SUCH ENFORCEMENT.\n"
+    )
+    assert verdicts(text)["info_sharing"] == "red"

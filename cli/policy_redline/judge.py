@@ -271,6 +271,12 @@ def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]
             read = _ANAPHORA.sub(lambda m: "287(g) " + m.group(1), read, count=1)
         if conditions:
             read = _CITED_SECTION.sub(lambda m: _with_conditions(m, conditions), read)
+        named = _IMMIGRATION_ENFORCEMENT.search(read)
+        if named is not None:
+            # "… working with federal agencies for the purposes of federal immigration
+            # enforcement, nor shall the Governor prohibit … assistance that aids in such
+            # enforcement": the enforcement named before
+            read = read[: named.end()] + _SUCH_ENFORCEMENT.sub(named.group(0), read[named.end():])
         status_info = _STATUS_INFORMATION.search(read)
         if status_info is not None:
             # "… information regarding the citizenship or immigration status …: (1)
@@ -287,6 +293,8 @@ _STATUS_INFORMATION = re.compile(
     re.I,
 )
 _SUCH_INFORMATION = re.compile(r"\bsuch information\b", re.I)
+_IMMIGRATION_ENFORCEMENT = re.compile(r"\b(?:federal |civil )?immigration enforcement\b", re.I)
+_SUCH_ENFORCEMENT = re.compile(r"\bsuch enforcement\b", re.I)
 
 
 # "7282.5. (a) A law enforcement official …": where a section of the text begins.
