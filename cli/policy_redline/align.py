@@ -29,7 +29,7 @@ import re
 from array import array
 from collections import Counter
 from itertools import chain
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
 from rapidfuzz import fuzz
@@ -221,6 +221,11 @@ class _ModelSide:
     similar_index: dict[int, list[int]]  # word rank -> model texts with it among their rarest half
     sketch_index: dict[int, list[int]]  # word rank -> model texts with it among their SKETCH_WORDS rarest
     contained_index: dict[int, list[int]]  # word rank -> model texts (>= 40 chars) with it in their rarest quarter
+    # policy text -> its matches and containments (`_sentence_scores`): a survey meets the
+    # same template sentences in policy after policy, and a text's row depends on nothing
+    # but the text and this model
+    rows: dict[str, tuple[dict[int, float], frozenset[int]]] = field(default_factory=dict)
+    dice_rows: dict[frozenset[str], list[float]] = field(default_factory=dict)  # `_dice`, likewise
 
 
 #: Up to this many distinct sentences on the model side, candidate pairs are found exactly:
@@ -254,15 +259,27 @@ def _towns_in(model: Model, towns: tuple[str, ...]) -> tuple[str, ...]:
         return towns
     hit = _MODEL_TEXT.get(id(model))
     if hit is None or hit[0] is not model:
-        hit = (model, fold("\n".join(s for mc in model.clauses for s in mc.sentences)))
+        hit = (model, fold("\n".join(s for mc in model.clauses for s in mc.sentences)), {})
         _MODEL_TEXT[id(model)] = hit
-    text = hit[1]
-    # " the department " and " the town " are what normalising writes in: a town that
-    # would match those is kept, so the short cut never changes a normal form.
-    return tuple(t for t in towns if t and re.search(rf"\b{re.escape(t)}\b", f"{text} the department the town "))
+    text, named = hit[1], hit[2]
+    out = []
+    for t in towns:
+        if not t:
+            continue
+        found = named.get(t)
+        if found is None:
+            # " the department " and " the town " are what normalising writes in: a town
+            # that would match those is kept, so the short cut never changes a normal form.
+            found = re.search(rf"\b{re.escape(t)}\b", f"{text} the department the town ") is not None
+            if len(named) > 4096:
+                named.clear()
+            named[t] = found
+        if found:
+            out.append(t)
+    return tuple(out)
 
 
-_MODEL_TEXT: dict[int, tuple[Model, str]] = {}
+_MODEL_TEXT: dict[int, tuple[Model, str, dict[str, bool]]] = {}
 
 
 def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
@@ -312,28 +329,41 @@ def _policy_side(clauses: list[Clause], towns: tuple[str, ...]) -> _Side:
     return _Side.of([c.sentences for c in clauses], towns)
 
 
-def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]], list[set[int]]]:
+#: Rows of `_sentence_scores` kept per model (each a few hundred bytes at most; sentences
+#: that match nothing share one empty row).
+ROW_CACHE = 10000
+_NO_ROW: tuple[dict[int, float], frozenset[int]] = ({}, frozenset())
+
+
+def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]], list[frozenset[int]]]:
     """For each distinct policy text, its matches {model text: score} (scores kept in
     single precision) and which of them are containment (a model sentence inside a longer
-    policy sentence). Only candidate pairs from the indexes are scored."""
+    policy sentence). Only candidate pairs from the indexes are scored, and only for the
+    texts this model has not met before (the rows are not to be changed by the caller)."""
     m = mod.side
     rank = mod.rank
-    scores: list[dict[int, float]] = [{} for _ in pol.texts]
-    contained: list[set[int]] = [set() for _ in pol.texts]
     if not pol.texts or not m.texts:
-        return scores, contained
+        return [{} for _ in pol.texts], [frozenset() for _ in pol.texts]
+    cache = mod.rows
+    rows = [cache.get(text) for text in pol.texts]
+    todo = [t for t, row in enumerate(rows) if row is None]
+    if not todo:
+        return [r[0] for r in rows], [r[1] for r in rows]  # type: ignore[index]
+    scores: dict[int, dict[int, float]] = {t: {} for t in todo}
+    contained: dict[int, set[int]] = {}
     m_sizes = [len(ws) for ws in m.word_sets]
     m_bits = mod.text_bits
     similar_index, sketch_index = mod.similar_index, mod.sketch_index
     pairs_t: list[int] = []
     pairs_u: list[int] = []
-    known_of: list[list[int]] = []
-    bits_of: list[int] = []
-    for t, ws in enumerate(pol.word_sets):
+    known_of: dict[int, list[int]] = {}
+    bits_of: dict[int, int] = {}
+    for t in todo:
+        ws = pol.word_sets[t]
         known = sorted([r for r in map(rank.get, ws) if r is not None])
         bits = _bits(known)
-        known_of.append(known)
-        bits_of.append(bits)
+        known_of[t] = known
+        bits_of[t] = bits
         size = len(ws)
         probe = known[: max(0, _prefix(len(known), (size + 1) // 2))]
         if mod.sketched:
@@ -362,7 +392,7 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
     # Containment is looked for only in sentences that matched nothing whole.
     pairs_t, pairs_u = [], []
     contained_index = mod.contained_index
-    for t in range(len(pol.texts)):
+    for t in todo:
         if scores[t]:  # every score kept so far is a whole-sentence match (>= SENTENCE_MATCH)
             continue
         chars = pol.text_chars[t]
@@ -379,8 +409,16 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
         for t, u, s in zip(pairs_t, pairs_u, _f32(raw)):
             if s >= CONTAINED_MATCH:
                 scores[t][u] = s
-                contained[t].add(u)
-    return scores, contained
+                contained.setdefault(t, set()).add(u)
+    keep = len(todo) <= ROW_CACHE  # one long policy against another: nothing to meet again
+    if keep and len(cache) + len(todo) > ROW_CACHE:
+        cache.clear()
+    for t in todo:
+        row = (scores[t], frozenset(contained[t])) if t in contained else (scores[t], _NO_ROW[1]) if scores[t] else _NO_ROW
+        rows[t] = row
+        if keep:
+            cache[pol.texts[t]] = row
+    return [r[0] for r in rows], [r[1] for r in rows]  # type: ignore[index]
 
 
 def align_model(clauses: list[Clause], model: Model, towns: tuple[str, ...] = ()) -> list[Match]:
@@ -523,12 +561,20 @@ def _dice(rows: list[int], pol: _Side, mod: _ModelSide, m_sizes: list[float]) ->
     if not rows:
         return {}
     rank = mod.rank
+    cache = mod.dice_rows
     out: dict[int, list[float]] = {}
     for i in rows:
         words = pol.clause_sets[i]
-        bits = _bits([r for r in map(rank.get, words) if r is not None])
-        size = float(len(words))
-        out[i] = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0) for other, m in zip(mod.clause_bits, m_sizes)])
+        row = cache.get(words)
+        if row is None:
+            bits = _bits([r for r in map(rank.get, words) if r is not None])
+            size = float(len(words))
+            row = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0) for other, m in zip(mod.clause_bits, m_sizes)])
+            if len(rows) <= ROW_CACHE:
+                if len(cache) >= ROW_CACHE:
+                    cache.clear()
+                cache[words] = row
+        out[i] = row
     return out
 
 

@@ -276,14 +276,19 @@ def check_block_budget(texts, source: str) -> None:
 _WORDLIKE = re.compile(r"^[\W\d_]{0,4}[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’.\-]*[\W\d_]{0,4}$")
 _VOWELS = frozenset("aeiouyAEIOUYáéíóúàèìòùâêîôûäëïöü")
 _GIBBERISH_SAMPLE = 200_000
+_NOT_ASCII_LETTERS = re.compile(r"[^A-Za-z]+")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def gibberish_reason(text: str) -> str | None:
     """Why `text` cannot be read as a policy in English, or None when it can (or is too short
     to tell). Two signs: most letters outside the Latin script, or most words not words."""
     sample = text[:_GIBBERISH_SAMPLE]
-    letters = latin = 0
-    for c in sample:
+    # ASCII letters counted by one regex pass; only the other characters one by one (a
+    # policy has a few curly quotes and dashes, a text in the wrong charset has thousands)
+    ascii_letters = len(_NOT_ASCII_LETTERS.sub("", sample))
+    letters = latin = ascii_letters
+    for c in _NOT_ASCII.findall(sample):
         if c.isalpha():
             letters += 1
             o = ord(c)
@@ -295,12 +300,18 @@ def gibberish_reason(text: str) -> str | None:
         return ("the text reads as gibberish or is not in English (most of its letters are not "
                 "Latin: a wrong character encoding?); save it again as UTF-8 text")
     tokens = sample.split()
-    total = sum(len(t) for t in tokens)
+    total = sum(map(len, tokens))
     if total < 300:
         return None
-    wordy = sum(len(t) for t in tokens
-                if len(t) <= 40 and _WORDLIKE.match(t) and (len(t) <= 3 or not _VOWELS.isdisjoint(t)))
-    if wordy < 0.3 * total:
+    # Read until enough of the text is words: a policy gets there within its first third.
+    enough = 0.3 * total
+    wordy = 0
+    for t in tokens:
+        if len(t) <= 40 and _WORDLIKE.match(t) and (len(t) <= 3 or not _VOWELS.isdisjoint(t)):
+            wordy += len(t)
+            if wordy >= enough:
+                break
+    if wordy < enough:
         return ("the text reads as gibberish (little of it is words: a wrong character encoding, "
                 "or a PDF whose fonts map to no text?); save it again as UTF-8 text, or run OCR "
                 "on the PDF")

@@ -16,6 +16,7 @@ deletions out); hidden text, field codes and text boxes are left out.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -48,6 +49,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENTITY_MARKERS = tuple(
     m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be")
 )
+_ENTITY_MARKERS_UTF8 = tuple(m for m in _ENTITY_MARKERS if b"\x00" not in m)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -109,7 +111,9 @@ def _checked_parts(data: bytes, source: str) -> dict[str, bytes]:
                     ValueError) as exc:
                 raise InputError(source, f"damaged .docx ({_one_line(exc)}): open it in Word "
                                  "and save it again") from None
-            if any(marker in raw for marker in _ENTITY_MARKERS):
+            # (the UTF-16 markers hold a NUL byte, which one fast scan rules out)
+            if any(marker in raw for marker in _ENTITY_MARKERS_UTF8) or (
+                    b"\x00" in raw and any(marker in raw for marker in _ENTITY_MARKERS)):
                 raise InputError(source, "the .docx declares XML entities; refusing to read it")
             parts[info.filename] = raw  # a repeated name: the last, as zipfile reads it by name
     return parts
@@ -192,6 +196,30 @@ def _default_styles():
     return None
 
 
+#: Styles parts read lately, by their bytes: the documents of one department, or written
+#: from one Word template, carry the same styles part (often hundreds of KB of XML), and
+#: its styles are only looked up, never changed.
+_STYLES_READ: dict[bytes, "_Styles"] = {}
+_STYLES_KEPT = 4
+
+
+def _styles_part(pkg: _Package, name: str) -> "_Styles":
+    raw = pkg.parts.get(name)
+    hit = _STYLES_READ.get(raw) if raw is not None else None
+    if hit is None:
+        hit = _Styles(pkg.xml(name))
+        if raw is not None:
+            if len(_STYLES_READ) >= _STYLES_KEPT:
+                _STYLES_READ.pop(next(iter(_STYLES_READ)))
+            _STYLES_READ[raw] = hit
+    return hit
+
+
+@functools.lru_cache(maxsize=1)
+def _default_styles_kept() -> "_Styles":
+    return _Styles(_default_styles())
+
+
 def read(data: bytes, source: str) -> Parsed:
     pkg = _Package(_checked_parts(data, source))
     try:
@@ -204,7 +232,7 @@ def read(data: bytes, source: str) -> Parsed:
             raise ValueError(f"file '{source}' is not a Word file, content type is '{content_type}'")
         root = pkg.xml(main)
         styles = pkg.related(main, _REL_STYLES)
-        styles_el = pkg.xml(styles[0]) if len(styles) == 1 else (_default_styles() if not styles else None)
+        styles_of = _styles_part(pkg, styles[0]) if len(styles) == 1 else (_default_styles_kept() if not styles else _Styles(None))
         numbering = pkg.related(main, _REL_NUMBERING)
         numbering_el = pkg.xml(numbering[0]) if len(numbering) == 1 else None
         cores = pkg.related("", _REL_CORE)
@@ -220,7 +248,7 @@ def read(data: bytes, source: str) -> Parsed:
         raise InputError(source, f"damaged .docx ({msg}): open it in Word and save it "
                          "again") from None
     try:
-        walker = _Walker(styles_el, numbering_el)
+        walker = _Walker(None, numbering_el, styles_of)
         body = root.find(f"{W}body")
         if body is None:
             raise ValueError("the document has no body")
@@ -417,8 +445,8 @@ def _cells(tr):
 
 
 class _Walker:
-    def __init__(self, styles_el, numbering_el) -> None:
-        self.styles = _Styles(styles_el)
+    def __init__(self, styles_el, numbering_el, styles: "_Styles | None" = None) -> None:
+        self.styles = styles if styles is not None else _Styles(styles_el)
         self.numbering = _Numbering(numbering_el, self.styles)
         self.blocks: list[Block] = []
 
