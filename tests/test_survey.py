@@ -170,6 +170,30 @@ def test_two_runs_are_byte_identical(tmp_path: Path, suffix: str) -> None:
         assert doc["policies"][2]["report"].endswith("sub__bedford.pdf.html")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_streamed_table_is_the_table_of_the_whole_survey(tmp_path: Path, suffix: str) -> None:
+    """The command writes CSV and JSON rows as they are done, never holding the table: the
+    file is the same, byte for byte, as the table made from the survey's rows at the end,
+    and no temporary file is left beside it."""
+    folder = _mixed_folder(tmp_path)
+    out = tmp_path / "out" / f"table{suffix}"
+    out.parent.mkdir()
+    r = run_cli("survey", str(folder), "-o", str(out), "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    whole = survey(folder, jobs=1)
+    assert out.read_text(encoding="utf-8") == (survey_csv(whole) if suffix == ".csv" else survey_json(whole))
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
+
+
+def test_sink_gets_rows_in_file_order_and_the_result_keeps_none(tmp_path: Path) -> None:
+    folder = _mixed_folder(tmp_path)
+    got: list[dict] = []
+    streamed = survey(folder, jobs=2, sink=got.append)
+    whole = survey(folder, jobs=2)
+    assert [r["file"] for r in got] == [r["file"] for r in whole.rows] == find_policies(folder)
+    assert streamed.rows == [] and streamed.counts == whole.counts and streamed.summary == whole.summary
+
+
 def test_output_exists_needs_force(tmp_path: Path) -> None:
     folder = _mixed_folder(tmp_path)
     out = tmp_path / "t.csv"

@@ -47,6 +47,90 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, inputs: tup
         raise
 
 
+class StreamedOutput:
+    """Text written to `path` piece by piece, as `write_output` writes it whole: through a
+    temporary file beside it (hidden, so a survey of that folder never reads it), renamed
+    into place by `commit`, which first makes the same refusals as `write_output` (an input
+    file, a directory, an existing file without `force`). Left without `commit` (an error,
+    Ctrl-C) the temporary file is removed and `path` is untouched. A survey of 10,000
+    policies so writes its table without holding it."""
+
+    def __init__(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
+        self.path = path
+        self.force = force
+        self._fh = None
+        self._tmp: str | None = None
+
+    def _check(self, inputs: tuple[str, ...] = ()) -> Path:
+        target = Path(self.path)
+        shown = os.fspath(self.path)
+        refuse_input_overwrite(self.path, inputs)
+        if target.is_dir():
+            raise InputError(shown, "is a directory; give a file name to -o")
+        refuse_special(target, shown)
+        if (target.exists() or target.is_symlink()) and not self.force:
+            raise InputError(shown, "already exists; use --force to replace it")
+        directory = target.parent if str(target.parent) else Path(".")
+        if not directory.is_dir():
+            raise InputError(shown, f"cannot write: folder {directory} does not exist")
+        return target
+
+    def write(self, text: str) -> None:
+        if self._fh is None:
+            target = self._check()
+            directory = target.parent if str(target.parent) else Path(".")
+            try:
+                fd, self._tmp = tempfile.mkstemp(prefix=f".{_short(target.name)}.", suffix=".tmp", dir=directory)
+            except OSError as exc:
+                raise InputError(os.fspath(self.path), f"cannot write ({exc.strerror or exc})") from None
+            self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        try:
+            self._fh.write(text)
+        except OSError as exc:
+            self.discard()
+            raise InputError(os.fspath(self.path), f"cannot write ({exc.strerror or exc})") from None
+
+    def commit(self, inputs: tuple[str, ...] = ()) -> None:
+        if self._fh is None:
+            self.write("")
+        try:
+            target = self._check(inputs)
+        except BaseException:
+            self.discard()
+            raise
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            os.chmod(self._tmp, 0o644)
+            os.replace(self._tmp, target)
+            self._tmp = None
+        except BaseException as exc:
+            self.discard()
+            if isinstance(exc, OSError):
+                raise InputError(os.fspath(self.path), f"cannot write ({exc.strerror or exc})") from None
+            raise
+
+    def discard(self) -> None:
+        if self._fh is not None:
+            try:
+                self._fh.close()
+            except OSError:
+                pass
+        if self._tmp is not None:
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+            self._tmp = None
+
+    def __enter__(self) -> "StreamedOutput":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()  # after a commit, nothing is left to remove
+
+
 def refuse_special(target: Path, shown: str) -> None:
     """-o writes regular files only: a device (/dev/null), a named pipe, a socket — or a link
     to one — is never replaced, even with --force (as root, replacing /dev/null with a

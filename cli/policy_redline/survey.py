@@ -348,18 +348,29 @@ class SurveyResult:
     rows: list[dict]  # in file order; keys COLUMNS plus private `_shown`, `_report`
     counts: dict[str, int] = field(default_factory=dict)  # class -> number of policies
     files: list[str] = field(default_factory=list)  # the relative paths as found on disk
+    # A survey whose rows went to a `sink` as they came keeps none: these say how many
+    # there were and how many have answers a person must read.
+    streamed: int | None = None
+    streamed_to_read: int = 0
 
     @property
     def summary(self) -> str:
-        return summary_line(len(self.rows), self.counts, self.to_read)
+        total = len(self.rows) if self.streamed is None else self.streamed
+        return summary_line(total, self.counts, self.to_read)
 
     @property
     def to_read(self) -> int:
         """How many policies have at least one answer a person must read (`unclear`)."""
-        return sum(1 for r in self.rows if isinstance(r.get("unclear"), int) and r["unclear"] > 0)
+        if self.streamed is not None:
+            return self.streamed_to_read
+        return sum(1 for r in self.rows if _to_read(r))
 
     def public_rows(self) -> list[dict]:
         return [{c: r[c] for c in COLUMNS} for r in self.rows]
+
+
+def _to_read(row: dict) -> bool:
+    return isinstance(row.get("unclear"), int) and row["unclear"] > 0
 
 
 def summary_line(total: int, counts: dict[str, int], to_read: int = 0) -> str:
@@ -423,11 +434,15 @@ def survey(
     *,
     exclude: Sequence[str | os.PathLike[str]] = (),
     limits: "Limits | None" = None,
+    sink: Callable[[dict], None] | None = None,
 ) -> SurveyResult:
     """Analyse every policy file under `folder`; see the module docstring.
 
     `progress(done, total)` is called as files finish. `reports_dir`, when given, receives
-    each policy's `analyze` HTML report as ``report_name(relative path)``."""
+    each policy's `analyze` HTML report as ``report_name(relative path)``. With `sink`,
+    each row is handed to it in file order as soon as it and the rows before it are done,
+    and the result keeps no rows (a survey of 10,000 policies holds only the rows that
+    finished before an earlier one)."""
     _check_folder(folder)
     root = str(folder)
     skip = list(exclude)
@@ -453,19 +468,36 @@ def survey(
 
     items = [(rel, report_paths[rel]) for rel in files]
     jobs = cap_jobs(jobs, total)
-    rows: dict[str, dict] = {}
     if progress:
         progress(0, total)
 
+    counts = {c: 0 for c in CLASSES}
+    kept: list[dict] = []
+    to_read = 0
+    waiting: dict[str, dict] = {}  # rows done before a row above them
+    at = 0
+
+    def deliver(rel: str, row: dict) -> None:
+        """Rows leave in file order, whatever order the workers finish them in."""
+        nonlocal at, to_read
+        waiting[rel] = row
+        while at < total and files[at] in waiting:
+            done = waiting.pop(files[at])
+            at += 1
+            counts[done["class"]] += 1
+            to_read += _to_read(done)
+            if sink is None:
+                kept.append(done)
+            else:
+                sink(done)
+
     _warm()  # once here: forked workers inherit it
     if total:
-        _run_workers(root, items, jobs, rows, progress, total, limits or Limits())
+        _run_workers(root, items, jobs, deliver, progress, total, limits or Limits())
 
-    ordered = [rows[rel] for rel in files]
-    counts = {c: 0 for c in CLASSES}
-    for r in ordered:
-        counts[r["class"]] += 1
-    return SurveyResult(root, ordered, counts, files)
+    if sink is None:
+        return SurveyResult(root, kept, counts, files)
+    return SurveyResult(root, [], counts, files, streamed=total, streamed_to_read=to_read)
 
 
 # ----------------------------------------------------------------------------------------
@@ -612,7 +644,8 @@ def _context():
     return mp.get_context()
 
 
-def _run_workers(root: str, items: list, jobs: int, rows: dict, progress, total: int, limits: Limits) -> None:
+def _run_workers(root: str, items: list, jobs: int, deliver: Callable[[str, dict], None], progress, total: int,
+                 limits: Limits) -> None:
     """Analyse `items` in `jobs` worker processes. A worker that runs past the time limit,
     grows past the memory limit or dies is killed and replaced, and its file gets a row
     that says so; the others go on. Any signal or error in this process ends every worker."""
@@ -643,8 +676,8 @@ def _run_workers(root: str, items: list, jobs: int, rows: dict, progress, total:
     def finish(w: _Worker, row: dict) -> None:
         nonlocal done
         rel = w.task[0]
-        rows[rel] = row
         w.task = None
+        deliver(rel, row)
         done += 1
         if progress:
             progress(done, total)
@@ -746,33 +779,68 @@ def _cell(value) -> str:
 
 def survey_csv(result: SurveyResult) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
+    table = _CsvTable(buf)
     for r in result.rows:
-        w.writerow([_cell(r[c]) for c in COLUMNS])
+        table.row(r)
     return buf.getvalue()
 
 
 def survey_json(result: SurveyResult) -> str:
-    rows = []
+    buf = io.StringIO()
+    doc = _JsonTable(buf, result.folder)
     for r in result.rows:
+        doc.row(r)
+    doc.end(result)
+    return buf.getvalue()
+
+
+class _CsvTable:
+    """The CSV table written row by row to `out` (the header first)."""
+
+    def __init__(self, out) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+        self._writer.writerow(COLUMNS)
+
+    def row(self, r: dict) -> None:
+        self._writer.writerow([_cell(r[c]) for c in COLUMNS])
+
+    def end(self, result: SurveyResult) -> None:
+        pass
+
+
+class _JsonTable:
+    """The JSON document written row by row to `out`: the same text as one `json.dumps`
+    of the whole document with indent=2 (a JSON string never holds a raw line break, so
+    indenting every line of a dumped row places it in the list)."""
+
+    def __init__(self, out, folder: str) -> None:
+        self._out = out
+        self._rows = 0
+        out.write("{\n  " + json.dumps("folder") + ": " + json.dumps(folder, ensure_ascii=False) + ",\n  "
+                  + json.dumps("policies") + ": [")
+
+    def row(self, r: dict) -> None:
         out = {}
         for c in COLUMNS:
             v = r[c]
             out[c] = None if v == "" and c not in ("file",) else v
         out["report"] = r.get("_report")
-        rows.append(out)
-    doc = {
-        "folder": result.folder,
-        "policies": rows,
-        "summary": {
-            "policies": len(result.rows),
+        self._out.write(("," if self._rows else "") + "\n    " + _dumped(out).replace("\n", "\n    "))
+        self._rows += 1
+
+    def end(self, result: SurveyResult) -> None:
+        summary = {
+            "policies": len(result.rows) if result.streamed is None else result.streamed,
             **{c: result.counts.get(c, 0) for c in CLASSES},
             "policies_to_read": result.to_read,
             "text": result.summary,
-        },
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        }
+        self._out.write(("\n  ]" if self._rows else "]") + ",\n  " + json.dumps("summary") + ": "
+                        + _dumped(summary).replace("\n", "\n  ") + "\n}\n")
+
+
+def _dumped(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def survey_html(result: SurveyResult, output: str | os.PathLike[str] | None = None) -> str:
@@ -827,8 +895,31 @@ def run_survey_command(folder: str, output: str | None, jobs: int | None, report
 
     limits = Limits(seconds=time_limit if time_limit is not None else Limits.seconds,
                     memory_mb=memory_limit if memory_limit is not None else Limits.memory_mb)
+    # CSV and JSON rows go out as they are done (in file order), so the table is never held
+    # whole; the HTML page is written at the end (its summary and filters come first).
+    target = None
+    table = None
+    sink = None
+    if fmt in ("csv", "json"):
+        from .output import StreamedOutput
+
+        if output:
+            target = StreamedOutput(output, force=force)
+            write = target.write
+        else:
+            def write(text: str) -> None:
+                click.echo(text, nl=False)
+        pieces = _Pieces(write)
+        table = _CsvTable(pieces) if fmt == "csv" else _JsonTable(pieces, str(folder))
+        sink = table.row
     try:
-        result = survey(folder, jobs=jobs, reports_dir=reports, progress=progress, exclude=exclude, limits=limits)
+        result = survey(folder, jobs=jobs, reports_dir=reports, progress=progress, exclude=exclude, limits=limits,
+                        sink=sink)
+        if table is not None:
+            table.end(result)
+            pieces.flush()
+            if target is not None:
+                target.commit(tuple(os.path.join(folder, r) for r in result.files))
     except Stopped as exc:  # SIGTERM / SIGHUP: the workers are gone; exit as the signal asks
         import signal
 
@@ -839,19 +930,41 @@ def run_survey_command(folder: str, output: str | None, jobs: int | None, report
         click.echo(f"redline: survey stopped ({name})", err=True)
         sys.exit(128 + exc.signum)
     finally:
+        if target is not None:
+            target.discard()  # nothing to remove once committed
         if bar and "bar" in bar:
             bar["bar"].__exit__(None, None, None)
 
-    if fmt == "csv":
-        text = survey_csv(result)
-    elif fmt == "json":
-        text = survey_json(result)
-    else:
+    if fmt == "html":
         text = survey_html(result, output)
+        if output:
+            write_output(output, text, inputs=tuple(os.path.join(folder, r) for r in result.files), force=force)
+        else:
+            click.echo(text, nl=False)
     if output:
-        inputs = tuple(os.path.join(folder, r) for r in result.files)
-        write_output(output, text, inputs=inputs, force=force)
         click.echo(f"wrote {printable(output)}", err=True)
-    else:
-        click.echo(text, nl=False)
     click.echo(result.summary, err=True)
+
+
+class _Pieces:
+    """Small writes gathered into pieces of about 64 KB before they reach `write` (one
+    system call per piece, not per row)."""
+
+    def __init__(self, write: Callable[[str], None], size: int = 1 << 16) -> None:
+        self._write = write
+        self._size = size
+        self._parts: list[str] = []
+        self._held = 0
+
+    def write(self, text: str) -> None:
+        self._parts.append(text)
+        self._held += len(text)
+        if self._held >= self._size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._parts:
+            text = "".join(self._parts)
+            self._parts.clear()
+            self._held = 0
+            self._write(text)
