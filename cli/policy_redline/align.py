@@ -226,6 +226,9 @@ class _ModelSide:
     # but the text and this model
     rows: dict[str, tuple[dict[int, float], frozenset[int]]] = field(default_factory=dict)
     dice_rows: dict[frozenset[str], list[float]] = field(default_factory=dict)  # `_dice`, likewise
+    vocab: frozenset[str] = frozenset()  # the words of `rank`: a sentence's known words are one `&`
+    similar_keys: frozenset[int] = frozenset()  # the ranks `similar_index` holds
+    contained_words: frozenset[str] = frozenset()  # the words `contained_index` holds
 
 
 #: Up to this many distinct sentences on the model side, candidate pairs are found exactly:
@@ -315,7 +318,8 @@ def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
             for r in ordered[: min(_prefix(n, (3 * n + 3) // 4), SKETCH_WORDS if sketched else n)]:
                 contained.setdefault(r, []).append(u)
     clause_bits = [_bits(rank[w] for w in ws) for ws in side.clause_sets]
-    prepared = _ModelSide(side, rank, sketched, text_bits, clause_bits, similar, sketch, contained)
+    prepared = _ModelSide(side, rank, sketched, text_bits, clause_bits, similar, sketch, contained, vocab=frozenset(rank),
+                          similar_keys=frozenset(similar), contained_words=frozenset(w for w, r in rank.items() if r in contained))
     if len(_MODEL_CACHE) > 64:
         _MODEL_CACHE.clear()
     _MODEL_CACHE[key] = (model, prepared)
@@ -357,13 +361,12 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
     pairs_t: list[int] = []
     pairs_u: list[int] = []
     known_of: dict[int, list[int]] = {}
-    bits_of: dict[int, int] = {}
+    bits_of: dict[int, int] = {}  # a text's words as bits, made when it has a candidate
+    vocab = mod.vocab
     for t in todo:
         ws = pol.word_sets[t]
-        known = sorted([r for r in map(rank.get, ws) if r is not None])
-        bits = _bits(known)
+        known = sorted(map(rank.__getitem__, ws & vocab))
         known_of[t] = known
-        bits_of[t] = bits
         size = len(ws)
         probe = known[: max(0, _prefix(len(known), (size + 1) // 2))]
         if mod.sketched:
@@ -375,8 +378,11 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
             found: Iterable[int] = [u for u, c in hits.items() if c >= least]
         else:
             found = set()
-            for r in probe:
-                found.update(similar_index.get(r, ()))
+            for r in mod.similar_keys.intersection(probe):
+                found.update(similar_index[r])
+        if not found:
+            continue
+        bits = bits_of[t] = _bits(known)
         low, high = (size + 1) // 2, 2 * size  # sizes that can share half of the longer
         for u in found:
             other = m_sizes[u]
@@ -391,15 +397,19 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
                 scores[t][u] = s
     # Containment is looked for only in sentences that matched nothing whole.
     pairs_t, pairs_u = [], []
-    contained_index = mod.contained_index
+    contained_index, contained_words = mod.contained_index, mod.contained_words
     for t in todo:
         if scores[t]:  # every score kept so far is a whole-sentence match (>= SENTENCE_MATCH)
             continue
         chars = pol.text_chars[t]
-        bits = bits_of[t]
         found = set()
-        for r in known_of[t]:
-            found.update(contained_index.get(r, ()))
+        for w in pol.word_sets[t] & contained_words:
+            found.update(contained_index[rank[w]])
+        if not found:
+            continue
+        bits = bits_of.get(t)
+        if bits is None:
+            bits = _bits(known_of[t])
         for u in found:
             if chars > m.text_chars[u] * 1.3 and 4 * (bits & m_bits[u]).bit_count() >= 3 * m_sizes[u]:
                 pairs_t.append(t)
@@ -567,9 +577,12 @@ def _dice(rows: list[int], pol: _Side, mod: _ModelSide, m_sizes: list[float]) ->
         words = pol.clause_sets[i]
         row = cache.get(words)
         if row is None:
-            bits = _bits([r for r in map(rank.get, words) if r is not None])
+            bits = _bits(map(rank.__getitem__, words & mod.vocab))
             size = float(len(words))
-            row = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0) for other, m in zip(mod.clause_bits, m_sizes)])
+            if bits:
+                row = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0) for other, m in zip(mod.clause_bits, m_sizes)])
+            else:  # no word in common with any model clause
+                row = [0.0] * len(m_sizes)
             if len(rows) <= ROW_CACHE:
                 if len(cache) >= ROW_CACHE:
                     cache.clear()
