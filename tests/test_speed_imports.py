@@ -17,16 +17,21 @@ HEAVY = ("markdown_it", "numpy", "pypdf", "docx")
 
 # Runs `redline ARGS...` through the console entry point, then prints which heavy modules
 # the process loaded (at exit, after the output file is written).
-_RUN = (
-    "import json, sys\n"
-    "from policy_redline.cli import main\n"
-    "main(sys.argv[1:])\n"
-    f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
-)
+def _run(watched: tuple[str, ...]) -> str:
+    return (
+        "import json, sys\n"
+        "from policy_redline.cli import main\n"
+        "main(sys.argv[1:])\n"
+        f"print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))\n"
+    )
 
 
-def _loaded(args: list[str], tmp_path: Path) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True, text=True, timeout=120,
+#: What only a Word redline needs: the package editor and lxml under it.
+WORD = ("lxml", "policy_redline.writers.docx_package", "policy_redline.writers.docx_redline")
+
+
+def _loaded(args: list[str], tmp_path: Path, watched: tuple[str, ...] = HEAVY) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", _run(watched), *args], capture_output=True, text=True, timeout=120,
                             cwd=tmp_path, env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -71,6 +76,17 @@ def test_text_comparison_of_two_policies_loads_no_numpy(tmp_path: Path) -> None:
                       "-o", str(out)], tmp_path)
     assert loaded == ["markdown_it"]
     assert "boilerplate share" in out.read_text(encoding="utf-8")
+
+
+def test_text_comparison_loads_nothing_of_the_word_writer(tmp_path: Path) -> None:
+    """A Markdown comparison of two text policies starts without the .docx package editor
+    or lxml (telling a Word pair by its names does not import the editor)."""
+    out = tmp_path / "compare.md"
+    loaded = _loaded(["compare", str(CORPUS / "csu-slo_428-immigration-violations.txt"),
+                      "--against", str(CORPUS / "ca-santa-cruz-county-sheriff_428-immigration-violations.txt"),
+                      "--format", "md", "-o", str(out)], tmp_path, WORD)
+    assert loaded == []
+    assert out.read_text(encoding="utf-8").startswith("# ")
 
 
 def test_cheap_model_ids_are_the_models_ids() -> None:

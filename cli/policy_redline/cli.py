@@ -330,14 +330,12 @@ def compare(policy: str, against: str | None, fmt: str, author: str, date: str |
     next to its best counterpart with a word-level diff, and the clauses it has nothing for.
     With --format docx and two .docx files, the redline is AGAINST's own document with tracked
     changes turning it into POLICY (like Word's Compare)."""
-    from .writers.docx_package import is_docx
-
     fmt = pick_format(fmt, output, ("text", "md", "html", "docx"), "text", command="compare", inputs=(policy, against))
     if fmt == "docx" and output is None and sys.stdout.isatty():
         _binary_to_terminal(f"redline compare {_sh(policy)}" + (f" --against {_sh(against)}" if against else "")
                             + " --format docx -o compare.docx")
     inputs = (policy, against) if against and against != "-" else (policy,)
-    if fmt == "docx" and not annotate and is_docx(policy) and is_docx(against) and os.path.isfile(against):
+    if fmt == "docx" and not annotate and _is_docx(policy) and _is_docx(against) and os.path.isfile(against):
         from .writers.docx_package import redline_pair
 
         from .ingest import read_regular_file  # only regular files, opened without blocking
@@ -357,6 +355,13 @@ def compare(policy: str, against: str | None, fmt: str, author: str, date: str |
         "docx": lambda: cmp.to_docx(c, author=author, date=date, annotate=annotate),
     }[fmt]()
     _emit(result, output, inputs=inputs, force=force, color=color)
+
+
+def _is_docx(path: str | None) -> bool:
+    """A Word package by its name (`docx_package.is_docx`, which the text formats need not import)."""
+    from .writers.docx_package import is_docx
+
+    return is_docx(path)
 
 
 @cli.command("models")
