@@ -579,8 +579,8 @@ def _dice(rows: list[int], pol: _Side, mod: _ModelSide, m_sizes: list[float]) ->
         if row is None:
             bits = _bits(map(rank.__getitem__, words & mod.vocab))
             size = float(len(words))
-            if bits:
-                row = _f32([200.0 * (bits & other).bit_count() / max(size + m, 1.0) for other, m in zip(mod.clause_bits, m_sizes)])
+            if bits:  # (then size >= 1, and max(size + m, 1.0) is size + m)
+                row = _f32([200.0 * (bits & other).bit_count() / (size + m) for other, m in zip(mod.clause_bits, m_sizes)])
             else:  # no word in common with any model clause
                 row = [0.0] * len(m_sizes)
             if len(rows) <= ROW_CACHE:

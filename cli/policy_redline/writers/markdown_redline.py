@@ -37,12 +37,23 @@ _DELIMS = re.compile(r"(?<=\{)(?=[+\-~=>])|(?<=[+\-~=<])(?=\})|(?<=~)(?=>)")
 _HTML_OPEN = re.compile(r"(?<=<)(?=[A-Za-z/!?])")
 
 
+_CR = re.compile(r"\r\n?")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
 def _neutralise(text: str) -> str:
-    # Collapse runs of blank lines (they would end the paragraph) into single newlines.
-    text = re.sub(r"\r\n?", "\n", text)
-    text = re.sub(r"\n\s*\n", "\n", text)
-    text = _HTML_OPEN.sub(WORD_JOINER, text)
-    return _DELIMS.sub(WORD_JOINER, text)
+    # Each pattern is tried only on text holding a character it needs (most spans of a
+    # policy hold none: a comparison of 5,000 clauses writes some 30,000 spans).
+    if "\r" in text:
+        text = _CR.sub("\n", text)
+    if "\n" in text:
+        # Collapse runs of blank lines (they would end the paragraph) into single newlines.
+        text = _BLANK_LINES.sub("\n", text)
+    if "<" in text:
+        text = _HTML_OPEN.sub(WORD_JOINER, text)
+    if "{" in text or "}" in text or ">" in text:
+        text = _DELIMS.sub(WORD_JOINER, text)
+    return text
 
 
 def _span(op: str, text: str) -> str:
