@@ -334,8 +334,11 @@ def _policy_side(clauses: list[Clause], towns: tuple[str, ...]) -> _Side:
 
 
 #: Rows of `_sentence_scores` kept per model (each a few hundred bytes at most; sentences
-#: that match nothing share one empty row).
+#: that match nothing share one empty row), from policies of at most ROW_CACHE_POLICY
+#: distinct sentences: a survey's policies; not a manual of thousands of clauses compared
+#: once, whose rows would only cost memory.
 ROW_CACHE = 10000
+ROW_CACHE_POLICY = 2000
 _NO_ROW: tuple[dict[int, float], frozenset[int]] = ({}, frozenset())
 
 
@@ -420,7 +423,7 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
             if s >= CONTAINED_MATCH:
                 scores[t][u] = s
                 contained.setdefault(t, set()).add(u)
-    keep = len(todo) <= ROW_CACHE  # one long policy against another: nothing to meet again
+    keep = len(pol.texts) <= ROW_CACHE_POLICY
     if keep and len(cache) + len(todo) > ROW_CACHE:
         cache.clear()
     for t in todo:
@@ -583,7 +586,7 @@ def _dice(rows: list[int], pol: _Side, mod: _ModelSide, m_sizes: list[float]) ->
                 row = _f32([200.0 * (bits & other).bit_count() / (size + m) for other, m in zip(mod.clause_bits, m_sizes)])
             else:  # no word in common with any model clause
                 row = [0.0] * len(m_sizes)
-            if len(rows) <= ROW_CACHE:
+            if len(pol.texts) <= ROW_CACHE_POLICY:
                 if len(cache) >= ROW_CACHE:
                     cache.clear()
                 cache[words] = row
