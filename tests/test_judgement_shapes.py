@@ -867,3 +867,25 @@ def test_such_enforcement_is_the_immigration_enforcement_named_before():
         "FORMS OF ASSISTANCE THAT AIDS IN SUCH ENFORCEMENT.\n"
     )
     assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_notifying_the_ins_or_making_notification_to_ice_is_sharing():
+    # Denver's 2005 manual names ICE's predecessor, "the I.N.S."; Olympia's jail directive
+    # "will make notification to ICE" (tests/heldout6).
+    denver = ("Officers shall not initiate police actions to discover a person's immigration status. "
+              "When a suspect believed to be an undocumented immigrant is arrested for other charges, "
+              "Sheriff's Department Personnel will then notify the I.N.S. authorities according to their procedures.\n")
+    assert verdicts(denver)["info_sharing"] == "red"
+    olympia = "Staff will make notification to ICE when a prisoner is a suspected or confirmed illegal alien.\n"
+    assert verdicts(olympia)["info_sharing"] == "red"
+
+
+def test_the_allow_of_a_purpose_permits_no_one():
+    # San Joaquin County's directive explains what a detainer asks before saying what the jail
+    # does: "so as to allow ICE to take them" is why ICE asks, not a hold the jail allows.
+    text = ("Immigration and Customs Enforcement detainers request local law enforcement agencies to hold "
+            "undocumented immigrants so as to allow ICE to take them into their custody. "
+            "No inmate will be held on an immigration detainer once they are eligible for release.\n")
+    lunn = evidence(text, "lunn")
+    assert not any(t.startswith("Immigration and Customs Enforcement detainers request") for t in lunn)
+    assert verdicts(text)["lunn"] == "green"

@@ -76,6 +76,7 @@ class Lexicon:
     federal_doers: tuple[re.Pattern[str], ...] = ()  # "Immigration officials … may place holds": ICE's act
     federal_acts: frozenset[str] = frozenset()  # the questions on which ICE's own act is not the department's
     references: tuple[str, ...] = ()  # "as provided in 8 U.S.C. 1357(g)": a citation, not the verb "provide"
+    purposes: tuple[str, ...] = ()  # "so as to allow ICE to take them": why something is done, not a permission
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -262,6 +263,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         federal_doers=_phrase_list(mod.get("federal doers", "")),
         federal_acts=frozenset(w.strip() for w in mod.get("federal doers act for themselves on", "").split(",") if w.strip()),
         references=tuple(reading_form(w) for w in mod.get("a reference, not the action", "").split(",") if w.strip()),
+        purposes=tuple(reading_form(w) for w in mod.get("a purpose, not a permission", "").split(",") if w.strip()),
         swallowing=_phrase_list(exc.get("swallowing", "")),
         on_request=_phrase_list(exc.get("on request", "")),
         hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
@@ -666,6 +668,13 @@ def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
     found = _MODAL_CACHE.get(key)
     if found is None:
         found = [m for rx in lexicon.modals for m in rx.finditer(form)]
+        if lexicon.purposes:
+            # "detainers request agencies to hold them so as to allow ICE to take them": the
+            # "allow" of a purpose says why, it permits no one.
+            padded = f" {form} "
+            spans = [(m.start() - 1, m.end() - 1) for phrase in lexicon.purposes
+                     for m in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", padded)]
+            found = [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
         found += [m for rx in lexicon.negation_verbs for m in rx.finditer(form)]
         found.sort(key=lambda m: (m.start(), -m.end()))
         if len(_MODAL_CACHE) > 4096:
