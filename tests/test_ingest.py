@@ -555,3 +555,18 @@ def test_a_line_in_capitals_is_a_heading_in_every_format(tmp_path: Path, fmt: st
     ]
     clauses = segment(read_policy(write_policy(policy, fmt, tmp_path / f"p.{fmt}")))
     assert [c.heading for c in clauses] == ["PURPOSE", "BACKGROUND"]
+
+
+def test_markdown_backslash_escapes_keep_brackets_and_link_addresses(tmp_path: Path) -> None:
+    # Washington's RCW 43.10.310 as copied from the legislature's page (tests/heldout5) ends its
+    # sections with "\[ [2019 c 440 § 4](https://…); \]": written as a Markdown draft and read
+    # back, the text must be the same, address and brackets included.
+    from policy_redline.redline import Redline, RedlineParagraph
+    from policy_redline.writers.markdown_redline import redline_to_markdown
+
+    text = r"\[ [2019 c 440 § 4](https://lawfilesext.leg.wa.gov/5497-S2.SL.pdf?cite=2019%20c%20440%20§%204); \]"
+    para = RedlineParagraph(text, text, "paragraph", 0, "")
+    md = redline_to_markdown(Redline("t", (para,)))
+    doc = read_bytes(md.encode(), "draft.md")
+    assert [b.text for b in doc.blocks][-1] == text
+    assert read_bytes(b"Say \\*not\\* [this](https://x.org) or \\\\.\n", "p.md").blocks[0].text == "Say *not* this or \\."

@@ -391,7 +391,8 @@ def _caps_title(text: str) -> bool:
     from .readers.common import is_heading_line
 
     text = text.strip()
-    return bool(re.search(r"[A-Z]{3}", text)) and not any(c.islower() for c in text) and is_heading_line(text)
+    letters = re.sub(r"(?<=\d)\([a-z]{1,3}\)", "", text)  # "287(g)" is a citation
+    return bool(re.search(r"[A-Z]{3}", text)) and not any(c.islower() for c in letters) and is_heading_line(text)
 
 
 def _section_key(number: str) -> tuple[int, ...]:

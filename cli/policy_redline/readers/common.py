@@ -397,8 +397,13 @@ def numbering_token(line: str) -> re.Match[str] | None:
     return NUMBER_TOKEN.match(line)
 
 
+# A statute's subsection in a heading set in capitals ("287(g) AND OTHER … AGREEMENTS",
+# "1357(g)") keeps its lower-case letter: it is a citation, not a word in the heading.
+_CITED_SUBSECTION = re.compile(r"(?<=\d)\([a-z]{1,3}\)")
+
+
 def _is_allcaps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in _CITED_SUBSECTION.sub("", text) if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 

@@ -32,13 +32,27 @@ _INLINE = [
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # *em*
     (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"), r"\1"),  # _em_
     (re.compile(r"`([^`]+)`"), r"\1"),  # code spans
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),  # backslash escapes
 ]
+# A backslash before ASCII punctuation makes it a literal character (CommonMark): escaped
+# characters are set aside before links and emphasis are read, so "\[2019 c 440](…)" stays
+# text with its address, and put back after.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_HELD = re.compile("\ue000(\\d+)\ue001")
 
 
 def _inline(text: str) -> str:
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(m.group(1))
+        return f"\ue000{len(held) - 1}\ue001"
+
+    if "\\" in text:
+        text = _ESCAPED.sub(hold, text)
     for pattern, repl in _INLINE:
         text = pattern.sub(repl, text)
+    if held:
+        text = _HELD.sub(lambda m: held[int(m.group(1))], text)
     return clean_inline(text)
 
 

@@ -13,7 +13,9 @@ accepting or rejecting gives back the exact texts.  A blank line inside a paragr
 would end the CriticMarkup span, so runs of blank lines inside one paragraph are written as a
 single newline (the only change to the texts besides the joiners; paragraph texts from the
 segmenter never contain blank lines).  Other Markdown syntax in the texts is written as is
-(a policy line like "413.4 DETENTIONS" needs none); it is the CriticMarkup that must never
+(a policy line like "413.4 DETENTIONS" needs none), except a backslash before punctuation
+and the opening bracket of an inline link, which are escaped so that a text copied from a
+web page reads back with its brackets and addresses; it is the CriticMarkup that must never
 break -- and raw HTML: a `<` that would open a tag, a closing tag, a comment, a CDATA section
 or a processing instruction (`<script`, `</p`, `<!--`, `<?`) gets a word joiner after it, so
 no Markdown renderer sees markup that came from the policy (`<` WJ `script>` is text).
@@ -37,6 +39,12 @@ _DELIMS = re.compile(r"(?<=\{)(?=[+\-~=>])|(?<=[+\-~=<])(?=\})|(?<=~)(?=>)")
 _HTML_OPEN = re.compile(r"(?<=<)(?=[A-Za-z/!?])")
 
 
+# A backslash before punctuation would escape it, and "[text](address)" would become a link
+# whose address a reader drops: both are escaped, so the text reads back as it was (a
+# statute copied from a web page keeps its "\\[ [2019 c 440 § 4](https://…); \\]").
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+_LINK_OPEN = re.compile(r"\[(?=[^\]\n]*\]\()")
+
 _CR = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -49,6 +57,10 @@ def _neutralise(text: str) -> str:
     if "\n" in text:
         # Collapse runs of blank lines (they would end the paragraph) into single newlines.
         text = _BLANK_LINES.sub("\n", text)
+    if "\\" in text:
+        text = _BACKSLASH.sub(r"\\\\", text)
+    if "](" in text:
+        text = _LINK_OPEN.sub(r"\\[", text)
     if "<" in text:
         text = _HTML_OPEN.sub(WORD_JOINER, text)
     if "{" in text or "}" in text or ">" in text:
