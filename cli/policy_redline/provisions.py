@@ -866,8 +866,27 @@ def _operative_or_saving(form: str, lexicon: Lexicon) -> tuple[bool, bool]:
     return found
 
 
+_READINGS: dict[tuple[int, str, str, str], Reading | None] = {}
+
+
 def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Reading | None:
-    """What `read` (the sentence with its list lead-in) says on `question`, if anything."""
+    """What `read` (the sentence with its list lead-in) says on `question`, if anything.
+
+    Remembered: a survey meets the same template sentences in policy after policy, and a
+    reading depends on nothing but the sentence, the lexicon and the question."""
+    key = (id(lexicon), quoted, read, question)
+    try:
+        return _READINGS[key]
+    except KeyError:
+        pass
+    found = _read_sentence(quoted, read, lexicon, question)
+    if len(_READINGS) > 65536:
+        _READINGS.clear()
+    _READINGS[key] = found
+    return found
+
+
+def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Reading | None:
     form = reading_form(read)
     if not form or quoted.rstrip().endswith("?") or not _operative_or_saving(form, lexicon)[0]:
         return None
