@@ -107,21 +107,3 @@ def test_a_numbered_item_after_its_lettered_sub_items_is_the_next_item():
     )
     # (the bare title line "(3) Undocumented immigrants" is the manual's front matter)
     assert [n for n, _, _ in got] == ["(3).1", "(3).1(a)", "(3).1(b)", "(3).2"]
-
-
-def test_a_chapters_list_of_sections_is_not_a_second_copy_of_them():
-    # Takoma Park's code chapter 9.04 (tests/heldout7) lists its sections, then prints them;
-    # the excerpt stops inside 9.04.020, so 9.04.030-050 appear only in the list.
-    got = _clauses(
-        Block("Sections:"),
-        Block("9.04.010 No City enforcement of immigration laws."),
-        Block("9.04.020 No inquiries into citizenship."),
-        Block("9.04.030 Discrimination based on citizenship prohibited."),
-        Block("9.04.010 No City enforcement of immigration laws."),
-        Block("A. No agent, officer or employee of the City shall assist the United States Bureau of "
-              "Immigration and Customs Enforcement in the investigation or arrest of any persons."),
-        Block("9.04.020 No inquiries into citizenship."),
-        Block("A. No agent, officer or employee of the City shall ask any person about his or her "
-              "citizenship or immigration status."),
-    )
-    assert [n for n, _, _ in got if n[0].isdigit()] == ["9.04.010", "9.04.010.A", "9.04.020", "9.04.020.A"]

@@ -328,7 +328,7 @@ def segment(document: Document) -> list[Clause]:
         current.list_intro = text.endswith(":")
 
     close()
-    return _unique_numbers(_drop_table_of_contents(_drop_front_matter(clauses)))
+    return _unique_numbers(_drop_front_matter(clauses))
 
 
 # A section number inside running text, followed by an all-caps heading word: "... 413.2 POLICY It is".
@@ -453,25 +453,6 @@ def _drop_front_matter(clauses: list[Clause]) -> list[Clause]:
             break
         k += 1
     return clauses[k:]
-
-
-def _drop_table_of_contents(clauses: list[Clause]) -> list[Clause]:
-    """A code chapter lists its sections before it prints them ("Sections: 9.04.010 No City
-    enforcement of immigration laws. 9.04.020 No inquiries into citizenship. …"): a run of
-    short entries whose numbers come again later, with their text, is the chapter's table of
-    contents, not a second copy of each section."""
-    later: dict[str, int] = {}
-    for k, c in enumerate(clauses):
-        later[c.number] = k  # the last clause with each number
-    toc = {k for k, c in enumerate(clauses)
-           if c.number and later[c.number] > k and c.words <= 12}
-    if len(toc) < 2:
-        return clauses
-    # The list runs on to the first section printed in full; an excerpt that stops before
-    # the later sections still lists them.
-    first_section = min(later[clauses[k].number] for k in toc)
-    toc |= {k for k in range(min(toc), first_section) if clauses[k].words <= 12}
-    return [c for k, c in enumerate(clauses) if k not in toc]
 
 
 def _unique_numbers(clauses: list[Clause]) -> list[Clause]:
