@@ -889,3 +889,16 @@ def test_the_allow_of_a_purpose_permits_no_one():
     lunn = evidence(text, "lunn")
     assert not any(t.startswith("Immigration and Customs Enforcement detainers request") for t in lunn)
     assert verdicts(text)["lunn"] == "green"
+
+
+def test_a_departments_statement_of_its_own_practice_is_its_policy():
+    # Lowell's superintendent, as the press quoted the policy (tests/heldout7): no "shall",
+    # but the department says what it does.
+    text = ("The Lowell Police Department cooperates and assists with the Immigration and Customs "
+            "Enforcement Agency (ICE) when formally requested, as we do with all our law enforcement partners.\n")
+    got = verdicts(text)
+    assert got["raids"] == "red" and got["resources"] == "red"
+    # a principle the department supports is not help it gives ICE
+    assert verdicts("We support the protections in the US Constitution for due process and condemn "
+                    "aggressive tactics of ICE agents in Malden.\n")["raids"] == "silent"
+    assert verdicts("We do not honor ICE detainers.\n")["lunn"] == "green"

@@ -247,6 +247,15 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
             rules[q][kind] = tuple(compile_phrase(p) for p in items)
     mod = keyed("modals")
     modals = _phrase_list(mod.get("words", "")) + _phrase_list(mod.get("phrases", ""))
+    speakers = [reading_form(w) for w in mod.get("the agency speaking", "").split(",") if w.strip()]
+    practices = [w.strip() for w in mod.get("its practice, in the present tense", "").split(",") if w.strip()]
+    if speakers and practices:
+        # "The Lowell Police Department cooperates and assists with ICE when formally
+        # requested", "We provide logistical support, whenever asked": a department's
+        # statement of what it does is its policy; the subject stands where a modal would.
+        who = "|".join(dict.fromkeys(re.escape(w).replace(r"\ ", " ") for w in speakers))
+        what = "|".join(re.escape(w).replace(r"\*", r"[\w-]*") for w in practices)
+        modals += (re.compile(rf"(?<![\w-])(?:{who})(?= (?:[\w-]+ly )?(?:{what})(?![\w-]))"),)
     whole = keyed("whole-document shapes")
     return Lexicon(
         negation_words=frozenset(w.strip() for w in neg.get("words", "").split(",") if w.strip()),
