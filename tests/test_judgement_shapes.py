@@ -902,3 +902,20 @@ def test_a_departments_statement_of_its_own_practice_is_its_policy():
     assert verdicts("We support the protections in the US Constitution for due process and condemn "
                     "aggressive tactics of ICE agents in Malden.\n")["raids"] == "silent"
     assert verdicts("We do not honor ICE detainers.\n")["lunn"] == "green"
+
+
+def test_holding_a_person_on_behalf_of_ice_is_red_on_lunn():
+    # Washoe County's sheriff (tests/heldout7) stopped honouring bare detainers, but: "If ICE
+    # provides a warrant saying that they are arresting an individual …, we will hold that
+    # person on behalf of ICE" — an ICE warrant is an administrative one.
+    text = ("The Detention Facility will no longer accept ICE detainers. If ICE provides a warrant saying that "
+            "they are arresting an individual and are taking them into their custody, we will hold that person "
+            "on behalf of ICE.\n")
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_not_sharing_information_about_immigration_status_is_green():
+    # Suffolk University's and Harvard's statements (tests/heldout7) name no recipient.
+    text = ("The University does not and will not ask our students about immigration status or share "
+            "information about our students' immigration status.\n")
+    assert verdicts(text)["info_sharing"] == "green"
