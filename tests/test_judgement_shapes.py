@@ -919,3 +919,13 @@ def test_not_sharing_information_about_immigration_status_is_green():
     text = ("The University does not and will not ask our students about immigration status or share "
             "information about our students' immigration status.\n")
     assert verdicts(text)["info_sharing"] == "green"
+
+
+def test_a_detainer_honoured_with_a_warrant_that_may_be_ices_own_is_for_a_person_to_read():
+    # Olympia's jail directive (tests/heldout6) "will not honor an ICE detainer unless it is
+    # accompanied by a warrant": a judge's warrant keeps the rule, ICE's administrative
+    # warrant is the guide's red flag, and the sentence does not say which.
+    text = "The Olympia City Jail will not honor an ICE detainer unless it is accompanied by a warrant.\n"
+    assert verdicts(text)["lunn"] == "unclear"
+    judicial = "The Olympia City Jail will not honor an ICE detainer unless it is accompanied by a judicial warrant.\n"
+    assert verdicts(judicial)["lunn"] == "green"

@@ -73,6 +73,8 @@ class Lexicon:
     openings: tuple[str, ...] = ()  # "in accordance with …, no county …": before the subject
     time_phrases: tuple[str, ...] = ()  # "in advance of responding to ICE": a when, not the action
     on_request: tuple[re.Pattern[str], ...] = ()  # "unless … in response to a notification request from ICE"
+    unqualified: tuple[re.Pattern[str], ...] = ()  # "unless … accompanied by a warrant": whose?
+    unqualified_on: frozenset[str] = frozenset()  # the questions on which that matters
     federal_doers: tuple[re.Pattern[str], ...] = ()  # "Immigration officials … may place holds": ICE's act
     federal_acts: frozenset[str] = frozenset()  # the questions on which ICE's own act is not the department's
     references: tuple[str, ...] = ()  # "as provided in 8 U.S.C. 1357(g)": a citation, not the verb "provide"
@@ -275,6 +277,8 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         purposes=tuple(reading_form(w) for w in mod.get("a purpose, not a permission", "").split(",") if w.strip()),
         swallowing=_phrase_list(exc.get("swallowing", "")),
         on_request=_phrase_list(exc.get("on request", "")),
+        unqualified=_phrase_list(exc.get("a warrant, not said whose", "")),
+        unqualified_on=frozenset(w.strip() for w in exc.get("whose warrant matters on", "").split(",") if w.strip()),
         hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
         inoperative_headings=_phrase_list(inop.get("headings", "")),
         inoperative_openings=tuple(reading_form(o) for o in inop.get("openings", "").split(",") if o.strip()),
@@ -984,6 +988,11 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
                 return Reading(question, "red", quoted, f"an exception swallows the rule: '{e}'")
         if any(e.rstrip().endswith((" below", " following")) for e in excs):
             return Reading(question, "red", quoted, "a list of exceptions")
+        if question in lexicon.unqualified_on and any(k == "other" and any(rx.search(e) for rx in lexicon.unqualified) for e, k in zip(excs, kinds)):
+            # "will not honor an ICE detainer unless it is accompanied by a warrant": a judge's
+            # warrant keeps the rule, ICE's own administrative warrant is the red flag; the
+            # text does not say which
+            return Reading(question, "unclear", quoted, "an exception for a warrant that may be ICE's own")
         return Reading(question, "green", quoted, "forbidden")
     if question in lexicon.federal_acts and 0 <= st.verb_at <= m.start() and _federal_doer(form, st.verb_at, lexicon):
         # "Immigration officials will screen arrestees and may place immigration holds on
