@@ -182,3 +182,20 @@ def test_analyze_names_the_template_clauses_the_department_changed():
     page = run_cli("onepager", str(policy))
     assert page.returncode == 0, page.stderr
     assert "(10 of 10 clauses; the department changed 413.8)" in page.stdout.decode()
+
+
+@pytest.mark.parametrize("name", ["ca-uc-santa-cruz-pd_428-immigration-violations.txt",
+                                  "ma-barnstable-county-sheriff_287g-moa-former.txt",
+                                  "benton-county-wa_413-immigration-violations.txt"])
+def test_compare_recognises_the_edition_as_analyze_does(name):
+    # `compare` aligns each edition only with the clauses its family matches at all; what it
+    # recognises must be what aligning every clause with every edition gives (UC Santa Cruz
+    # mixes three editions).
+    from policy_redline.align import Aligner, recognise
+    from policy_redline.compare import recognised
+    from policy_redline.models import templates
+
+    clauses = segment(Document(name, "", tuple(Block(p) for p in _body(name).split("\n") if p.strip())))
+    full = recognise(clauses, {t.id: Aligner(clauses).matches(t) for t in templates()}, templates(), Aligner(clauses))
+    assert recognised(clauses, Aligner(clauses)) == full
+    assert full.template is not None
