@@ -929,3 +929,17 @@ def test_a_detainer_honoured_with_a_warrant_that_may_be_ices_own_is_for_a_person
     assert verdicts(text)["lunn"] == "unclear"
     judicial = "The Olympia City Jail will not honor an ICE detainer unless it is accompanied by a judicial warrant.\n"
     assert verdicts(judicial)["lunn"] == "green"
+
+
+def test_a_directive_announced_to_be_followed_is_read_on_its_own():
+    # San Joaquin County's sheriff (tests/heldout6): the "will" of "will be followed:" does not
+    # govern the directive's "inmates currently being held … on an immigration detainer".
+    text = ("Until the policy is issued, the following \u201cInterim Directive\u201d will be followed: "
+            "\u201cEffective immediately, all inmates currently being held solely on an immigration detainer "
+            "will be released from custody. No inmate will be held on an immigration detainer once they are "
+            "eligible for release.\u201d\n")
+    assert verdicts(text)["lunn"] == "green"
+    # a lead-in the items finish still governs them (Northampton's ordinance)
+    items = ("City resources shall not be used:\n(1)\nTo neither detain nor delay the release of an individual "
+             "otherwise eligible for release from custody on the basis of an immigration detainer.\n")
+    assert verdicts(items)["lunn"] == "green"

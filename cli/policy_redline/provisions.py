@@ -710,6 +710,19 @@ def _is_negating_verb(m: re.Match[str], lexicon: Lexicon) -> bool:
     return (m.start(), m.end()) in spans
 
 
+# "… will be followed:", "… shall be observed:": the clause announces text to be followed and
+# is complete ("shall not be used: (1) To determine …" is not: its items finish it).
+_COMPLETE_PASSIVE = re.compile(r"\s*be\s+(?:followed|observed|implemented|adopted|in effect)\s*")
+
+
+def _closed_before_colon(form: str, modal: re.Match[str], start: int) -> bool:
+    """A modal whose clause ends complete at a colon ("the following Interim Directive will
+    be followed: “… all inmates currently being held solely on an immigration detainer will
+    be released …”") governs nothing after the colon; "shall not: …" stays open and does."""
+    colon = form.find(" : ", modal.end(), start)
+    return colon != -1 and _COMPLETE_PASSIVE.fullmatch(form[modal.end():colon]) is not None
+
+
 def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _Stance:
     """How the sentence governs an action found at `start`..`end`.
 
@@ -720,7 +733,7 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     """
     end = start if end is None else end
     marks = _modals(form, lexicon)
-    before = [m for m in marks if m.end() <= start]
+    before = [m for m in marks if m.end() <= start and not _closed_before_colon(form, m, start)]
     # A modal inside the action's words governs it when a passive verb follows ("No funds …
     # shall be used"); so does a negating verb ("Agents are not permitted to enter …").
     inside = [m for m in marks if start <= m.start() < end and (set(form[m.end():end].split()) & lexicon.passive or _is_negating_verb(m, lexicon))]
