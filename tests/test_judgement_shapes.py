@@ -691,6 +691,8 @@ def test_an_exception_citing_a_section_of_the_same_law_brings_its_conditions():
     assert verdicts(_SB54_7282_5 + _SB54_7284_6 + "\n")["lunn"] == "red"
     # the same ban in a text that does not hold Section 7282.5 reads on its own words
     assert verdicts(_SB54_7284_6 + "\n")["lunn"] == "green"
+    # a citation set in capitals ("in accordance with SECTION 7282.5") is the same citation
+    assert verdicts(_SB54_7282_5 + _SB54_7284_6.replace("Section ", "SECTION ") + "\n")["lunn"] == "red"
 
 
 def test_a_list_of_single_words_between_verb_and_object_is_one_phrase():

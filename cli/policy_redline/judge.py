@@ -265,7 +265,7 @@ def _provisions(clauses: list[Clause], lexicon) -> list[tuple[Clause, str, str]]
     pairs = [(c, s) for c in clauses for s in c.sentences]
     # Only a text that cites one of its own sections needs them (most never do, and reading
     # every sentence for its conditions was a tenth of a survey's time).
-    cites = any(("ection" in s or "§" in s) and _CITED_SECTION.search(s) for _, s in pairs)
+    cites = any(_CITED_SECTION.search(s) for _, s in pairs)
     conditions = _section_conditions(pairs, lexicon) if cites else {}
     for c, quoted, read in expand_items_keyed(pairs, lexicon):
         if _NAMES_287G.search(read):
