@@ -684,9 +684,7 @@ def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
         if lexicon.purposes:
             # "detainers request agencies to hold them so as to allow ICE to take them": the
             # "allow" of a purpose says why, it permits no one.
-            padded = f" {form} "
-            spans = [(m.start() - 1, m.end() - 1) for phrase in lexicon.purposes
-                     for m in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", padded)]
+            spans = _phrase_spans(form, lexicon.purposes)
             found = [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
         found += [m for rx in lexicon.negation_verbs for m in rx.finditer(form)]
         found.sort(key=lambda m: (m.start(), -m.end()))
@@ -1054,12 +1052,14 @@ def _in_reference(form: str, at: int, lexicon: Lexicon) -> bool:
     """The action word at `at` is part of a cross-reference ("as provided in section 7",
     "except as provided by law"): the words point at another provision, they do not
     direct anyone to provide anything."""
+    return any(a < at < b for a, b in _phrase_spans(form, lexicon.references))
+
+
+def _phrase_spans(form: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where each of `phrases` (whole words, in reading form) stands in `form`."""
     padded = f" {form} "
-    for phrase in lexicon.references:
-        for m in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", padded):
-            if m.start() - 1 < at < m.end() - 1:
-                return True
-    return False
+    return [(m.start() - 1, m.end() - 1) for phrase in phrases
+            for m in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", padded)]
 
 
 def is_agreement_document(forms: list[str], lexicon: Lexicon) -> str | None:
