@@ -388,11 +388,10 @@ def _run_on_split(blocks) -> list[tuple[Block, int, int]]:
 def _caps_title(text: str) -> bool:
     """A short line set all in capitals with no sentence punctuation ("PURPOSE",
     "ENCOUNTERS INVOLVING POSSIBLE"), as the plain-text reader takes for a heading."""
-    from .readers.common import is_heading_line
+    from .readers.common import is_allcaps, is_heading_line
 
     text = text.strip()
-    letters = re.sub(r"(?<=\d)\([a-z]{1,3}\)", "", text)  # "287(g)" is a citation
-    return bool(re.search(r"[A-Z]{3}", text)) and not any(c.islower() for c in letters) and is_heading_line(text)
+    return bool(re.search(r"[A-Z]{3}", text)) and is_allcaps(text) and is_heading_line(text)
 
 
 def _section_key(number: str) -> tuple[int, ...]:

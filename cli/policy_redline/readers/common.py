@@ -402,7 +402,8 @@ def numbering_token(line: str) -> re.Match[str] | None:
 _CITED_SUBSECTION = re.compile(r"(?<=\d)\([a-z]{1,3}\)")
 
 
-def _is_allcaps(text: str) -> bool:
+def is_allcaps(text: str) -> bool:
+    """Every letter a capital (a statute's "287(g)" aside), and at least two of them."""
     letters = [c for c in _CITED_SUBSECTION.sub("", text) if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -431,7 +432,7 @@ def is_heading_line(line: str) -> bool:
         return False
     if rest.endswith((",", ";", ".")):
         return False
-    if _is_allcaps(rest) and re.search(r"[A-Z]{3}", rest):
+    if is_allcaps(rest) and re.search(r"[A-Z]{3}", rest):
         return True
     # "413.4 Detentions", "Section 3. Definitions": a section number and a short title.
     if m and (m.group("dotted") or m.group("section") or m.group("roman")):
