@@ -720,6 +720,15 @@ def family_model(family: str, editions: Iterable[Model]) -> Model:
 _FAMILY_CACHE: dict[tuple, Model] = {}
 
 
+def editions_by_family(templates: Iterable[Model]) -> dict[str, list[Model]]:
+    """Each template family (by id, in order) with its editions, the family's reference
+    edition (the one whose id is the family's) first, then by id."""
+    by_family: dict[str, list[Model]] = {}
+    for t in templates:
+        by_family.setdefault(t.family or t.id, []).append(t)
+    return {f: sorted(by_family[f], key=lambda m: (m.id != f, m.id)) for f in sorted(by_family)}
+
+
 def recognise(
     clauses: list[Clause],
     per_model: dict[str, list[Match]],
@@ -738,17 +747,13 @@ def recognise(
     policy numbered 428 that keeps the California edition's victims-and-witnesses section
     has 413.3 of the Massachusetts one.
     """
-    by_family: dict[str, list[Model]] = {}
-    for t in templates:
-        if t.id in per_model:
-            by_family.setdefault(t.family or t.id, []).append(t)
+    by_family = editions_by_family(t for t in templates if t.id in per_model)
     total = sum(c.words for c in clauses)
     if not by_family:
         return Boilerplate(None, 0.0, (), ())
     normal: dict[int, str] = {}
     ranked: list[tuple] = []
-    for family in sorted(by_family):
-        eds = sorted(by_family[family], key=lambda m: (m.id != family, m.id))
+    for family, eds in by_family.items():
         union = aligner.matches(family_model(family, eds)) if aligner is not None and len(eds) > 1 else None
         chosen: dict[int, tuple[Model, Match]] = {}
         ed_words: dict[str, float] = {}
