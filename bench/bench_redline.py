@@ -132,23 +132,21 @@ def main() -> None:
             out = tmp / f"ours-{n}.docx"
             t_docx = best_of([*ours, "compare", str(b_docx), "--against", str(a_docx), "--format", "docx", "-o", str(out)],
                              args.runs, env, out)
-            t_pr = None
-            if py_pr:
-                out = tmp / f"python-redlines-{n}.docx"
+            def theirs(name: str, python: str | None, script: str, a: Path, b: Path, out: Path):
+                """Another tool's time on the same pair, or None when it is absent or fails."""
+                if not python:
+                    return None
                 try:
-                    t_pr = best_of([py_pr, "-c", PYREDLINES_SCRIPT, str(a_docx), str(b_docx), str(out)], args.runs, None, out)
+                    return best_of([python, "-c", script, str(a), str(b), str(out)], args.runs, None, out)
                 except subprocess.CalledProcessError as exc:
-                    print(f"python-redlines failed ({exc.stderr.strip()[-300:]})")
+                    print(f"{name} failed ({exc.stderr.strip()[-300:]})")
+                    return None
+
+            t_pr = theirs("python-redlines", py_pr, PYREDLINES_SCRIPT, a_docx, b_docx, tmp / f"python-redlines-{n}.docx")
             out = tmp / f"ours-{n}.md"
             t_md = best_of([*ours, "compare", str(b_txt), "--against", str(a_txt), "--format", "md", "-o", str(out)],
                            args.runs, env, out)
-            t_houfu = None
-            if py_houfu:
-                out = tmp / f"redlines-{n}.md"
-                try:
-                    t_houfu = best_of([py_houfu, "-c", REDLINES_SCRIPT, str(a_txt), str(b_txt), str(out)], args.runs, None, out)
-                except subprocess.CalledProcessError as exc:
-                    print(f"redlines failed ({exc.stderr.strip()[-300:]})")
+            t_houfu = theirs("redlines", py_houfu, REDLINES_SCRIPT, a_txt, b_txt, tmp / f"redlines-{n}.md")
 
             print(f"redline compare --format docx  {fmt(t_docx)}")
             print(f"python-redlines (Docxodus)     {fmt(t_pr)}   ratio {ratio(t_pr, t_docx)}")
