@@ -397,7 +397,7 @@ def _survey_stream(given: work.SurveyInput, folder: _RequestFolder, settings: Se
         except Exception as exc:  # a bug: one line in the page, never a traceback
             events.put(("error", f"internal error ({type(exc).__name__}: {one_line(str(exc))})"))
 
-    head = _env.get_template("survey_head.html").render(total=total, given=given, version=__version__)
+    head = _env.get_template("survey_head.html").render(total=total, given=given, version=__version__, section="survey")
     try:
         yield head
         threading.Thread(target=work_thread, daemon=True).start()
