@@ -25,6 +25,8 @@ ADJUDICATED = {
 }
 # file: ([low, high], why) — a share the readers estimated against a rule they were not given.
 ADJUDICATED_SHARES = {
+    "ca-davis_pd-policy-2-43-a-immigration-procedures.txt": ([0.33, 0.5], "one reader (0-0.05) did not see the Lexipol wording, the other gave 0.25-0.50, and the mean of the two ranges is below any count; counted: the first three sentences of I. POLICY (99 words) are Lexipol 428.2/428.3 nearly word for word and its last (37 words) is Lexipol's with 'an individual' for 'a victim or witness', of the excerpt's 300 words (282 in the policy's text): 0.33 counting the three, 0.48 with the fourth"),
+    "al-lincoln_pd-414-immigration-violations.txt": ([0.9, 1.0], "both readers counted the general order's 45-word cover block (subject, dates, accreditation, approving chief) as the department's words; the share is of the policy's text, as the readers' ranges for Sonoma's 428 and Corpus Christi's 332 (which have cover blocks of 56 and 46 words) count it: all 187 words of its four sections are Lexipol's 413 wording with the department's and the state's names"),
     "benton-county-wa_413-immigration-violations.txt": ([0.05, 0.2], "413.1.1 DEFINITIONS (245 of the excerpt's 312 words) is marked 'Agency Content' in the manual; issue 12 counts Agency Content as the department's own words, which the readers' estimates (0.80-1.00) did not"),
 }
 
