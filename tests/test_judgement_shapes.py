@@ -945,3 +945,23 @@ def test_a_directive_announced_to_be_followed_is_read_on_its_own():
     items = ("City resources shall not be used:\n(1)\nTo neither detain nor delay the release of an individual "
              "otherwise eligible for release from custody on the basis of an immigration detainer.\n")
     assert verdicts(items)["lunn"] == "green"
+
+
+def test_there_may_be_situations_permits_no_one():
+    # The DC police's statement on its general order (tests/heldout8): "There may be certain
+    # situations in which MPD officers … learn about the immigration status" says what can
+    # happen; it gives no officer leave to check anyone's status.
+    text = (
+        "Officers are not permitted to question persons about immigration status.\n\n"
+        "There may be certain situations in which officers, during the normal course of their duties, learn about the immigration status of a person.\n"
+    )
+    assert verdicts(text)["status_checks"] == "green"
+    assert verdicts("Officers may learn about the immigration status of a person.\n")["status_checks"] == "red"
+
+
+def test_release_dates_given_when_homeland_security_asks():
+    # Kalamazoo County's sheriff (tests/heldout8): the request comes from DHS, named as such.
+    text = "When the Department of Homeland Security requests advance notice of an inmate's release date, the officer shall ensure that the information is provided.\n"
+    assert verdicts(text)["info_sharing"] == "red"
+    refused = "When the Department of Homeland Security requests advance notice of an inmate's release date, the officer shall not provide it.\n"
+    assert verdicts(refused)["info_sharing"] == "green"

@@ -78,7 +78,10 @@ class Lexicon:
     federal_doers: tuple[re.Pattern[str], ...] = ()  # "Immigration officials … may place holds": ICE's act
     federal_acts: frozenset[str] = frozenset()  # the questions on which ICE's own act is not the department's
     references: tuple[str, ...] = ()  # "as provided in 8 U.S.C. 1357(g)": a citation, not the verb "provide"
-    purposes: tuple[str, ...] = ()  # "so as to allow ICE to take them": why something is done, not a permission
+    # Phrases whose modal permits no one: a purpose ("so as to allow ICE to take them" says
+    # why something is done) or what may happen ("there may be situations in which officers
+    # learn …" says what exists).
+    not_permissions: tuple[str, ...] = ()
     topics: dict[str, re.Pattern[str]] | None = None
     meaning: dict[str, dict[str, str]] | None = None  # question -> color -> what a reading of that color says
 
@@ -274,7 +277,8 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         federal_doers=_phrase_list(mod.get("federal doers", "")),
         federal_acts=frozenset(w.strip() for w in mod.get("federal doers act for themselves on", "").split(",") if w.strip()),
         references=tuple(reading_form(w) for w in mod.get("a reference, not the action", "").split(",") if w.strip()),
-        purposes=tuple(reading_form(w) for w in mod.get("a purpose, not a permission", "").split(",") if w.strip()),
+        not_permissions=tuple(reading_form(w) for key in ("a purpose, not a permission", "what may happen, not a permission")
+                              for w in mod.get(key, "").split(",") if w.strip()),
         swallowing=_phrase_list(exc.get("swallowing", "")),
         on_request=_phrase_list(exc.get("on request", "")),
         unqualified=_phrase_list(exc.get("a warrant, not said whose", "")),
@@ -681,10 +685,10 @@ def _modals(form: str, lexicon: Lexicon) -> list[re.Match[str]]:
     found = _MODAL_CACHE.get(key)
     if found is None:
         found = [m for rx in lexicon.modals for m in rx.finditer(form)]
-        if lexicon.purposes:
+        if lexicon.not_permissions:
             # "detainers request agencies to hold them so as to allow ICE to take them": the
-            # "allow" of a purpose says why, it permits no one.
-            spans = _phrase_spans(form, lexicon.purposes)
+            # "allow" of a purpose says why; the "may" of "there may be" says what exists.
+            spans = _phrase_spans(form, lexicon.not_permissions)
             found = [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
         found += [m for rx in lexicon.negation_verbs for m in rx.finditer(form)]
         found.sort(key=lambda m: (m.start(), -m.end()))
