@@ -7,6 +7,7 @@ files or to compare two text policies into a Word redline)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,9 +31,15 @@ def _run(watched: tuple[str, ...]) -> str:
 WORD = ("lxml", "policy_redline.writers.docx_package", "policy_redline.writers.docx_redline")
 
 
-def _loaded(args: list[str], tmp_path: Path, watched: tuple[str, ...] = HEAVY) -> list[str]:
+def _loaded(args: list[str], tmp_path: Path, watched: tuple[str, ...] = HEAVY, cache: Path | None = None) -> list[str]:
+    """What `redline ARGS` imported, with the models' cache in `cache` (default: a new,
+    empty folder, so the models are parsed)."""
+    if cache is None:
+        cache = tmp_path / "empty-cache"
+        shutil.rmtree(cache, ignore_errors=True)
     result = subprocess.run([sys.executable, "-c", _run(watched), *args], capture_output=True, text=True, timeout=120,
-                            cwd=tmp_path, env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin"})
+                            cwd=tmp_path, env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin",
+                                               "POLICY_REDLINE_CACHE": str(cache)})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -76,6 +83,24 @@ def test_text_comparison_of_two_policies_loads_no_numpy(tmp_path: Path) -> None:
                       "-o", str(out)], tmp_path)
     assert loaded == ["markdown_it"]
     assert "boilerplate share" in out.read_text(encoding="utf-8")
+
+
+def test_text_comparison_with_the_models_cached_loads_no_markdown_parser(tmp_path: Path) -> None:
+    """The first comparison parses the bundled models (markdown-it) and keeps them in the
+    cache folder; the next reads them from there without importing markdown-it (nor the
+    judge's lexicon), and writes the same comparison byte for byte."""
+    cache = tmp_path / "cache"
+    pair = [str(CORPUS / "csu-slo_428-immigration-violations.txt"),
+            "--against", str(CORPUS / "ca-santa-cruz-county-sheriff_428-immigration-violations.txt")]
+    watched = HEAVY + ("policy_redline.provisions",)
+    first, second = tmp_path / "first.md", tmp_path / "second.md"
+    assert _loaded(["compare", *pair, "-o", str(first)], tmp_path, watched, cache) == ["markdown_it"]
+    model_files = [p for p in (ROOT / "models").glob("*.md") if p.name not in ("README.md", "rubric.md", "provisions.md")]
+    assert len(list((cache / "models").glob("*.marshal"))) == len(model_files)
+    assert list((cache / "sides").glob("*.marshal"))  # the templates, prepared
+    assert _loaded(["compare", *pair, "-o", str(second)], tmp_path, watched, cache) == []
+    assert second.read_bytes() == first.read_bytes()
+    assert "boilerplate share" in second.read_text(encoding="utf-8")
 
 
 def test_text_comparison_loads_nothing_of_the_word_writer(tmp_path: Path) -> None:

@@ -287,12 +287,36 @@ _MODEL_TEXT: dict[int, tuple[Model, str, dict[str, bool]]] = {}
 
 def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
     """The normalised model and its indexes, computed once per model (and the towns it
-    names) and kept."""
+    names) and kept; a bundled model's, for no town, is also kept on disk (`cache`)."""
     towns = _towns_in(model, towns)
     key = (id(model), towns)
     hit = _MODEL_CACHE.get(key)
     if hit is not None and hit[0] is model:
         return hit[1]
+    prepared = None
+    stored = None
+    if not towns and model.digest:
+        from . import cache
+
+        stored = cache.name_for("side", model.kind, model.id, model.path)
+        disk_key = cache.code_digest("align", "normalize") + model.digest
+        data = cache.read("sides", stored, disk_key)
+        if data is not None:
+            try:
+                prepared = _side_from(data, len(model.clauses))
+            except (TypeError, ValueError, IndexError, KeyError):
+                prepared = None
+    if prepared is None:
+        prepared = _prepare(model, towns)
+        if stored is not None:
+            cache.write("sides", stored, disk_key, _side_data(prepared))
+    if len(_MODEL_CACHE) > 64:
+        _MODEL_CACHE.clear()
+    _MODEL_CACHE[key] = (model, prepared)
+    return prepared
+
+
+def _prepare(model: Model, towns: tuple[str, ...]) -> _ModelSide:
     side = _Side.of([m.sentences for m in model.clauses], towns)
     df: dict[str, int] = {}
     for ws in side.word_sets:
@@ -318,12 +342,64 @@ def _model_side(model: Model, towns: tuple[str, ...]) -> _ModelSide:
             for r in ordered[: min(_prefix(n, (3 * n + 3) // 4), SKETCH_WORDS if sketched else n)]:
                 contained.setdefault(r, []).append(u)
     clause_bits = [_bits(rank[w] for w in ws) for ws in side.clause_sets]
-    prepared = _ModelSide(side, rank, sketched, text_bits, clause_bits, similar, sketch, contained, vocab=frozenset(rank),
-                          similar_keys=frozenset(similar), contained_words=frozenset(w for w, r in rank.items() if r in contained))
-    if len(_MODEL_CACHE) > 64:
-        _MODEL_CACHE.clear()
-    _MODEL_CACHE[key] = (model, prepared)
-    return prepared
+    return _indexed(side, rank, sketched, text_bits, clause_bits, similar, sketch, contained)
+
+
+def _indexed(side: _Side, rank: dict[str, int], sketched: bool, text_bits: list[int], clause_bits: list[int],
+             similar: dict[int, list[int]], sketch: dict[int, list[int]], contained: dict[int, list[int]]) -> _ModelSide:
+    return _ModelSide(side, rank, sketched, text_bits, clause_bits, similar, sketch, contained, vocab=frozenset(rank),
+                      similar_keys=frozenset(similar), contained_words=frozenset(w for w, r in rank.items() if r in contained))
+
+
+def _side_data(p: _ModelSide) -> tuple:
+    """A prepared model as plain data for the cache on disk."""
+    s = p.side
+    return (s.texts, s.uid, s.owner, s.words, s.first, s.sentences_of, s.text_words, s.text_chars, s.word_sets,
+            s.clause_sets, s.clause_texts, s.clause_words, s.clause_of_texts, s.n_clauses,
+            p.rank, p.sketched, p.text_bits, p.clause_bits, p.similar_index, p.sketch_index, p.contained_index)
+
+
+def _side_from(data: object, n_clauses: int) -> _ModelSide:
+    """`_side_data` read back: every value of the type it was written as and every position
+    inside its list, or TypeError / ValueError (then the model is prepared afresh)."""
+    if type(data) is not tuple or len(data) != 21:
+        raise TypeError("not a prepared model")
+    (texts, uid, owner, words, first, sentences_of, text_words, text_chars, word_sets, clause_sets, clause_texts,
+     clause_words, clause_of_texts, n, rank, sketched, text_bits, clause_bits, similar, sketch, contained) = data
+    n_texts, n_rows = len(_list_of(texts, str)), len(_list_of(uid, int))
+    if n != n_clauses or type(sketched) is not bool or type(rank) is not dict:
+        raise ValueError("another model")
+    for values, kind, size in ((owner, int, n_rows), (words, float, n_rows), (first, int, n_texts),
+                               (text_words, float, n_texts), (text_chars, float, n_texts), (word_sets, frozenset, n_texts),
+                               (text_bits, int, n_texts), (clause_sets, frozenset, n), (clause_texts, str, n),
+                               (clause_words, float, n), (clause_bits, int, n)):
+        if len(_list_of(values, kind)) != size:
+            raise ValueError("lists of different lengths")
+    for lists, size, bound in ((sentences_of, n_texts, n_rows), (clause_of_texts, n, n_texts)):
+        if len(_list_of(lists, list)) != size or not all(_in_range(x, bound) for x in lists):
+            raise ValueError("a position out of range")
+    if not (_in_range(uid, n_texts) and _in_range(first, n_rows) and _in_range(owner, n)):
+        raise ValueError("a position out of range")
+    if not all(type(w) is str and type(r) is int for w, r in rank.items()):
+        raise TypeError("not a word order")
+    if not all(type(w) is str for ws in chain(word_sets, clause_sets) for w in ws):
+        raise TypeError("not words")
+    for index in (similar, sketch, contained):
+        if type(index) is not dict or not all(type(r) is int and _in_range(us, n_texts) for r, us in index.items()):
+            raise TypeError("not an index")
+    side = _Side(texts, uid, owner, words, first, sentences_of, text_words, text_chars, word_sets, clause_sets,
+                 clause_texts, clause_words, clause_of_texts, n)
+    return _indexed(side, rank, sketched, text_bits, clause_bits, similar, sketch, contained)
+
+
+def _list_of(values: object, kind: type) -> list:
+    if type(values) is not list or not all(type(v) is kind for v in values):
+        raise TypeError(f"not a list of {kind.__name__}")
+    return values
+
+
+def _in_range(positions: object, bound: int) -> bool:
+    return type(positions) is list and all(type(p) is int and 0 <= p < bound for p in positions)
 
 
 _MODEL_CACHE: dict[tuple[int, tuple[str, ...]], tuple[Model, _ModelSide]] = {}
@@ -712,7 +788,9 @@ def family_model(family: str, editions: Iterable[Model]) -> Model:
         for e in eds
         for mc in e.clauses
     )
-    model = Model(id=family, kind="family", title=family, source="", date="", clauses=clauses, family=family)
+    # Read from files, it is kept on disk prepared, like each of them (see `cache`).
+    digest = "+".join(e.digest for e in eds) if all(e.digest for e in eds) else ""
+    model = Model(id=family, kind="family", title=family, source="", date="", clauses=clauses, family=family, digest=digest)
     _FAMILY_CACHE[key] = model
     return model
 

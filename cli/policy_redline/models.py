@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import InputError
@@ -197,6 +197,9 @@ class Model:
     edition: str = ""  # "California edition (2018)"
     state: str = ""
     year: str = ""
+    #: What the model was read from (a digest of its file's bytes and the parser), for the
+    #: cache of prepared models; "" for a model made in memory (another policy).
+    digest: str = field(default="", compare=False, repr=False)
 
     @property
     def family_name(self) -> str:
@@ -290,7 +293,76 @@ def _model_files(directory: str) -> list[Path]:
 
 @functools.lru_cache(maxsize=64)
 def _load_model_file(path: str, mtime_ns: int) -> Model:
-    return parse_model(Path(path).read_text(encoding="utf-8"), path)
+    """The model in this file: from the cache on disk when this file's bytes were parsed by
+    this code before (the same model, field for field, without importing markdown-it),
+    else parsed, and the parse stored."""
+    from . import cache
+
+    data = Path(path).read_bytes()
+    digest = cache.digest(cache.code_digest("models", "segment").encode(), _markdown_it_marker(), data)
+    name = cache.name_for("model", str(Path(path).resolve()))
+    stored = cache.read("models", name, digest)
+    if stored is not None:
+        try:
+            return _model_from(stored, path, digest)
+        except (TypeError, ValueError, IndexError):
+            pass  # not an entry this code wrote: parse the file
+    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as `read_text` reads it
+    model = replace(parse_model(text, path), digest=digest)
+    cache.write("models", name, digest, _model_data(model))
+    return model
+
+
+def _markdown_it_marker() -> bytes:
+    """The installed markdown-it's own `__init__.py` (it names its version), found without
+    importing it: a new markdown-it could read a file differently."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("markdown_it")
+        return Path(spec.origin).read_bytes() if spec is not None and spec.origin else b"-"
+    except (ImportError, OSError, ValueError):
+        return b"-"
+
+
+def _model_data(m: Model) -> tuple:
+    """A model as plain data for the cache (with each clause's sentences, which cost as much
+    to find again as the parse)."""
+    clauses = tuple((c.model, c.number, c.heading, c.text, c.answers, c.source, c.maps_to, c.topics, c.needs, c.sentences)
+                    for c in m.clauses)
+    return (m.id, m.kind, m.title, m.source, m.date, m.family, m.edition, m.state, m.year, clauses)
+
+
+def _strings(values, n: int | None = None) -> tuple[str, ...]:
+    if type(values) is not tuple or (n is not None and len(values) != n) or not all(type(v) is str for v in values):
+        raise TypeError("not a tuple of strings")
+    return values
+
+
+def _model_from(data: object, path: str, digest: str) -> Model:
+    """`_model_data` read back, every value checked to be what it was written as."""
+    if type(data) is not tuple or len(data) != 10:
+        raise TypeError("not a stored model")
+    head = _strings(data[:9])
+    if type(data[9]) is not tuple or not data[9]:
+        raise TypeError("no clauses")
+    clauses = []
+    for c in data[9]:
+        if type(c) is not tuple or len(c) != 10:
+            raise TypeError("not a stored clause")
+        model, number, heading, text, source, maps_to = _strings((c[0], c[1], c[2], c[3], c[5], c[6]))
+        answers = tuple(_strings(a, 2) for a in _tuple(c[4]))
+        mc = ModelClause(model, number, heading, text, answers, source, maps_to, _strings(c[7]), _strings(c[8]))
+        mc.__dict__["sentences"] = _strings(c[9])  # the cached_property, as clause_sentences gave it
+        clauses.append(mc)
+    return Model(id=head[0], kind=head[1], title=head[2], source=head[3], date=head[4], clauses=tuple(clauses), path=path,
+                 family=head[5], edition=head[6], state=head[7], year=head[8], digest=digest)
+
+
+def _tuple(value) -> tuple:
+    if type(value) is not tuple:
+        raise TypeError("not a tuple")
+    return value
 
 
 def _load_file(p: Path) -> Model:

@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..cache import CACHE_ENV, cache_root  # noqa: F401  (CACHE_ENV: the folder's variable, which bench_survey sets)
 from ..errors import InputError
 
 #: What to install where Tesseract is missing (Debian / Ubuntu package names).
@@ -40,7 +41,6 @@ PACKAGES = "tesseract-ocr tesseract-ocr-eng"
 INSTALL = f"install Tesseract (`apt-get install {PACKAGES}`) to read it with OCR"
 #: The environment variable `--no-ocr` sets (so survey workers inherit it).
 NO_OCR_ENV = "POLICY_REDLINE_NO_OCR"
-CACHE_ENV = "POLICY_REDLINE_CACHE"
 
 # A scan is rendered at its own resolution when that is 200-300 dpi (more dots than the
 # scanner took add no detail: a 200-dpi scan read at 200 is as accurate, and 40 % faster,
@@ -196,12 +196,7 @@ set_progress(True)
 
 
 def cache_dir() -> str:
-    base = os.environ.get(CACHE_ENV, "").strip()
-    if base:
-        return os.path.join(base, "ocr")
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    root = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(root, "policy-redline", "ocr")
+    return os.path.join(cache_root(), "ocr")  # beside the models' cache
 
 
 def _cache_path(digest: str) -> str:
