@@ -447,8 +447,6 @@ def pair_by_topic(unmatched: list[Clause | None], others: tuple[ModelClause, ...
     `Answers`). Each model clause is paired once, in the department's order."""
     from rapidfuzz import fuzz
 
-    from .provisions import QUESTIONS, expand_items, load_lexicon, read_sentence
-
     lexicon = None
     taken: set[int] = set()
     out: dict[int, tuple[int, str]] = {}
@@ -471,6 +469,10 @@ def pair_by_topic(unmatched: list[Clause | None], others: tuple[ModelClause, ...
                 if k is not None:
                     found = (k, f"the heading \u201c{c.heading}\u201d names the topic of {others[k].label}")
         if found is None and any(others[k].answers for k in candidates):
+            # Only a model's clauses say which questions they answer; another policy's do
+            # not, and comparing with one never loads the judge's lexicon.
+            from .provisions import QUESTIONS, expand_items, load_lexicon, read_sentence
+
             lexicon = lexicon or load_lexicon()
             spoken = {q for quoted, read in expand_items(c.sentences, lexicon) for q in QUESTIONS
                       if read_sentence(quoted, read, lexicon, q) is not None}
