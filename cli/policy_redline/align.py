@@ -109,25 +109,42 @@ MERGE_MIN_WORDS = 8
 
 def _normalize_many(texts: list[str], towns: tuple[str, ...]) -> list[str]:
     """`normalize` of each text: each distinct text once, all of them in one pass over the
-    joined (already folded) texts when that is safe."""
+    joined (already folded) texts when that is safe. The texts of the previous call with
+    the same towns are not normalised again: comparing two versions of a policy normalises
+    one right after the other, and most of their sentences are the same."""
+    global _LAST_BATCH
     if not texts:
         return []
     distinct = list(dict.fromkeys(texts))
-    folded = [fold(t) for t in distinct]
+    last_towns, last = _LAST_BATCH
+    if last_towns != towns:
+        last = {}
+    todo = [t for t in distinct if t not in last] if last else distinct
+    folded = [fold(t) for t in todo]
     normal: list[str] | None = None
-    if not any("§§" in t for t in folded):
+    if not folded:
+        normal = []
+    elif not any("§§" in t for t in folded):
         # One regex pass over all texts; `normalize`'s memo cache is not involved, so one
         # policy's whole text does not sit in it.
         joined = normal_form_of_folded(_SEP.join(folded), towns)
         parts = [p.strip() for p in f" {joined} ".split(_SEP)]
-        if len(parts) == len(distinct):
+        if len(parts) == len(todo):
             normal = parts
     if normal is None:
-        normal = [normalize(t, towns) for t in distinct]
-    if len(distinct) == len(texts):
+        normal = [normalize(t, towns) for t in todo]
+    by_text = dict(zip(todo, normal))
+    if len(todo) < len(distinct):
+        by_text.update((t, last[t]) for t in distinct if t not in by_text)
+    _LAST_BATCH = (towns, by_text)
+    if len(todo) == len(texts):
         return normal
-    by_text = dict(zip(distinct, normal))
     return [by_text[t] for t in texts]
+
+
+#: The towns and normal forms of `_normalize_many`'s last call: one call's texts only (each
+#: call replaces them), so no policy stays in memory past the next one.
+_LAST_BATCH: tuple[tuple[str, ...], dict[str, str]] = ((), {})
 
 
 def _f32(values: list[float]) -> list[float]:
@@ -257,8 +274,11 @@ def _bits(ranks) -> int:
 def _towns_in(model: Model, towns: tuple[str, ...]) -> tuple[str, ...]:
     """The towns that change the model's normal form: those its text names. A survey meets
     a new town with every policy, and a model that never names it normalises the same
-    without it, so the model side is computed once per run, not once per town."""
-    if not towns:
+    without it, so the model side is computed once per run, not once per town. Another
+    policy, read for one comparison (a model not read from the models folder), is aligned
+    with one set of towns: it keeps them all, which normalises it the same, without reading
+    the whole of it once more to find them."""
+    if not towns or not model.digest:
         return towns
     hit = _MODEL_TEXT.get(id(model))
     if hit is None or hit[0] is not model:
@@ -432,7 +452,7 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
     todo = [t for t, row in enumerate(rows) if row is None]
     if not todo:
         return [r[0] for r in rows], [r[1] for r in rows]  # type: ignore[index]
-    scores: dict[int, dict[int, float]] = {t: {} for t in todo}
+    scores: dict[int, dict[int, float]] = {}  # the texts with a match
     contained: dict[int, set[int]] = {}
     m_sizes = [len(ws) for ws in m.word_sets]
     m_bits = mod.text_bits
@@ -473,12 +493,12 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
                for t, u in zip(pairs_t, pairs_u)]
         for t, u, s in zip(pairs_t, pairs_u, _f32(raw)):
             if s:
-                scores[t][u] = s
+                scores.setdefault(t, {})[u] = s
     # Containment is looked for only in sentences that matched nothing whole.
     pairs_t, pairs_u = [], []
     contained_index, contained_words = mod.contained_index, mod.contained_words
     for t in todo:
-        if scores[t]:  # every score kept so far is a whole-sentence match (>= SENTENCE_MATCH)
+        if t in scores:  # every score kept so far is a whole-sentence match (>= SENTENCE_MATCH)
             continue
         chars = pol.text_chars[t]
         found = set()
@@ -497,13 +517,14 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
         raw = [fuzz.partial_ratio(pol.texts[t], m.texts[u], score_cutoff=CONTAINED_MATCH) for t, u in zip(pairs_t, pairs_u)]
         for t, u, s in zip(pairs_t, pairs_u, _f32(raw)):
             if s >= CONTAINED_MATCH:
-                scores[t][u] = s
+                scores.setdefault(t, {})[u] = s
                 contained.setdefault(t, set()).add(u)
     keep = len(pol.texts) <= ROW_CACHE_POLICY
     if keep and len(cache) + len(todo) > ROW_CACHE:
         cache.clear()
     for t in todo:
-        row = (scores[t], frozenset(contained[t])) if t in contained else (scores[t], _NO_ROW[1]) if scores[t] else _NO_ROW
+        found_t = scores.get(t)
+        row = (found_t, frozenset(contained[t])) if t in contained else (found_t, _NO_ROW[1]) if found_t else _NO_ROW
         rows[t] = row
         if keep:
             cache[pol.texts[t]] = row
