@@ -538,10 +538,15 @@ def align_model(clauses: list[Clause], model: Model, towns: tuple[str, ...] = ()
     return _align_prepared(clauses, _policy_side(clauses, towns), model, _model_side(model, towns))
 
 
-def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _ModelSide) -> list[Match]:
+def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _ModelSide, closest: bool = True) -> list[Match]:
     """The clause pairs that share a matched sentence are the only ones with coverage, a
     whole-clause score or a kind; all are kept in dictionaries by (policy clause, model
-    clause), so time and memory follow the matches, not the product of the sizes."""
+    clause), so time and memory follow the matches, not the product of the sizes.
+
+    Without `closest`, a clause that matches nothing gets no closest model clause and no
+    score (Match(number, model, "", 0.0, "none")): finding them scores the clause's words
+    against every model clause, most of the time of aligning a long policy of its own words
+    with a short template, and what a template's share reads is the matched clauses."""
     mclauses = model.clauses
     m = mod.side
     n_m = len(mclauses)
@@ -631,7 +636,7 @@ def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _Model
     # No kind anywhere: the score shown is the closest clause's, by whole-clause similarity
     # where sentences matched, else by the share of distinct words in common (Dice), over
     # every model clause.
-    unmatched = [i for i in range(len(clauses)) if not any(c[1] > 0 for c in by_clause.get(i, ()))]
+    unmatched = [i for i in range(len(clauses)) if not any(c[1] > 0 for c in by_clause.get(i, ()))] if closest else []
     dice = _dice(unmatched, pol, mod, m_sizes)
     out: list[Match] = []
     for i, clause in enumerate(clauses):
@@ -639,6 +644,9 @@ def _align_prepared(clauses: list[Clause], pol: _Side, model: Model, mod: _Model
         ranked = [c for c in cands if c[1] > 0]
         if ranked:
             b, b_rank, b_total, _ = max(ranked, key=lambda c: (c[3], -c[0]))
+        elif not closest:
+            out.append(Match(clause.number, model.id, "", 0.0, "none"))
+            continue
         else:
             b, b_rank, b_total = _closest_unmatched(dice[i], cands)
         kind = names[b_rank]
@@ -729,21 +737,38 @@ class Aligner:
     Results are kept per model object for the life of the aligner (one policy, one set of
     towns), so asking twice for the same model costs nothing."""
 
-    def __init__(self, clauses: list[Clause], towns: tuple[str, ...] = ()) -> None:
+    def __init__(self, clauses: list[Clause], towns: tuple[str, ...] = (), *, closest: bool = True) -> None:
         self.clauses = list(clauses)
         self.towns = towns
+        #: False: a clause that matches nothing gets no closest clause (`_align_prepared`)
+        self.closest = closest
         self._side: _Side | None = None
         self._done: dict[int, tuple[Model, list[Match]]] = {}
+        self._full: Aligner | None = None  # the aligner this one is `matched_only` of
+
+    def matched_only(self) -> "Aligner":
+        """This policy, normalised once for both, aligned without a closest clause for the
+        clauses that match nothing: what a template's share needs (`recognise` reads the
+        matched clauses only), in a fraction of the time for a long policy. Results this
+        aligner already has are used as they are."""
+        twin = Aligner(self.clauses, self.towns, closest=False)
+        twin._full = self
+        return twin
+
+    def _policy(self) -> _Side:
+        if self._side is None:
+            self._side = self._full._policy() if self._full is not None else _policy_side(self.clauses, self.towns)
+        return self._side
 
     def matches(self, model: Model) -> list[Match]:
         hit = self._done.get(id(model))
+        if hit is None and self._full is not None:
+            hit = self._full._done.get(id(model))
         if hit is not None and hit[0] is model:
             return list(hit[1])
         if not self.clauses:
             return []
-        if self._side is None:
-            self._side = _policy_side(self.clauses, self.towns)
-        out = _align_prepared(self.clauses, self._side, model, _model_side(model, self.towns))
+        out = _align_prepared(self.clauses, self._policy(), model, _model_side(model, self.towns), self.closest)
         self._done[id(model)] = (model, out)
         return list(out)
 

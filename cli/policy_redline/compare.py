@@ -256,9 +256,9 @@ def recognised(policy_clauses: list[Clause], aligner: Aligner) -> Boilerplate:
             continue
         union = aligner.matches(family_model(family, eds))
         rows = [i for i, m in enumerate(union) if m.kind != "none"]
-        sub = Aligner([policy_clauses[i] for i in rows], aligner.towns) if rows else None
+        sub = Aligner([policy_clauses[i] for i in rows], aligner.towns, closest=aligner.closest) if rows else None
         for ed in eds:
-            full = [Match(c.number, ed.id, "", 0.0, "none") for c in policy_clauses]
+            full = list(union)  # the clauses the family does not match are `none` for each edition
             if sub is not None:
                 for i, m in zip(rows, sub.matches(ed)):
                     full[i] = m
@@ -314,7 +314,7 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     final = aligner
 
     def recognise() -> Boilerplate:
-        return bp if bp is not None else recognised(clauses, final)
+        return bp if bp is not None else recognised(clauses, final.matched_only())
 
     by_ref = {(mc.number or mc.heading): k for k, mc in enumerate(other.clauses)}
     # Consecutive department clauses matched to the same clause of the other side (a split,
