@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -42,7 +43,7 @@ from .align import KIND_RANK, Aligner, Boilerplate, Match, editions_by_family, f
 from .document import Document
 from .errors import InputError
 from .models import Model, ModelClause, get_model, model_ids, model_policy, templates
-from .normalize import guess_department, town_of
+from .normalize import fold, guess_department, town_of
 from .redline import Edit, Redline, RedlineParagraph, diff_words
 from .segment import Clause, segment
 
@@ -150,10 +151,37 @@ class Comparison:
         return Redline(self.title, tuple(paragraphs), author=author, date=date)
 
 
-def _fold_char(ch: str) -> str:
-    from .normalize import fold
+#: What `_typographic_fold` changes: a typed dash ("--"), or a character outside ASCII.
+_TYPOGRAPHIC = re.compile(r"--|[^\x00-\x7f]")
+#: ASCII characters `str.isspace` counts as spaces, each folded to one space.
+_ASCII_SPACES = str.maketrans({c: " " for c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"})
 
-    return fold(ch) if not ch.isascii() else ch
+
+def _typographic_fold(text: str) -> tuple[str, list[int]]:
+    """`text` folded character by character (`normalize.fold`; a typed "--" is a dash, any
+    space one space) and, for each folded character, the index of the character it comes
+    from. The ASCII between two characters that fold (most of a policy) is taken in runs."""
+    out: list[str] = []
+    owner: list[int] = []
+    at = 0
+    for m in _TYPOGRAPHIC.finditer(text):
+        i = m.start()
+        if i > at:
+            out.append(text[at:i].translate(_ASCII_SPACES))
+            owner.extend(range(at, i))
+        if m.group() == "--":  # a typed dash is a dash
+            out.append("-")
+            owner.append(i + 1)
+        else:
+            f = fold(m.group())
+            f = " " if f.isspace() else f
+            out.append(f)
+            owner += [i] * len(f)
+        at = m.end()
+    if at < len(text):
+        out.append(text[at:].translate(_ASCII_SPACES))
+        owner.extend(range(at, len(text)))
+    return "".join(out), owner
 
 
 def same_typography(original: str, amended: str) -> str:
@@ -165,24 +193,8 @@ def same_typography(original: str, amended: str) -> str:
     if original == amended or not original or not amended or (original.isascii() and amended.isascii()):
         return original
 
-    def folded(text: str) -> tuple[str, list[int]]:
-        out, owner = [], []
-        i = 0
-        while i < len(text):
-            if text.startswith("--", i):  # a typed dash is a dash
-                out.append("-")
-                owner.append(i + 1)
-                i += 2
-                continue
-            f = _fold_char(text[i])
-            f = " " if f.isspace() else f
-            out.append(f)
-            owner += [i] * len(f)
-            i += 1
-        return "".join(out), owner
-
-    fo, own_o = folded(original)
-    fa, own_a = folded(amended)
+    fo, own_o = _typographic_fold(original)
+    fa, own_a = _typographic_fold(amended)
     if fo == fa:
         return amended
     out: list[str] = []
@@ -434,8 +446,6 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
 
 
 def _heading_words(text: str) -> str:
-    import re
-
     return " ".join(re.findall(r"[a-z]{2,}", text.lower()))
 
 
