@@ -82,6 +82,8 @@ def _span(op: str, text: str) -> str:
 
 
 def _body(para: RedlineParagraph) -> str:
+    if para.original == para.amended:  # one `equal` span, or none (most of a comparison)
+        return _neutralise(para.original)
     parts = [_span(e.op, e.text) for e in para.edits]
     out = []
     for i, part in enumerate(parts):
