@@ -466,15 +466,16 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
     similar_index, sketch_index = mod.similar_index, mod.sketch_index
     pairs_t: list[int] = []
     pairs_u: list[int] = []
-    known_of: dict[int, list[int]] = {}
     bits_of: dict[int, int] = {}  # a text's words as bits, made when it has a candidate
     vocab = mod.vocab
     sketch_get, similar_get = sketch_index.get, similar_index.get
     for t in todo:
         ws = pol.word_sets[t]
-        known = sorted(map(rank.__getitem__, ws & vocab))
-        known_of[t] = known
+        shared = ws & vocab
         size = len(ws)
+        if 2 * len(shared) < size:
+            continue  # fewer than half its words are the model's: no pair passes the test below
+        known = sorted(map(rank.__getitem__, shared))
         probe = known[: max(0, _prefix(len(known), (size + 1) // 2))]
         if mod.sketched:
             # Looked up both ways; a candidate is hit at least twice (two shared words, or
@@ -520,7 +521,7 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
             continue
         bits = bits_of.get(t)
         if bits is None:
-            bits = _bits(known_of[t])
+            bits = _bits(map(rank.__getitem__, pol.word_sets[t] & vocab))
         for u in found:
             if chars > m.text_chars[u] * 1.3 and 4 * (bits & m_bits[u]).bit_count() >= 3 * m_sizes[u]:
                 pairs_t.append(t)
