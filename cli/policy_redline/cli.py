@@ -6,6 +6,7 @@ function, so scripts can do the same without a shell.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -439,6 +440,11 @@ def public_source(source: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one line on standard error and exit 1 for any input that cannot be used."""
+    # A command allocates millions of small lists, sets and dicts and makes almost no
+    # reference cycles: the collector's default (a pass every 700 allocations, and passes
+    # over the whole heap as it grows) spent a tenth of a 5,000-clause comparison and found
+    # nothing to free. Cycles are still collected, a hundred times less often.
+    gc.set_threshold(100_000, 50, 100)
     try:
         cli.main(args=argv, prog_name="redline", standalone_mode=False)
     except click.exceptions.Abort as exc:
