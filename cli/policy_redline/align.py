@@ -485,9 +485,8 @@ def _sentence_scores(pol: _Side, mod: _ModelSide) -> tuple[list[dict[int, float]
                 listed += sketch_get(r, ())
             for r in probe[:SKETCH_WORDS]:
                 listed += similar_get(r, ())
-            hits = Counter(listed)
             least = 2 if len(probe) > 1 else 1
-            found: Iterable[int] = [u for u, c in hits.items() if c >= least]
+            found: Iterable[int] = [u for u, c in Counter(listed).items() if c >= least]
         else:
             found = set()
             for r in mod.similar_keys.intersection(probe):
