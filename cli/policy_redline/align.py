@@ -373,10 +373,15 @@ def _indexed(side: _Side, rank: dict[str, int], sketched: bool, text_bits: list[
 
 
 def _side_data(p: _ModelSide) -> tuple:
-    """A prepared model as plain data for the cache on disk."""
+    """A prepared model as plain data for the cache on disk. Each word is written once, as
+    the word order's own string, and referred to after (marshal keeps one copy of an object
+    it meets twice): reading back makes each word once, not once per set it is in."""
     s = p.side
-    return (s.texts, s.uid, s.owner, s.words, s.first, s.sentences_of, s.text_words, s.text_chars, s.word_sets,
-            s.clause_sets, s.clause_texts, s.clause_words, s.clause_of_texts, s.n_clauses,
+    word = {w: w for w in p.rank}
+    word_sets = [frozenset(map(word.__getitem__, ws)) for ws in s.word_sets]
+    clause_sets = [frozenset(map(word.__getitem__, ws)) for ws in s.clause_sets]
+    return (s.texts, s.uid, s.owner, s.words, s.first, s.sentences_of, s.text_words, s.text_chars, word_sets,
+            clause_sets, s.clause_texts, s.clause_words, s.clause_of_texts, s.n_clauses,
             p.rank, p.sketched, p.text_bits, p.clause_bits, p.similar_index, p.sketch_index, p.contained_index)
 
 
