@@ -48,3 +48,19 @@ def test_a_second_version_normalises_as_if_alone() -> None:
     assert _normalize_many(first, towns) == [normalize(s, towns) for s in first]
     assert _normalize_many(second, towns) == [normalize(s, towns) for s in second]
     assert _normalize_many(second, ()) == [normalize(s) for s in second]  # other towns: nothing reused
+
+
+def test_an_aligner_of_some_clauses_matches_as_a_new_one() -> None:
+    """The editions of a family are aligned with the clauses the family matches, their normal
+    forms taken from the whole policy's: the same matches as aligning those clauses alone."""
+    from policy_redline.models import load_models
+
+    clauses = segment(read_policy(CORPUS / "csu-slo_428-immigration-violations.txt"))
+    rows = list(range(0, len(clauses), 2))
+    assert len(rows) >= 3
+    whole = Aligner(clauses, ("San Luis Obispo",))
+    for model in load_models():
+        alone = Aligner([clauses[i] for i in rows], ("San Luis Obispo",)).matches(model)
+        assert whole.subset(rows).matches(model) == alone
+        assert whole.matched_only().subset(rows).matches(model) == [
+            m if m.kind != "none" else type(m)(m.clause, m.model, "", 0.0, "none") for m in alone]

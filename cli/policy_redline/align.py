@@ -187,11 +187,22 @@ class _Side:
     def of(cls, clause_sentences: list[tuple[str, ...]], towns: tuple[str, ...]) -> "_Side":
         flat = [s for sentences in clause_sentences for s in sentences]
         owners = [i for i, sentences in enumerate(clause_sentences) for _ in sentences]
-        normal = _normalize_many(flat, towns)
+        return cls.of_normal(_normalize_many(flat, towns), owners, len(clause_sentences))
+
+    def subset(self, rows: list[int]) -> "_Side":
+        """The side of these clauses (positions, in order) alone: their sentences' normal
+        forms are this side's, not made again."""
+        at = {i: k for k, i in enumerate(rows)}
+        kept = [(self.texts[u], at[o]) for u, o in zip(self.uid, self.owner) if o in at]
+        return _Side.of_normal([n for n, _ in kept], [o for _, o in kept], len(rows))
+
+    @classmethod
+    def of_normal(cls, normal: list[str], owners: list[int], n_clauses: int) -> "_Side":
+        """The side of sentences already normalised (`owners`: the clause of each)."""
         index: dict[str, int] = {}
         uid: list[int] = []
         owner: list[int] = []
-        per_clause: list[list[str]] = [[] for _ in clause_sentences]
+        per_clause: list[list[str]] = [[] for _ in range(n_clauses)]
         for n, o in zip(normal, owners):
             if n:
                 uid.append(index.setdefault(n, len(index)))
@@ -208,7 +219,7 @@ class _Side:
         for r, u in enumerate(uid):
             sentences_of[u].append(r)
         words = [text_words[u] for u in uid]
-        n = len(clause_sentences)
+        n = n_clauses
         clause_words = [0.0] * n
         clause_of_texts: list[dict[int, None]] = [{} for _ in range(n)]
         for r, (u, o) in enumerate(zip(uid, owner)):
@@ -771,6 +782,13 @@ class Aligner:
         twin = Aligner(self.clauses, self.towns, closest=False)
         twin._full = self
         return twin
+
+    def subset(self, rows: list[int]) -> "Aligner":
+        """An aligner of these clauses (positions, in order) alone, with their normal forms
+        taken from this one's."""
+        sub = Aligner([self.clauses[i] for i in rows], self.towns, closest=self.closest)
+        sub._side = self._policy().subset(rows)
+        return sub
 
     def _policy(self) -> _Side:
         if self._side is None:

@@ -268,7 +268,7 @@ def recognised(policy_clauses: list[Clause], aligner: Aligner) -> Boilerplate:
             continue
         union = aligner.matches(family_model(family, eds))
         rows = [i for i, m in enumerate(union) if m.kind != "none"]
-        sub = Aligner([policy_clauses[i] for i in rows], aligner.towns, closest=aligner.closest) if rows else None
+        sub = aligner.subset(rows) if rows else None
         for ed in eds:
             full = list(union)  # the clauses the family does not match are `none` for each edition
             if sub is not None:
