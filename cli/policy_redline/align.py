@@ -864,11 +864,8 @@ def family_model(family: str, editions: Iterable[Model]) -> Model:
     hit = _FAMILY_CACHE.get(key)
     if hit is not None:
         return hit
-    clauses = tuple(
-        replace(mc, model=family, number=f"{e.id}|{_ref(mc)}", maps_to=mc.key, answers=())
-        for e in eds
-        for mc in e.clauses
-    )
+    clauses = tuple(_renamed(mc, model=family, number=f"{e.id}|{_ref(mc)}", maps_to=mc.key, answers=())
+                    for e in eds for mc in e.clauses)
     # Read from files, it is kept on disk prepared, like each of them (see `cache`).
     digest = "+".join(e.digest for e in eds) if all(e.digest for e in eds) else ""
     model = Model(id=family, kind="family", title=family, source="", date="", clauses=clauses, family=family, digest=digest)
@@ -877,6 +874,14 @@ def family_model(family: str, editions: Iterable[Model]) -> Model:
 
 
 _FAMILY_CACHE: dict[tuple, Model] = {}
+
+
+def _renamed(mc: ModelClause, **changes) -> ModelClause:
+    """`mc` with other names and the same text, so the same sentences (found once: the
+    models' cache gives them with the clause)."""
+    out = replace(mc, **changes)
+    out.__dict__["sentences"] = mc.sentences
+    return out
 
 
 def editions_by_family(templates: Iterable[Model]) -> dict[str, list[Model]]:
