@@ -7,6 +7,7 @@ files or to compare two text policies into a Word redline)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,13 @@ def _run(watched: tuple[str, ...]) -> str:
         "main(sys.argv[1:])\n"
         f"print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))\n"
     )
+
+
+def _env() -> dict[str, str]:
+    """A bare environment, with the models' cache in the test session's folder (conftest),
+    never the user's."""
+    return {"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin",
+            "POLICY_REDLINE_CACHE": os.environ["POLICY_REDLINE_CACHE"]}
 
 
 #: What only a Word redline needs: the package editor and lxml under it.
@@ -49,7 +57,7 @@ def _amended_copy(tmp_path: Path) -> Path:
     out = tmp_path / "chicopee-amended.docx"
     result = subprocess.run([sys.executable, "-m", "policy_redline", "draft", str(ROOT / "policies" / "chicopee-413.docx"),
                              "--clean", "-o", str(out)], capture_output=True, text=True, timeout=120,
-                            env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin"})
+                            env=_env())
     assert result.returncode == 0, result.stderr
     return out
 
@@ -124,6 +132,5 @@ def test_cheap_model_ids_are_the_models_ids() -> None:
         "assert 'markdown_it' not in sys.modules\n"
         "assert ids == tuple(m.id for m in load_models()), ids\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={"PYTHONPATH": str(ROOT / "cli"), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=_env())
     assert result.returncode == 0, result.stderr
