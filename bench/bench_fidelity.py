@@ -3,8 +3,10 @@ back exactly the revised text (accept all) and exactly the original (reject all)
 
     .venv/bin/python bench/bench_fidelity.py [DIR ...] [--limit N] [--no-redlines] [--redlines-python PY]
 
-Pairs, from each DIR (default: ../shared/fixtures/docx, and /tmp/fx if it holds the fetched
-fixture repositories -- see ../shared/fixtures/docx/README.md for where they come from):
+Pairs, from each DIR (default: tests/fixtures/docx/superdoc-diffing, vendored with its
+source and licence; ../shared/fixtures/docx; and /tmp/fx if it holds the fetched fixture
+repositories -- see ../shared/fixtures/docx/README.md for where they come from; a pair found
+twice, by file names and sizes, is counted once):
 
   * ``file_N.docx -> file_N+1.docx`` where both exist (the jubarte-redlines pools of the
     neurotic_docx_bench redline track);
@@ -45,7 +47,9 @@ if str(ROOT / "cli") not in sys.path:
 
 from policy_redline.writers.docx_package import redline_pair  # noqa: E402
 
-DEFAULT_DIRS = [ROOT.parent / "shared" / "fixtures" / "docx", Path("/tmp/fx")]
+# SuperDoc's diffing pairs, vendored with their licence (ODC-By) and source
+VENDORED = ROOT / "tests" / "fixtures" / "docx" / "superdoc-diffing"
+DEFAULT_DIRS = [VENDORED, ROOT.parent / "shared" / "fixtures" / "docx", Path("/tmp/fx")]
 
 
 def find_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
