@@ -553,9 +553,15 @@ class _Importer:
         for tag in ("footnoteReference", "endnoteReference", "commentReference", "commentRangeStart",
                     "commentRangeEnd", "bookmarkStart", "bookmarkEnd", "sectPr", "permStart", "permEnd"):
             for x in list(el.iter(f"{{{W}}}{tag}")):
+                if x in kept:
+                    continue
                 parent = x.getparent()
-                if parent is not None and x not in kept:
-                    parent.remove(x)
+                if parent is None:
+                    # the copied element is itself such a reference (one piece of a run): it
+                    # is not copied at all -- a comment reference whose comment the original
+                    # lacks makes LibreOffice refuse the whole document
+                    return None
+                parent.remove(x)
         for x in list(el.iter()):
             if not isinstance(x.tag, str):
                 continue
@@ -566,6 +572,8 @@ class _Importer:
                         k.startswith("{http://purl.oclc.org/ooxml/officeDocument/relationships}"):
                     new = self._rel(x.get(k))
                     if new is None:
+                        if x is el and _local(x) != "hyperlink":
+                            return None  # an object that cannot come along, copied alone
                         self._drop(x, k)
                         break
                     del x.attrib[k]
@@ -800,24 +808,31 @@ class _Emitter:
             pieces = _synth_pieces(ctx, sub, mode == "del")
         else:
             src_rpr = atom.run.find(ctx.w("rPr"))
-            rpr = self.importer(src_rpr) if (foreign and src_rpr is not None) else src_rpr
-            key = ("r", id(atom.run))
+            if atom.run is not None and not foreign:
+                self.last_rpr = src_rpr
             if restyled is not None and restyled.run is not None:
-                rpr = self._restyle(src_rpr, restyled.run.find(ctx.w("rPr")))
-                key = ("f", id(atom.run), id(restyled.run))
                 mode = "fmt"
             if atom.el.tag == ctx.w("t"):
                 pieces = _synth_pieces(ctx, sub, mode == "del")
             else:
                 el = self.importer(atom.el) if foreign else atom.el
+                if el is None:  # a reference the original has nothing for: not copied
+                    return
                 if mode == "del":
                     for x in el.iter(ctx.w("t")):
                         x.tag = ctx.w("delText")
                     for x in el.iter(ctx.w("instrText")):
                         x.tag = ctx.w("delInstrText")
-                pieces = [el] if el is not None else []
-            if atom.run is not None and not foreign:
-                self.last_rpr = src_rpr
+                pieces = [el]
+            if not pieces:
+                return
+            # the run's formatting is imported only for what is copied (a style it names
+            # joins the original's styles part)
+            rpr = self.importer(src_rpr) if (foreign and src_rpr is not None) else src_rpr
+            key = ("r", id(atom.run))
+            if mode == "fmt":
+                rpr = self._restyle(src_rpr, restyled.run.find(ctx.w("rPr")))
+                key = ("f", id(atom.run), id(restyled.run))
         if not pieces:
             return
         if self._run is None or self._run_key != (mode, key):
@@ -848,6 +863,8 @@ class _Emitter:
         self._run_key = None
         self._run = None
         el = self.importer(el) if foreign else el
+        if el is None:
+            return
         if mode and etree.QName(el).namespace in M_NS:
             # an equation goes into the revision mark whole (w:ins/w:del may hold one), so
             # that readers which do not look for marks inside the math still drop it
