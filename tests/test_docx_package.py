@@ -606,3 +606,31 @@ def test_a_replaced_opening_keeps_each_sides_title_block_first(tmp_path: Path) -
     assert _plain(out, "reject") == _plain(old, "accept")
     body = zipfile.ZipFile(out).read("word/document.xml").decode()
     assert body.index("Use of Force") < body.index("Immigration Violations") < body.index("Officers may use")
+
+
+@needs_pandoc
+def test_a_kept_title_line_then_a_replaced_opening_keeps_the_revised_title_block_whole(tmp_path: Path) -> None:
+    """Both documents open with a Title line (the policy number, renumbered); the rest is
+    replaced and the revised document has a second Title line. The revised title lines stay
+    together, the old text struck after them: Accept All reads the revised title block (pandoc
+    would take a title line after a struck paragraph for body text)."""
+    import docx
+
+    def write(name: str, titles: list[str], body: str) -> Path:
+        d = docx.Document()
+        for title in titles:
+            d.add_paragraph(title, style="Title")
+        d.add_paragraph(body)
+        path = tmp_path / f"{name}.docx"
+        d.save(str(path))
+        return path
+
+    old = write("413", ["Policy 413"], "Officers may use reasonable force to effect an arrest.")
+    new = write("414", ["Policy 414", "Immigration Violations"], "Members shall not inquire about anyone's immigration status.")
+    out = tmp_path / "retitled.docx"
+    out.write_bytes(redline_pair(old.read_bytes(), new.read_bytes()))
+    assert _plain(out, "accept") == _plain(new, "accept")
+    assert _plain(out, "reject") == _plain(old, "accept")
+    body = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert body.index(">Policy ") < body.index("Immigration Violations") < body.index("Officers may use")
+

@@ -1454,12 +1454,11 @@ _TITLE_STYLES = {"Title", "Subtitle"}
 def _titles_first(ctx: _Ctx, pairs: list, old: list[_Block], new: list[_Block]) -> list:
     """When a document's opening is replaced, the title lines of both sides (Title, Subtitle
     styles) come first, then the rest: each reading opens with its own title block, not with
-    the other side's struck or inserted text before it."""
-    lead = 0
-    while lead < len(pairs) and (pairs[lead][0] is None or pairs[lead][1] is None):
-        lead += 1
-    if lead < 2:
-        return pairs
+    the other side's struck or inserted text before it. The opening may begin with title
+    lines both sides keep (a file name retitled): the replaced stretch after them is ordered
+    so -- else the struck lines sit inside the revised title block, and a reader that merges
+    a paragraph whose mark is deleted into the next (pandoc) takes the revised title for
+    body text."""
 
     def is_title(block: _Block | None) -> bool:
         if block is None or block.el is None or block.kind != "p":
@@ -1467,7 +1466,17 @@ def _titles_first(ctx: _Ctx, pairs: list, old: list[_Block], new: list[_Block]) 
         ppr = block.el.find(ctx.w("pPr"))
         return reader_val(ctx, ppr, "pStyle") in _TITLE_STYLES
 
-    head = pairs[:lead]
+    start = 0
+    while (start < len(pairs) and None not in pairs[start]
+           and (is_title(old[pairs[start][0]]) or is_title(new[pairs[start][1]]))):
+        start += 1
+    lead = start
+    while lead < len(pairs) and (pairs[lead][0] is None or pairs[lead][1] is None):
+        lead += 1
+    if lead - start < 2:
+        return pairs
+
+    head = pairs[start:lead]
     titles = [p for p in head if is_title(old[p[0]] if p[0] is not None else new[p[1]])]
     if not titles:
         return pairs
@@ -1479,7 +1488,7 @@ def _titles_first(ctx: _Ctx, pairs: list, old: list[_Block], new: list[_Block]) 
     news = [j for _, j in order if j is not None]
     if olds != sorted(olds) or news != sorted(news):
         return pairs
-    return order + pairs[lead:]
+    return pairs[:start] + order + pairs[lead:]
 
 
 def _top_boxes(ctx: _Ctx, el) -> list:
