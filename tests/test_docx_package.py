@@ -44,13 +44,13 @@ VENDORED_PAIRS = find_pairs([VENDORED])
 PAIRS = find_pairs([VENDORED, FIXTURES])
 # What pandoc 2.x cannot read back exactly, whatever the redline: it keeps the label of a list
 # item whose text is all inserted or deleted and the empty shell of a table whose rows are
-# (both left out by `pandoc_pruned`), and it ignores w:pPrChange and w:rPrChange (a paragraph
-# restyled or made a list item, words made bold or struck, read in the revised formatting on
-# both sides) and reads no VML picture inside w:ins. Word and LibreOffice apply all of these.
+# (both left out by `pandoc_pruned`), and it ignores w:pPrChange, w:rPrChange and
+# w:tblPrChange (a paragraph restyled or made a list item, words made bold or struck, a table
+# given a header row, read in the revised formatting on both sides) and reads no VML picture inside w:ins. Word and LibreOffice apply all of these.
 # Each vendored pair round-trips through pandoc whatever marks it carries (three carry a
 # w:rPrChange that changes no word pandoc prints); only the pairs beside the project are let
 # off when their redline carries one of these marks.
-_PANDOC_BLIND = re.compile(r"<w:pPrChange |<w:rPrChange |<w:ins [^>]*><w:r>(?:(?!</w:ins>).)*<w:pict", re.S)
+_PANDOC_BLIND = re.compile(r"<w:pPrChange |<w:rPrChange |<w:tblPrChange |<w:ins [^>]*><w:r>(?:(?!</w:ins>).)*<w:pict", re.S)
 
 
 def _ids(pair) -> str:
@@ -95,7 +95,7 @@ def test_fixture_pair_is_deterministic_with_unique_revision_ids(pair) -> None:
     first = redline_pair(old.read_bytes(), new.read_bytes())
     assert redline_pair(old.read_bytes(), new.read_bytes()) == first
     xml = zipfile.ZipFile(io.BytesIO(first)).read("word/document.xml").decode()
-    ids = re.findall(r'<w:(?:ins|del|pPrChange|rPrChange) w:id="(\d+)"', xml)
+    ids = re.findall(r'<w:(?:ins|del|pPrChange|rPrChange|tblPrChange|tblGridChange) w:id="(\d+)"', xml)
     assert len(ids) == len(set(ids))
     assert "w:delText" not in re.sub(r"<w:del [^>]*>.*?</w:del>", "", xml, flags=re.S)
 
@@ -106,7 +106,7 @@ def test_libreoffice_converts_the_redlines(tmp_path: Path) -> None:
     opens in LibreOffice: one LibreOffice process converts them all, as it starts slowly."""
     shared = [p for p in PAIRS if p not in VENDORED_PAIRS][:3]
     paths = []
-    for k, (old, new) in enumerate(VENDORED_PAIRS + shared + [_commented_pair(tmp_path)]):
+    for k, (old, new) in enumerate(VENDORED_PAIRS + shared + [_commented_pair(tmp_path), _restyled_table_pair(tmp_path)]):
         path = tmp_path / f"{k:02d}-{old.stem}.docx"
         path.write_bytes(redline_pair(old.read_bytes(), new.read_bytes()))
         paths.append(path)
@@ -633,4 +633,53 @@ def test_a_kept_title_line_then_a_replaced_opening_keeps_the_revised_title_block
     assert _plain(out, "reject") == _plain(old, "accept")
     body = zipfile.ZipFile(out).read("word/document.xml").decode()
     assert body.index(">Policy ") < body.index("Immigration Violations") < body.index("Officers may use")
+
+
+def _restyled_table_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """The same table, given another table style and other column widths."""
+    import docx
+    from docx.shared import Inches
+
+    def write(name: str, style: str, widths: tuple[float, float]) -> Path:
+        d = docx.Document()
+        d.add_paragraph("Detainer requests received")
+        t = d.add_table(rows=2, cols=2)
+        t.style = style
+        for row, texts in zip(t.rows, (("Agency", "Requests"), ("ICE", "12"))):
+            for k, (cell, text) in enumerate(zip(row.cells, texts)):
+                cell.text = text
+                cell.width = Inches(widths[k])
+        for column, width in zip(t.columns, widths):
+            column.width = Inches(width)
+        path = tmp_path / f"{name}.docx"
+        d.save(str(path))
+        return path
+
+    return write("plain-table", "Table Grid", (3.0, 3.0)), write("styled-table", "Light Grid Accent 1", (4.0, 2.0))
+
+
+def test_a_table_restyled_is_a_tracked_table_formatting_change(tmp_path: Path) -> None:
+    """The same table, given another table style and other column widths in the revised
+    document: Accept All has the revised table's properties and grid, the original's are
+    recorded in w:tblPrChange and w:tblGridChange (Reject All restores them); no word is
+    struck or retyped."""
+    from lxml import etree
+
+    old, new = _restyled_table_pair(tmp_path)
+    data = redline_pair(old.read_bytes(), new.read_bytes())
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    assert b"<w:ins " not in xml and b"<w:del " not in xml
+    w = "{%s}" % W_NS
+    tbl = etree.fromstring(xml).find(f"{w}body/{w}tbl")
+    style = tbl.find(f"{w}tblPr/{w}tblStyle").get(f"{w}val")
+    before = tbl.find(f"{w}tblPr/{w}tblPrChange/{w}tblPr/{w}tblStyle").get(f"{w}val")
+    assert (style, before) == ("LightGrid-Accent1", "TableGrid")
+    grid = [c.get(f"{w}w") for c in tbl.findall(f"{w}tblGrid/{w}gridCol")]
+    grid_before = [c.get(f"{w}w") for c in tbl.findall(f"{w}tblGrid/{w}tblGridChange/{w}tblGrid/{w}gridCol")]
+    assert grid != grid_before and len(grid) == len(grid_before) == 2
+    body_of = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
+    assert _words(_accepted(xml)) == _words(_accepted(body_of(new))) == _words(_rejected(xml)) == _words(_accepted(body_of(old)))
+    ids = re.findall(rb'<w:(?:tblPrChange|tblGridChange) w:id="(\d+)"', xml)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert other_parts_identical(old.read_bytes(), data)  # the styles part only gains the table style
 

@@ -1407,8 +1407,35 @@ class _Differ:
                 _place_after(ctx, container, el, last, first_base)
                 last = el
 
+    def _adopt_table_props(self, tbl, other) -> None:
+        """A table whose properties (style, header row and banding looks, width, indent,
+        borders) or column widths changed takes the revised document's, the original's kept
+        in w:tblPrChange and w:tblGridChange (Reject All restores them), as Word tracks a
+        table's formatting."""
+        ctx = self.ctx
+        for tag, change_tag in (("tblPr", "tblPrChange"), ("tblGrid", "tblGridChange")):
+            mine, theirs = tbl.find(ctx.w(tag)), other.find(ctx.w(tag))
+            if mine is None or theirs is None or _canonical(ctx, mine, change_tag) == _canonical(ctx, theirs, change_tag):
+                continue
+            theirs = self.importer(theirs)
+            for x in theirs.findall(ctx.w(change_tag)):
+                theirs.remove(x)
+            if tag == "tblPr":
+                change = ctx.mark(change_tag)
+            else:  # a grid change carries an id only (CT_TblGridChange)
+                change = ctx.el(change_tag, id=str(ctx.next_id))
+                ctx.next_id += 1
+            before = etree.SubElement(change, ctx.w(tag))
+            for c in mine:
+                if isinstance(c.tag, str) and c.tag != ctx.w(change_tag):
+                    before.append(copy.deepcopy(c))
+            theirs.append(change)
+            tbl.replace(mine, theirs)
+
     def table(self, tbl, other: _Block) -> None:
         ctx = self.ctx
+        if self.base_is_old and other.foreign:
+            self._adopt_table_props(tbl, other.el)
         base_rows = _rows(ctx, tbl)
         other_rows = _rows(ctx, other.el)
         old_rows, new_rows = (base_rows, other_rows) if self.base_is_old else (other_rows, base_rows)
@@ -1489,6 +1516,16 @@ def _titles_first(ctx: _Ctx, pairs: list, old: list[_Block], new: list[_Block]) 
     if olds != sorted(olds) or news != sorted(news):
         return pairs
     return pairs[:start] + order + pairs[lead:]
+
+
+def _canonical(ctx: _Ctx, el, skip: str):
+    """An element as a reader sees it, for telling whether two documents' properties differ:
+    tags, attributes (revision-session ids left out) and children in order, without the
+    recorded change `skip` and whatever namespace prefixes each document declares."""
+    if not isinstance(el.tag, str) or el.tag == ctx.w(skip):
+        return None
+    attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if not k.endswith(("}rsidR", "}rsidRPr", "}rsidTr", "}rsidDel"))))
+    return (el.tag, attrs, tuple(c for c in (_canonical(ctx, x, skip) for x in el) if c is not None))
 
 
 def _top_boxes(ctx: _Ctx, el) -> list:
