@@ -46,7 +46,8 @@ PAIRS = find_pairs([VENDORED, FIXTURES])
 # item whose text is all inserted or deleted and the empty shell of a table whose rows are
 # (both left out by `pandoc_pruned`), and it ignores w:pPrChange, w:rPrChange and
 # w:tblPrChange (a paragraph restyled or made a list item, words made bold or struck, a table
-# given a header row, read in the revised formatting on both sides) and reads no VML picture inside w:ins. Word and LibreOffice apply all of these.
+# given a header row, read in the revised formatting on both sides) and reads no VML picture
+# inside w:ins. Word and LibreOffice apply all of these.
 # Each vendored pair round-trips through pandoc whatever marks it carries (three carry a
 # w:rPrChange that changes no word pandoc prints); only the pairs beside the project are let
 # off when their redline carries one of these marks.
