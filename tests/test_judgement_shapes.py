@@ -965,3 +965,14 @@ def test_release_dates_given_when_homeland_security_asks():
     assert verdicts(text)["info_sharing"] == "red"
     refused = "When the Department of Homeland Security requests advance notice of an inmate's release date, the officer shall not provide it.\n"
     assert verdicts(refused)["info_sharing"] == "green"
+
+
+def test_a_sentence_about_sharing_is_no_unclear_answer_on_asking():
+    # Harvard's president (tests/heldout7): the sentence names immigration status only as what
+    # is not shared; it answers the sharing question and says nothing on checking status.
+    text = "The University does not and will not voluntarily share information on the immigration status of undocumented members of our community.\n"
+    v = verdicts(text)
+    assert v["info_sharing"] == "green"
+    assert v["status_checks"] == "silent"
+    # Held "solely on the basis of" status is a detention rule, not a status check.
+    assert verdicts("No person shall be held solely on the basis of their immigration status.\n")["status_checks"] == "silent"

@@ -41,6 +41,7 @@ from .provisions import (
     read_sentence,
     reading_form,
     stance,
+    TOPIC_ONLY,
 )
 from .segment import Clause, split_sentences
 
@@ -204,12 +205,23 @@ def judge(
     agreement_quote = next(((c, q) for (c, q, _), f in zip(readings, forms) if f == agreement), None) if agreement else None
     # The first sentence that switches the policy's protections off, read once for all questions.
     switch_off = next(((c, q, why) for c, q, r in readings if (why := disapplies(r, lexicon)) is not None), None)
+    sentence_readings = {q.id: [(c, quoted, r) for c, quoted, read in readings
+                                if (r := read_sentence(quoted, read, lexicon, q.id)) is not None]
+                         for q in rubric.questions}
+    # The questions each sentence answers red or green: a sentence that names another
+    # question's topic only inside them ("will not share information on the immigration
+    # status of …" is about sharing, not about asking) is no unclear answer to that question.
+    clear: dict[tuple[str, str], set[str]] = {}
+    for q, found in sentence_readings.items():
+        for c, quoted, r in found:
+            if r.color in ("red", "green"):
+                clear.setdefault((c.number, quoted), set()).add(q)
     findings = []
     for question in rubric.questions:
         evidence: list[Evidence] = []
         for flag in question.flags:
             evidence.extend(_flag_evidence(flag, question, sentences, clause_norms))
-        provided = _provision_evidence(question, readings, lexicon)
+        provided = _provision_evidence(question, sentence_readings, clear, lexicon)
         colours = {(e.clause, e.text): e.flag for e in provided}
         evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, colours))
         evidence.extend(provided)
@@ -408,11 +420,10 @@ def _is_provision(sentence: str, lexicon) -> bool:
     return operative_sentence(form, lexicon) and stance(form, len(form), lexicon).provision
 
 
-def _provision_evidence(question: Question, readings: list[tuple[Clause, str, str]], lexicon) -> list[Evidence]:
+def _provision_evidence(question: Question, sentence_readings: dict[str, list], clear: dict[tuple[str, str], set[str]], lexicon) -> list[Evidence]:
     found = []
-    for clause, quoted, read in readings:
-        r = read_sentence(quoted, read, lexicon, question.id)
-        if r is None:
+    for clause, quoted, r in sentence_readings[question.id]:
+        if r.why == TOPIC_ONLY and clear.get((clause.number, quoted), set()) - {question.id}:
             continue
         meaning = (lexicon.meaning or {}).get(question.id, {})
         reason = meaning.get(r.color, "") if r.color != "unclear" else "The policy speaks to this question here, in words the tool cannot classify: read this clause yourself."

@@ -319,6 +319,10 @@ def load_lexicon() -> Lexicon:
 
 # --- reading --------------------------------------------------------------------------------
 
+#: The `why` of a reading earned only by naming a question's topic ("immigration status"):
+#: no rule read an action in the sentence.
+TOPIC_ONLY = "speaks to it in words the tool cannot classify"
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -953,7 +957,7 @@ def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> R
         if m is not None and any(f" {p} " in before for p in lexicon.equal_treatment):
             m = None  # "regardless of … immigration status": equal treatment, not a rule on it
         if m is not None and stance(form, m.start(), lexicon, m.end()).provision:
-            return Reading(question, "unclear", quoted, "speaks to it in words the tool cannot classify")
+            return Reading(question, "unclear", quoted, TOPIC_ONLY)
     if best is None and "named" in rules:
         for rx in rules["named"]:
             if rx.search(form) and any(rx2.search(form) for rx2 in lexicon.modals):
