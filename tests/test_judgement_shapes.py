@@ -976,3 +976,12 @@ def test_a_sentence_about_sharing_is_no_unclear_answer_on_asking():
     assert v["status_checks"] == "silent"
     # Held "solely on the basis of" status is a detention rule, not a status check.
     assert verdicts("No person shall be held solely on the basis of their immigration status.\n")["status_checks"] == "silent"
+
+
+def test_cooperating_with_ice_whenever_asked_allows_sharing():
+    # Lowell's superintendent and Anne Arundel County's policy 606 (tests/heldout7): help
+    # on request includes answering ICE's requests for information.
+    text = "The Department cooperates and assists with Immigration and Customs Enforcement when formally requested.\n"
+    assert verdicts(text)["info_sharing"] == "red"
+    refused = "Officers shall not cooperate with Immigration and Customs Enforcement when requested, except as required by law.\n"
+    assert verdicts(refused)["info_sharing"] == "green"
