@@ -985,3 +985,10 @@ def test_cooperating_with_ice_whenever_asked_allows_sharing():
     assert verdicts(text)["info_sharing"] == "red"
     refused = "Officers shall not cooperate with Immigration and Customs Enforcement when requested, except as required by law.\n"
     assert verdicts(refused)["info_sharing"] == "green"
+
+
+def test_a_policy_that_lets_ice_place_a_hold_and_never_tells_the_arrestee():
+    # Lawrence's police chief (tests/heldout7): "ICE … may place a hold on that person" deals
+    # with detainers, and nothing says the person is told of one.
+    text = "If a person is arrested for a violent felony, Immigration and Customs Enforcement may place a hold on that person.\n"
+    assert verdicts(text)["detainers"] == "red"
