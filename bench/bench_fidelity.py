@@ -143,11 +143,40 @@ W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TRACKED_PARTS = re.compile(r"(^|/)(header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
 
+# Formatting changes Reject All undoes: the properties element each one sits in, and the
+# children of that element that are not formatting (revision marks of a paragraph mark or a
+# row, a paragraph's run properties and section), which keep their place.
+_PROPERTY_CHANGES = {"rPrChange": ("rPr", ("ins", "del", "moveFrom", "moveTo")), "pPrChange": ("pPr", ("rPr", "sectPr")),
+                     "tblPrChange": ("tblPr", ()), "tblGridChange": ("tblGrid", ()), "trPrChange": ("trPr", ("ins", "del")),
+                     "tcPrChange": ("tcPr", ()), "tblPrExChange": ("tblPrEx", ())}
+
+
+def _restore_properties(root) -> None:
+    """Each recorded formatting change put back: the properties recorded in it replace the
+    element's own (a run, paragraph, table, row or cell gets its original look back)."""
+    w = lambda tag: f"{{{W_MAIN}}}{tag}"  # noqa: E731
+    for change_tag, (tag, kept) in _PROPERTY_CHANGES.items():
+        for change in list(root.iter(w(change_tag))):
+            props = change.getparent()
+            recorded = change.find(w(tag))
+            if props is None or props.tag != w(tag):
+                continue
+            marks = [c for c in props if c.tag in {w(k) for k in kept}]
+            for c in list(props):
+                props.remove(c)
+            restored = list(recorded) if recorded is not None else []
+            leading = tag == "rPr"  # a paragraph mark's revision marks come first in its rPr
+            for c in (marks + restored) if leading else (restored + marks):
+                props.append(c)
+
+
 def reject_all(root) -> None:
     """Reject All on one part, in place: every insertion becomes a deletion and the other way
-    round (their text with them), then everything is accepted."""
+    round (their text with them), every recorded formatting change is put back, then
+    everything is accepted."""
     from policy_redline.writers.docx_package import accept_existing
 
+    _restore_properties(root)
     ins, dele = f"{{{W_MAIN}}}ins", f"{{{W_MAIN}}}del"
     for el in root.iter(ins, dele):
         el.tag = dele if el.tag == ins else ins
