@@ -96,7 +96,7 @@ def test_fixture_pair_is_deterministic_with_unique_revision_ids(pair) -> None:
     first = redline_pair(old.read_bytes(), new.read_bytes())
     assert redline_pair(old.read_bytes(), new.read_bytes()) == first
     xml = zipfile.ZipFile(io.BytesIO(first)).read("word/document.xml").decode()
-    ids = re.findall(r'<w:(?:ins|del|pPrChange|rPrChange|tblPrChange|tblGridChange) w:id="(\d+)"', xml)
+    ids = re.findall(r'<w:(?:ins|del|pPrChange|rPrChange|tblPrChange|tblGridChange|trPrChange|tcPrChange) w:id="(\d+)"', xml)
     assert len(ids) == len(set(ids))
     assert "w:delText" not in re.sub(r"<w:del [^>]*>.*?</w:del>", "", xml, flags=re.S)
 
@@ -106,7 +106,8 @@ def test_libreoffice_converts_the_redlines(tmp_path: Path) -> None:
     """Every fixture pair's redline opens in LibreOffice: one LibreOffice process converts them
     all (about 0.1 s a document once it has started; starting takes seconds)."""
     paths = []
-    for k, (old, new) in enumerate(PAIRS + [_commented_pair(tmp_path), _restyled_table_pair(tmp_path)]):
+    made = [_commented_pair(tmp_path), _restyled_table_pair(tmp_path), _reformatted_rows_pair(tmp_path)]
+    for k, (old, new) in enumerate(PAIRS + made):
         path = tmp_path / f"{k:02d}-{old.stem}.docx"
         path.write_bytes(redline_pair(old.read_bytes(), new.read_bytes()))
         paths.append(path)
@@ -683,3 +684,98 @@ def test_a_table_restyled_is_a_tracked_table_formatting_change(tmp_path: Path) -
     assert len(ids) == 2 and len(set(ids)) == 2
     assert other_parts_identical(old.read_bytes(), data)  # the styles part only gains the table style
 
+
+
+# --- a row's and a cell's formatting -------------------------------------------------------
+
+
+def _look(props) -> tuple:
+    """A properties element as Word reads it: tags, attributes and children in order; a row
+    or cell without one has none set (the same as an empty one)."""
+    if props is None:
+        return ()
+    return tuple((c.tag, tuple(sorted(c.attrib.items())), _look(c)) for c in props if isinstance(c.tag, str))
+
+
+def _row_looks(root) -> list:
+    """Each table row's properties and its cells' properties, in document order."""
+    w = "{%s}" % W_NS
+    return [(_look(tr.find(f"{w}trPr")), [_look(tc.find(f"{w}tcPr")) for tc in tr.findall(f"{w}tc")])
+            for tr in root.iter(f"{w}tr")]
+
+
+def _reformatted_rows_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """A detainer log whose revised edition gives the first row the repeating header-row flag,
+    a row a fixed height, a cell shading and borders, the columns other widths, and merges the
+    last column's two lower cells vertically -- the words are the same."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.shared import Inches, Pt
+
+    def write(name: str, revised: bool) -> Path:
+        d = docx.Document()
+        d.add_paragraph("Detainer requests received, by agency")
+        t = d.add_table(rows=3, cols=3)
+        t.style = "Table Grid"
+        for row, texts in zip(t.rows, (("Agency", "Requests", "Honoured"), ("ICE", "12", "none"), ("CBP", "3", ""))):
+            for cell, text in zip(row.cells, texts):
+                if text:
+                    cell.text = text
+        widths = (3.0, 1.5, 1.5) if revised else (2.0, 2.0, 2.0)
+        for row in t.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = Inches(width)
+        for column, width in zip(t.columns, widths):
+            column.width = Inches(width)
+        if revised:
+            header = t.rows[0]._tr.get_or_add_trPr()
+            header.append(parse_xml(f'<w:tblHeader xmlns:w="{W_NS}"/>'))
+            t.rows[1].height = Pt(28)
+            tc_pr = t.cell(0, 0)._tc.get_or_add_tcPr()
+            tc_pr.append(parse_xml(
+                f'<w:tcBorders xmlns:w="{W_NS}"><w:bottom w:val="double" w:sz="4" w:space="0" w:color="000000"/></w:tcBorders>'))
+            tc_pr.append(parse_xml(f'<w:shd xmlns:w="{W_NS}" w:val="clear" w:color="auto" w:fill="D9D9D9"/>'))
+            t.cell(1, 2).merge(t.cell(2, 2))
+        path = tmp_path / f"{name}.docx"
+        d.save(str(path))
+        return path
+
+    return write("log", revised=False), write("log-reformatted", revised=True)
+
+
+def test_rows_and_cells_reformatted_are_tracked_formatting_changes(tmp_path: Path) -> None:
+    """The same table, its rows and cells given another look in the revised document (header
+    row, height, shading, borders, widths, a vertical merge): Accept All has the revised
+    document's row and cell properties, Reject All the original's, recorded in w:trPrChange
+    and w:tcPrChange; no word is struck or retyped, and LibreOffice opens the redline."""
+    old, new = _reformatted_rows_pair(tmp_path)
+    data = redline_pair(old.read_bytes(), new.read_bytes())
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    assert b"<w:ins " not in xml and b"<w:del " not in xml
+    body_of = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
+    revised, original = _accepted(body_of(new)), _accepted(body_of(old))
+    assert _row_looks(revised) != _row_looks(original)
+    assert _row_looks(_accepted(xml)) == _row_looks(revised)
+    assert _row_looks(_rejected(xml)) == _row_looks(original)
+    assert _words(_accepted(xml)) == _words(revised) == _words(_rejected(xml)) == _words(original)
+    # the header-row flag and the height of rows 1 and 2, every cell's width (and the merge)
+    assert len(re.findall(rb"<w:trPrChange ", xml)) == 2
+    assert len(re.findall(rb"<w:tcPrChange ", xml)) == 9
+    ids = re.findall(rb'<w:(?:ins|del|trPrChange|tcPrChange|tblPrChange|tblGridChange) w:id="(\d+)"', xml)
+    assert len(ids) == len(set(ids))
+    assert other_parts_identical(old.read_bytes(), data)
+
+
+def test_superdoc_table_given_a_style_tracks_its_rows_and_cells_look() -> None:
+    """SuperDoc's diffing pair 16: the revised document gives its one-column table a table
+    style, and Word records each row's banding and each cell's first-column look with it
+    (w:cnfStyle). Accept All has them, Reject All the original's plain rows and cells."""
+    old, new = VENDORED / "diff_before16.docx", VENDORED / "diff_after16.docx"
+    data = redline_pair(old.read_bytes(), new.read_bytes())
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    body_of = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
+    revised, original = _accepted(body_of(new)), _accepted(body_of(old))
+    assert b"<w:trPrChange " in xml and b"<w:tcPrChange " in xml
+    assert _row_looks(_accepted(xml)) == _row_looks(revised) != _row_looks(original)
+    assert _row_looks(_rejected(xml)) == _row_looks(original)
+    assert _words(_accepted(xml)) == _words(revised) and _words(_rejected(xml)) == _words(original)

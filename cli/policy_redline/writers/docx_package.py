@@ -1432,9 +1432,57 @@ class _Differ:
             theirs.append(change)
             tbl.replace(mine, theirs)
 
+    def _adopt_props(self, owner, other_owner, tag: str, change_tag: str, kept: tuple[str, ...] = ()) -> None:
+        """`owner`'s properties `tag` (a row's w:trPr, a cell's w:tcPr) become `other_owner`'s
+        when they differ, the original's recorded in `change_tag` (Reject All restores them),
+        as Word tracks a row's or a cell's formatting. A side without the element has none
+        set: the other's are compared with an empty one. `kept` are the original's children
+        that are not formatting (a row's own insertion or deletion mark) and stay where they
+        are, before the recorded change, as the schema orders them."""
+        ctx = self.ctx
+        mine, theirs = owner.find(ctx.w(tag)), other_owner.find(ctx.w(tag))
+        skip = {ctx.w(change_tag)} | {ctx.w(k) for k in kept}
+
+        def key(props):
+            if props is None:
+                return ()
+            return tuple(c for c in (_canonical(ctx, x, change_tag) for x in props if x.tag not in skip) if c is not None)
+
+        if key(mine) == key(theirs):
+            return
+        adopted = self.importer(theirs) if theirs is not None else ctx.el(tag)
+        for x in list(adopted):
+            if x.tag in skip:
+                adopted.remove(x)
+        for x in (mine if mine is not None else []):
+            if x.tag in skip and x.tag != ctx.w(change_tag):
+                adopted.append(copy.deepcopy(x))
+        change = ctx.mark(change_tag)
+        before = etree.SubElement(change, ctx.w(tag))
+        for x in (mine if mine is not None else []):
+            if isinstance(x.tag, str) and x.tag not in skip:
+                before.append(copy.deepcopy(x))
+        adopted.append(change)
+        if mine is not None:
+            owner.replace(mine, adopted)
+        elif tag == "trPr" and owner.find(ctx.w("tblPrEx")) is not None:
+            owner.find(ctx.w("tblPrEx")).addnext(adopted)
+        else:
+            owner.insert(0, adopted)
+
+    def _adopt_row_props(self, row, other_row) -> None:
+        """A row whose height, header-row flag or other properties changed, and cells whose
+        width, shading, borders, merging or alignment changed, take the revised document's,
+        the original's kept in w:trPrChange and w:tcPrChange."""
+        ctx = self.ctx
+        self._adopt_props(row, other_row, "trPr", "trPrChange", kept=("ins", "del"))
+        for tc, other_tc in zip(_cells(ctx, row), _cells(ctx, other_row)):
+            self._adopt_props(tc, other_tc, "tcPr", "tcPrChange")
+
     def table(self, tbl, other: _Block) -> None:
         ctx = self.ctx
-        if self.base_is_old and other.foreign:
+        adopt = self.base_is_old and other.foreign
+        if adopt:
             self._adopt_table_props(tbl, other.el)
         base_rows = _rows(ctx, tbl)
         other_rows = _rows(ctx, other.el)
@@ -1446,6 +1494,8 @@ class _Differ:
             nrow = new_rows[j] if j is not None else None
             brow, xrow = (orow, nrow) if self.base_is_old else (nrow, orow)
             if brow is not None and xrow is not None and len(_cells(ctx, brow)) == len(_cells(ctx, xrow)):
+                if adopt:
+                    self._adopt_row_props(brow, xrow)
                 for btc, xtc in zip(_cells(ctx, brow), _cells(ctx, xrow)):
                     bb = _blocks(ctx, btc)
                     xb = _blocks(ctx, xtc, other.foreign)
