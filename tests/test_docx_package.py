@@ -96,7 +96,7 @@ def test_fixture_pair_is_deterministic_with_unique_revision_ids(pair) -> None:
     first = redline_pair(old.read_bytes(), new.read_bytes())
     assert redline_pair(old.read_bytes(), new.read_bytes()) == first
     xml = zipfile.ZipFile(io.BytesIO(first)).read("word/document.xml").decode()
-    ids = re.findall(r'<w:(?:ins|del|pPrChange|rPrChange|tblPrChange|tblGridChange|trPrChange|tcPrChange) w:id="(\d+)"', xml)
+    ids = re.findall(r'<w:(?:ins|del|pPrChange|rPrChange|tblPrChange|tblGridChange|trPrChange|tcPrChange|tblPrExChange) w:id="(\d+)"', xml)
     assert len(ids) == len(set(ids))
     assert "w:delText" not in re.sub(r"<w:del [^>]*>.*?</w:del>", "", xml, flags=re.S)
 
@@ -698,9 +698,10 @@ def _look(props) -> tuple:
 
 
 def _row_looks(root) -> list:
-    """Each table row's properties and its cells' properties, in document order."""
+    """Each table row's properties and exceptions to its table's, and its cells' properties,
+    in document order."""
     w = "{%s}" % W_NS
-    return [(_look(tr.find(f"{w}trPr")), [_look(tc.find(f"{w}tcPr")) for tc in tr.findall(f"{w}tc")])
+    return [(_look(tr.find(f"{w}tblPrEx")), _look(tr.find(f"{w}trPr")), [_look(tc.find(f"{w}tcPr")) for tc in tr.findall(f"{w}tc")])
             for tr in root.iter(f"{w}tr")]
 
 
@@ -779,3 +780,17 @@ def test_superdoc_table_given_a_style_tracks_its_rows_and_cells_look() -> None:
     assert _row_looks(_accepted(xml)) == _row_looks(revised) != _row_looks(original)
     assert _row_looks(_rejected(xml)) == _row_looks(original)
     assert _words(_accepted(xml)) == _words(revised) and _words(_rejected(xml)) == _words(original)
+
+
+@pytest.mark.skipif(not (FIXTURES / "jub" / "file_176.docx").exists(), reason="the jubarte-redlines pairs are not beside the project")
+def test_jubarte_tables_that_lose_their_cell_borders_and_row_margins_are_tracked() -> None:
+    """jubarte-redlines file_175 -> file_176: the revised tables' cells have no borders of
+    their own and their rows no cell-margin exceptions. Accept All has every row and cell as
+    the revised document has it, Reject All as the original has it."""
+    old, new = FIXTURES / "jub" / "file_175.docx", FIXTURES / "jub" / "file_176.docx"
+    data = redline_pair(old.read_bytes(), new.read_bytes())
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    assert b"<w:tblPrExChange " in xml and b"<w:tcPrChange " in xml
+    body_of = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
+    assert _row_looks(_accepted(xml)) == _row_looks(_accepted(body_of(new)))
+    assert _row_looks(_rejected(xml)) == _row_looks(_accepted(body_of(old)))

@@ -1471,10 +1471,12 @@ class _Differ:
             owner.insert(0, adopted)
 
     def _adopt_row_props(self, row, other_row) -> None:
-        """A row whose height, header-row flag or other properties changed, and cells whose
-        width, shading, borders, merging or alignment changed, take the revised document's,
-        the original's kept in w:trPrChange and w:tcPrChange."""
+        """A row whose height, header-row flag, other properties or table-property exceptions
+        (its own cell margins or borders) changed, and cells whose width, shading, borders,
+        merging or alignment changed, take the revised document's, the original's kept in
+        w:trPrChange, w:tblPrExChange and w:tcPrChange."""
         ctx = self.ctx
+        self._adopt_props(row, other_row, "tblPrEx", "tblPrExChange")
         self._adopt_props(row, other_row, "trPr", "trPrChange", kept=("ins", "del"))
         for tc, other_tc in zip(_cells(ctx, row), _cells(ctx, other_row)):
             self._adopt_props(tc, other_tc, "tcPr", "tcPrChange")
