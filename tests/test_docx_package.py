@@ -106,7 +106,8 @@ def test_libreoffice_converts_the_redlines(tmp_path: Path) -> None:
     """Every fixture pair's redline opens in LibreOffice: one LibreOffice process converts them
     all (about 0.1 s a document once it has started; starting takes seconds)."""
     paths = []
-    made = [_commented_pair(tmp_path), _restyled_table_pair(tmp_path), _reformatted_rows_pair(tmp_path)]
+    made = [_commented_pair(tmp_path), _restyled_table_pair(tmp_path), _reformatted_rows_pair(tmp_path),
+            _unstyled_pair(tmp_path)]
     for k, (old, new) in enumerate(PAIRS + made):
         path = tmp_path / f"{k:02d}-{old.stem}.docx"
         path.write_bytes(redline_pair(old.read_bytes(), new.read_bytes()))
@@ -794,3 +795,67 @@ def test_jubarte_tables_that_lose_their_cell_borders_and_row_margins_are_tracked
     body_of = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
     assert _row_looks(_accepted(xml)) == _row_looks(_accepted(body_of(new)))
     assert _row_looks(_rejected(xml)) == _row_looks(_accepted(body_of(old)))
+
+
+# --- a style the original's package lacks --------------------------------------------------
+
+
+def _unstyled_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """An original whose package relates no styles part (as SuperDoc's hyperlink test
+    document, and documents some converters write), and a revised edition that opens with a
+    title line in Word's Title style."""
+    import docx
+
+    def write(name: str, title: bool) -> Path:
+        d = docx.Document()
+        if title:
+            d.add_paragraph("Immigration Enforcement Policy", style="Title")
+        d.add_paragraph("Officers shall not ask about immigration status.")
+        d.add_paragraph("This order takes effect on signing.")
+        path = tmp_path / f"{name}.docx"
+        d.save(str(path))
+        return path
+
+    old, new = write("unstyled", title=False), write("titled", title=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(old) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/styles.xml":
+                continue
+            if info.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*relationships/styles"[^>]*/>', b"", data)
+            if info.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/word/styles.xml"[^>]*/>', b"", data)
+            dst.writestr(info, data)
+    old.write_bytes(buf.getvalue())
+    return old, new
+
+
+def test_an_inserted_title_keeps_its_style_when_the_original_has_no_styles_part(tmp_path: Path) -> None:
+    """The revised title line comes in as Title, its definition (and the styles it is based
+    on) in a styles part the redline gives the original; none of them is a default and no
+    document defaults come along, so the original's own paragraphs keep the built-in look
+    they had. Reject All is the original's text, Accept All the revised one's."""
+    from lxml import etree
+
+    old, new = _unstyled_pair(tmp_path)
+    data = redline_pair(old.read_bytes(), new.read_bytes())
+    z = zipfile.ZipFile(io.BytesIO(data))
+    xml = z.read("word/document.xml")
+    w = "{%s}" % W_NS
+    first = etree.fromstring(xml).find(f"{w}body/{w}p")
+    assert first.find(f"{w}pPr/{w}pStyle").get(f"{w}val") == "Title"
+    assert first.find(f"{w}pPr/{w}rPr/{w}ins") is not None
+    rels = z.read("word/_rels/document.xml.rels").decode()
+    target = re.search(r'relationships/styles" Target="([^"]+)"', rels).group(1)
+    styles = etree.fromstring(z.read("word/" + target))
+    defined = {s.get(f"{w}styleId"): s for s in styles.iter(f"{w}style")}
+    assert "Title" in defined
+    assert all(s.get(f"{w}default") is None for s in defined.values())
+    assert styles.find(f"{w}docDefaults") is None
+    assert "/word/" + target in z.read("[Content_Types].xml").decode()
+    body_of = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
+    assert _words(_accepted(xml)) == _words(_accepted(body_of(new)))
+    assert _words(_rejected(xml)) == _words(_accepted(body_of(old)))
+    assert other_parts_identical(old.read_bytes(), data)

@@ -58,6 +58,7 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 NUMBERING_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
 
 _PUA_BASE = 0xF0000  # supplementary private use area: one character per unreadable object
 _PUA_FIRST = chr(_PUA_BASE)
@@ -696,7 +697,12 @@ class _Importer:
 
     def _style(self, sid: str | None, depth: int = 0) -> bool:
         """True when the original has style `sid`, copying the revised document's definition
-        (and the styles it is based on) into the original's styles part the first time."""
+        (and the styles it is based on) into the original's styles part the first time --
+        into a styles part of its own when the original has none (Word then lays the
+        original out with its built-in defaults, and still does: only the copied styles are
+        in the part, no document defaults). A copied style is never the default of its type
+        (`w:default`): the original's paragraphs without a style of their own keep the look
+        they had."""
         ctx = self.ctx
         if not sid:
             return False
@@ -707,21 +713,25 @@ class _Importer:
         ctx.style_tried.add(sid)
         fp = ctx.foreign
         fname = fp.part_by_type("/styles") if fp is not None else None
-        name = ctx.pkg.part_by_type("/styles")
-        if not fname or not name:
+        if not fname:
             return False
         W = ctx.W
         try:
             if ctx.foreign_styles is None:
                 ctx.foreign_styles = etree.fromstring(fp.parts[fname], _PARSER)
-            if ctx.styles_root is None:
+            name = ctx.pkg.part_by_type("/styles")
+            if ctx.styles_root is None and name:
                 ctx.styles_root = etree.fromstring(ctx.pkg.parts[name], _PARSER)
         except etree.XMLSyntaxError:
             return False
         st = next((x for x in ctx.foreign_styles.iter(f"{{{W}}}style") if x.get(f"{{{W}}}styleId") == sid), None)
         if st is None:
             return False
+        if ctx.styles_root is None:
+            name = _new_part(ctx.pkg, "styles.xml", "styles", STYLES_CT)
+            ctx.styles_root = etree.fromstring(ctx.pkg.parts[name], _PARSER)
         st = copy.deepcopy(st)
+        st.attrib.pop(f"{{{W}}}default", None)
         for tag in ("basedOn", "next", "link"):
             ref = st.find(f"{{{W}}}{tag}")
             if ref is not None and not self._style(ref.get(f"{{{W}}}val"), depth + 1):
