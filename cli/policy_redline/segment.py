@@ -24,7 +24,13 @@ _ABBREVIATIONS = {
     "m.g.l", "g.l", "n.e", "f", "supp", "cir", "app", "d", "pub", "stat",
 }
 
-_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9§])""")
+# A sentence ends at the quotes and spaces (group 1) after its closing mark. The mark is
+# matched, not looked behind at, so that the regex engine skips in C to the next . ! or ?
+# instead of trying every character of a clause.
+_SENTENCE_END = re.compile(r"""[.!?](["'”’)\]]*\s+)(?=["'“‘(\[]?[A-Z0-9§])""")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_INITIAL = re.compile(r"\b[A-Z]\.$")
+_NAMED_PART = re.compile(r"\b(?:Section|Subsection|Part|Article|Item|Appendix|Attachment|Exhibit|Schedule|Paragraph)\s+[A-Z]\.$")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -32,13 +38,14 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        before = text[start : m.start()].rstrip("\"'”’)]")
-        last = re.search(r"([A-Za-z][A-Za-z.]*)\.$", before)
+        end = m.start(1)
+        before = text[start:end].rstrip("\"'”’)]")
+        last = _LAST_WORD.search(before)
         if last and last.group(1).lower() in _ABBREVIATIONS:
             continue
-        if re.search(r"\b[A-Z]\.$", before) and not re.search(r"\b(?:Section|Subsection|Part|Article|Item|Appendix|Attachment|Exhibit|Schedule|Paragraph)\s+[A-Z]\.$", before):
+        if _INITIAL.search(before) and not _NAMED_PART.search(before):
             continue  # initials, "J. Smith"; but "… listed in Section A. This …" ends a sentence
-        piece = text[start : m.start()].strip()
+        piece = text[start:end].strip()
         if piece:
             sentences.append(piece)
         start = m.end()
@@ -332,7 +339,9 @@ def segment(document: Document) -> list[Clause]:
 
 
 # A section number inside running text, followed by an all-caps heading word: "... 413.2 POLICY It is".
-_INNER_SECTION = re.compile(r"(?:(?<=\s)|^)(\d{2,4}(?:\.\d{1,3})+)\.?\s+(?=[A-Z][A-Z'’&/-]+\b)")
+# (Its first digit is matched before the look back for the space or start before it, so
+# that the regex engine skips in C to the next digit rather than trying every character.)
+_INNER_SECTION = re.compile(r"(\d(?<!\S\d)\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=[A-Z][A-Z'’&/-]+\b)")
 
 
 # A roman section number inside running text, after a sentence and before a heading in
@@ -390,16 +399,27 @@ def _caps_title(text: str) -> bool:
     "ENCOUNTERS INVOLVING POSSIBLE"), as the plain-text reader takes for a heading."""
     from .readers.common import is_allcaps, is_heading_line
 
+    # is_heading_line first: it refuses a long paragraph by its length alone, where the
+    # other two tests read it to the end
     text = text.strip()
-    return bool(re.search(r"[A-Z]{3}", text)) and is_allcaps(text) and is_heading_line(text)
+    return is_heading_line(text) and bool(_THREE_CAPITALS.search(text)) and is_allcaps(text)
+
+
+_THREE_CAPITALS = re.compile(r"[A-Z]{3}")
 
 
 def _section_key(number: str) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split("."))
 
 
+# What every section or roman number `_run_on_pieces` cuts at holds: patterns that open
+# with a character class, which the regex engine finds without trying every position.
+_MAY_HOLD_SECTION = re.compile(r"\d\.\d")
+_MAY_HOLD_ROMAN = re.compile(r"[IVX]\.\s")
+
+
 def _run_on_pieces(text: str) -> list[tuple[int, int]] | None:
-    hits = list(_INNER_SECTION.finditer(text))
+    hits = list(_INNER_SECTION.finditer(text)) if _MAY_HOLD_SECTION.search(text) else []
     if len(hits) < 2:
         return _roman_pieces(text)
     counts: dict[str, int] = {}
@@ -425,6 +445,8 @@ def _run_on_pieces(text: str) -> list[tuple[int, int]] | None:
 def _roman_pieces(text: str) -> list[tuple[int, int]] | None:
     """Cuts before roman section numbers that follow one another (I. then II. then III.),
     each followed by a heading in capitals; any other "IV." (a title's, a citation's) is text."""
+    if not _MAY_HOLD_ROMAN.search(text):
+        return None
     hits = [h for h in _INNER_ROMAN.finditer(text) if roman_value(h.group(1)) <= 40]
     best: list[re.Match[str]] = []
     for k, h in enumerate(hits):
