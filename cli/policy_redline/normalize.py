@@ -8,7 +8,6 @@ template's "the Department" compare as the same words.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import unicodedata
@@ -31,8 +30,10 @@ _NAMED_DEPARTMENT = re.compile(
     r"\b(?:the\s+)?(?:(?:city|town)\s+of\s+)?((?:[A-Z][\w'’.-]*\s+){1,3})(?:Police\s+(?:Department|Dept\.?|Service))\b"
 )
 _TOWN = re.compile(r"\{town\}")
-_SECTION_NUMBER = re.compile(r"(?<![\w§])\d{1,4}(?:\.\d{1,3})+\.?(?=\s)")
-_NON_WORD = re.compile(r"[^\w§$%]+")
+# (The first digit is matched before the look back at the character before it, so that the
+# regex engine skips in C to the next digit instead of trying every character.)
+_SECTION_NUMBER = re.compile(r"\d(?<![\w§]\d)\d{0,3}(?:\.\d{1,3})+\.?(?=\s)")
+_WORD = re.compile(r"[\w§$%]+")
 
 
 def fold(text: str) -> str:
@@ -63,7 +64,9 @@ _AGENCY_NAMES = (
 _NOT_A_PLACE = {"the", "this", "our", "state", "local", "federal", "municipal", "each", "any", "all", "a", "an",
                 "county", "city", "town", "of", "and", "or", "contact", "notify", "with", "by", "to", "from"}
 _SMALL_WORDS = {"OF", "AND", "THE", "OR", "FOR", "IN", "TO", "BY", "ON", "AT", "A", "AN", "WITH", "FROM", "THEREOF"}
-_SHOUTED = re.compile(r"\b[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)+\b")
+# (`\b` before the first capital is looked back at after it, so that the regex engine skips
+# in C to the next capital instead of trying every character.)
+_SHOUTED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)+\b")
 
 
 def _unshout(text: str) -> str:
@@ -124,26 +127,46 @@ for _rx, _form in _AGENCY_NAMES:
 
 
 class _Stretches:
-    """A text's punctuation, found once, and the stretches between it that hold a keyword."""
+    """The stretches of a text between punctuation (`barrier`) that hold a keyword.
 
-    def __init__(self, text: str) -> None:
+    Only the punctuation around each keyword is looked for (the whole text's took longer
+    than the matching): forward to the next, and back, in a window that doubles, to the
+    last before it, never further back than the stretch before, so no character is read
+    twice however the keywords and punctuation fall."""
+
+    _WINDOW = 256
+
+    def __init__(self, text: str, barrier: re.Pattern[str] = _BARRIER) -> None:
         self.text = text
-        self._cuts: tuple[list[int], list[int]] | None = None
+        self.barrier = barrier
+        self._held: dict[str, list[tuple[int, int]]] = {}
 
     def holding(self, keyword: re.Pattern[str]) -> list[tuple[int, int]]:
-        found = [m.start() for m in keyword.finditer(self.text)]
-        if not found:
-            return []
-        if self._cuts is None:
-            cuts = [m.span() for m in _BARRIER.finditer(self.text)]
-            self._cuts = ([a for a, _ in cuts], [b for _, b in cuts])
-        begins, ends = self._cuts
+        if keyword.pattern not in self._held:
+            self._held[keyword.pattern] = self.around(m.start() for m in keyword.finditer(self.text))
+        return self._held[keyword.pattern]
+
+    def around(self, found) -> list[tuple[int, int]]:
+        """The stretches holding these positions (ascending, none of them punctuation)."""
+        text = self.text
         out: list[tuple[int, int]] = []
+        floor = 0  # the end of the stretch before: no punctuation after it is before k
         for k in found:
-            i = bisect.bisect_right(ends, k)  # the punctuation before k is cut i - 1
-            span = (ends[i - 1] if i else 0, begins[i] if i < len(begins) else len(self.text))
-            if not out or out[-1] != span:
-                out.append(span)
+            if out and k < out[-1][1]:
+                continue  # in the stretch found last
+            if out:
+                floor = out[-1][1]
+            after = self.barrier.search(text, k)
+            end = after.start() if after else len(text)
+            start, width = -1, self._WINDOW
+            while start < 0:
+                lo = max(floor, k - width)
+                for before in self.barrier.finditer(text, lo, k):
+                    start = before.end()
+                if start < 0 and lo == floor:
+                    start = floor
+                width *= 2
+            out.append((start, end))
         return out
 
     def finditer(self, rx: re.Pattern[str]):
@@ -219,12 +242,51 @@ def normalize(text: str, towns: tuple[str, ...] = ()) -> str:
 def normal_form_of_folded(text: str, towns: tuple[str, ...] = ()) -> str:
     """`normalize` of a text `fold` has already been applied to (so several folded texts
     can be normalised in one pass, joined by a separator these steps keep)."""
-    if _MAY_NAME_DEPARTMENT.search(text):
-        text = _DEPARTMENT.sub(" the department ", text)
+    text = _one_department(text)
     text = _TOWN.sub(" the town ", text)
     for town in towns:
         if town:
             text = re.sub(rf"\b{re.escape(town)}\b", " the town ", text)
     text = _SECTION_NUMBER.sub(" ", text)
-    text = _NON_WORD.sub(" ", text.lower())
-    return " ".join(text.split())
+    # The words, one space between: what replacing each run of other characters by a space
+    # and collapsing the spaces gives, in one pass
+    return " ".join(_WORD.findall(text.lower()))
+
+
+# `_DEPARTMENT` tries a match at every word; each of its matches holds "police",
+# "department" or "agency" and nothing but word characters, spaces, ' ’ . - { }, so it is
+# run only over the stretches between other characters that hold one of those words.
+_NOT_IN_A_DEPARTMENT = re.compile(r"[^\w\s'’.{}-]+")
+
+
+def _department_words(text: str) -> list[int]:
+    """Where `_MAY_NAME_DEPARTMENT` matches (or more places), ascending. In lower case, by
+    `str.find`: a case-blind regex is slow to look for words. Lower-casing keeps each
+    character's place unless the length changes; "ı" is the one character besides I and i
+    that the regex takes for "i" and lower-casing leaves alone."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or "ı" in text:
+        return [m.start() for m in _MAY_NAME_DEPARTMENT.finditer(text)]
+    found: list[int] = []
+    for word in ("police", "department", "agency", "dept"):
+        at = lowered.find(word)
+        while at >= 0:
+            found.append(at)
+            at = lowered.find(word, at + 1)
+    found.sort()
+    return found
+
+
+def _one_department(text: str) -> str:
+    """`_DEPARTMENT.sub(" the department ", text)`, matching in the stretches that can match."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in _Stretches(text, _NOT_IN_A_DEPARTMENT).around(_department_words(text)):
+        for m in _DEPARTMENT.finditer(text, start, end):
+            pieces.append(text[last:m.start()])
+            pieces.append(" the department ")
+            last = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
