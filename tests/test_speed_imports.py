@@ -122,6 +122,21 @@ def test_text_comparison_loads_nothing_of_the_word_writer(tmp_path: Path) -> Non
     assert out.read_text(encoding="utf-8").startswith("# ")
 
 
+#: The other formats' readers: reading a .txt tells RTF and an .odt package from text by
+#: their first bytes without importing them (or zipfile).
+OTHER_READERS = ("zipfile", "policy_redline.readers.odt", "policy_redline.readers.rtf", "policy_redline.readers.docx",
+                 "policy_redline.readers.pdf", "policy_redline.readers.html", "policy_redline.readers.markdown")
+
+
+def test_text_comparison_loads_no_other_formats_reader(tmp_path: Path) -> None:
+    out = tmp_path / "compare.md"
+    loaded = _loaded(["compare", str(CORPUS / "csu-slo_428-immigration-violations.txt"),
+                      "--against", str(CORPUS / "ca-santa-cruz-county-sheriff_428-immigration-violations.txt"),
+                      "--format", "md", "-o", str(out)], tmp_path, OTHER_READERS)
+    assert loaded == []
+    assert out.read_text(encoding="utf-8").startswith("# ")
+
+
 def test_cheap_model_ids_are_the_models_ids() -> None:
     """`compare --against` decides whether it names a model from the metadata tables alone;
     that reading must give exactly the ids the full parse gives."""

@@ -24,6 +24,8 @@ from .readers.common import (
     check_block_budget,
     decodes_cleanly,
     gibberish_reason,
+    is_odt,
+    is_rtf,
     looks_binary,
     normalize_text,
     sniff,
@@ -190,9 +192,6 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
 
     # What the bytes are wins over a misleading name: RTF or an .odt package is never
     # read as prose or as Word.
-    from .readers.odt import is_odt
-    from .readers.rtf import is_rtf
-
     if name in ("txt", "md", "html") and is_rtf(data):
         name = "rtf"
     elif name == "docx" and is_odt(data):
@@ -231,9 +230,6 @@ def _read_bytes(data: bytes, source: str, fmt: str | None) -> Document:
 def _guess(data: bytes, source: str, suffix: str) -> str:
     """No known suffix (or stdin): trust the file's own signature, else plain text."""
     kind = sniff(data)
-    from .readers.odt import is_odt
-    from .readers.rtf import is_rtf
-
     if is_rtf(data):
         return "rtf"
     if is_odt(data):

@@ -14,21 +14,15 @@ import zipfile
 
 from ..document import Block
 from ..errors import InputError
-from .common import Parsed, clean_inline
+from .common import ODT_MIMETYPE, Parsed, clean_inline, is_odt  # noqa: F401 (is_odt: this format's test)
 from .docx import MAX_COMPRESSION_RATIO, MAX_MEMBERS, MAX_XML_BYTES
 
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 SAVE_AS = "save it as .docx or PDF and try again"
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _SKIP = {(_TEXT_NS, "tracked-changes"), (_TEXT_NS, "note-body"), (_TEXT_NS, "note-citation"),
          (_TEXT_NS, "sequence-decls"), (_TEXT_NS, "variable-decls"), (_TEXT_NS, "user-field-decls"),
          (_TEXT_NS, "table-of-content"), (_TEXT_NS, "deletion")}
-
-
-def is_odt(data: bytes) -> bool:
-    """An OpenDocument text package: a zip whose first member, `mimetype`, says so."""
-    return data.startswith(b"PK\x03\x04") and ODT_MIMETYPE in data[:200] and b"mimetype" in data[:100]
 
 
 def read(data: bytes, source: str) -> Parsed:

@@ -13,15 +13,11 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
-from .common import Parsed, lines_to_blocks, normalize_text
+from .common import Parsed, is_rtf, lines_to_blocks, normalize_text
 
 SAVE_AS = "save it as .docx or PDF and try again"
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
 _LEFTOVER = re.compile(r"\\[a-z]{2,32}-?\d*\b|[{}]")
-
-
-def is_rtf(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf"
 
 
 def read(data: bytes, source: str) -> Parsed:
