@@ -33,6 +33,17 @@ _INITIAL = re.compile(r"\b[A-Z]\.$")
 _NAMED_PART = re.compile(r"\b(?:Section|Subsection|Part|Article|Item|Appendix|Attachment|Exhibit|Schedule|Paragraph)\s+[A-Z]\.$")
 
 
+def _last_word(before: str) -> re.Match[str] | None:
+    """`_LAST_WORD.search(before)`, looked for in the last 64 characters first: the match is
+    the run of letters and periods the text ends with, and only a run longer than that
+    needs the whole text (searching all of it tries every letter of the sentence)."""
+    tail = max(0, len(before) - 64)
+    m = _LAST_WORD.search(before, tail)
+    if m is not None and m.start() == tail and tail:
+        return _LAST_WORD.search(before)
+    return m
+
+
 def split_sentences(text: str) -> list[str]:
     """Split clause text into sentences, keeping citations like "8 U.S.C. § 1373" whole."""
     sentences: list[str] = []
@@ -40,10 +51,12 @@ def split_sentences(text: str) -> list[str]:
     for m in _SENTENCE_END.finditer(text):
         end = m.start(1)
         before = text[start:end].rstrip("\"'”’)]")
-        last = _LAST_WORD.search(before)
+        last = _last_word(before)
         if last and last.group(1).lower() in _ABBREVIATIONS:
             continue
-        if _INITIAL.search(before) and not _NAMED_PART.search(before):
+        # (an initial is the last two characters: looked for there alone, `\b` still
+        # seeing the character before them)
+        if _INITIAL.search(before, max(0, len(before) - 2)) and not _NAMED_PART.search(before):
             continue  # initials, "J. Smith"; but "… listed in Section A. This …" ends a sentence
         piece = text[start:end].strip()
         if piece:
@@ -348,7 +361,8 @@ _INNER_SECTION = re.compile(r"(\d(?<!\S\d)\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=[A-Z][A
 # capitals: "... in AppendixA. I. PURPOSE The purpose ...".
 _INNER_ROMAN = re.compile(r"(?:(?<=[.;:]\s)|^)([IVX]{1,6})\.\s+(?=[A-Z][A-Z'’&/-]{2,}\b)")
 # The same number left at the very end of a paragraph, its heading on the next line.
-_TRAILING_SECTION = re.compile(r"(?<=[.;:])\s+([IVX]{1,6}|\d{1,2})\.$")
+# (The sentence's mark is matched, not looked behind at: the engine skips to each in C.)
+_TRAILING_SECTION = re.compile(r"[.;:](?P<cut>\s+(?P<number>[IVX]{1,6}|\d{1,2})\.)$")
 _CAPS_LINE = re.compile(r"[A-Z][A-Z'’&/ -]{2,60}")
 
 
@@ -377,8 +391,8 @@ def _run_on_split(blocks) -> list[tuple[Block, int, int]]:
             nxt = blocks[k + 1] if k + 1 < len(blocks) else None
             stray = _TRAILING_SECTION.search(text) if block.kind == "paragraph" and not block.number else None
             if stray and nxt is not None and not nxt.number and _CAPS_LINE.fullmatch(nxt.text.strip()):
-                carried = stray.group(1) + "."
-                block = Block(text[: stray.start()].rstrip(), block.kind, block.level, block.number)
+                carried = stray.group("number") + "."
+                block = Block(text[: stray.start("cut")].rstrip(), block.kind, block.level, block.number)
                 end = start + len(block.text)
         pieces = _run_on_pieces(block.text) if block.kind == "paragraph" and not block.number else None
         if not pieces:
@@ -492,5 +506,5 @@ def _unique_numbers(clauses: list[Clause]) -> list[Clause]:
             number = f"{number}-{seen[number]}"
         else:
             seen[number] = 1
-        out.append(Clause(number, c.heading, c.text, c.start, c.end, c.sentences))
+        out.append(c if number == c.number else Clause(number, c.heading, c.text, c.start, c.end, c.sentences))
     return out
