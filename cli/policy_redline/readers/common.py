@@ -482,6 +482,8 @@ def is_heading_line(line: str) -> bool:
 def is_title_like(line: str) -> bool:
     """A short Title Case line without closing punctuation: "Purpose and Scope"."""
     line = line.strip()
+    if len(line) > _ALLCAPS_MAX_CHARS:
+        return False  # (tested below too; first, a paragraph is not split into words for it)
     m = numbering_token(line)
     rest = line[m.end():].strip() if m else line
     words = rest.split()
@@ -563,7 +565,7 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
                   and all(len(c) < 0.5 * full for c in cur)
                   and is_title_like(" ".join(cur))):
                 kind = "heading"  # a title set on several short lines ("Policy / 413 / …")
-            blocks.append(_make_block(" ".join(cur), kind))
+            blocks.append(_make_block(" ".join(cur), kind, spaced=True))
         cur = []
 
     for line in stripped:
@@ -599,8 +601,11 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
     return blocks
 
 
-def _make_block(text: str, kind: str) -> Block:
-    text = " ".join(text.split())
+def _make_block(text: str, kind: str, spaced: bool = False) -> Block:
+    """`spaced`: the text is already one space between words (lines of collapsed spacing,
+    non-empty, joined by one space), so it is not split again."""
+    if not spaced:
+        text = " ".join(text.split())
     if kind == "heading":
         return Block(text=text, kind="heading", level=heading_level(text))
     if kind == "list_item":
