@@ -14,7 +14,10 @@ models, about 10 % of clauses edited. Each size is run as a new process, `--form
 bundled model for the headline), with wall time, CPU time and peak memory of that process
 (the best CPU time of --pair-runs runs, 3 unless given; the bundled models read from a cache
 folder of this run, filled by one warm-up command first); then the growth from 1,000 to 5,000
-clauses. Prints figures; asserts nothing.
+clauses. Then, for the largest pair, the stages of the command this package's reading and
+normalising does, in this process (the best CPU time of 5): reading the two files, segmenting
+them, naming their departments, and normalising the amended policy's sentences. Prints
+figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -161,10 +164,44 @@ def policy_against_policy(sizes: list[int], runs: int = 3) -> None:
                 wall, cpu, peak = results[(n, fmt)]
                 print(f"  {n:5d} clauses ({words:,} words) --format {fmt:4s}: {wall:6.2f} s wall {cpu:6.2f} s CPU "
                       f"{peak:6.0f} MB peak")
+        if sizes:
+            stages(a, b)
     for fmt in ("docx", "md"):
         if (1000, fmt) in results and (5000, fmt) in results:
             print(f"  growth 1,000 -> 5,000 clauses (--format {fmt}): {results[(5000, fmt)][1] / results[(1000, fmt)][1]:.1f}x CPU, "
                   f"{results[(5000, fmt)][0] / results[(1000, fmt)][0]:.1f}x wall")
+
+
+def stages(original: Path, amended: Path, runs: int = 5) -> None:
+    """CPU time of the reading stages of `compare AMENDED --against ORIGINAL`, in process."""
+    import policy_redline.align as align_module
+    from policy_redline.ingest import read_policy
+    from policy_redline.normalize import guess_department, normalize, town_of
+    from policy_redline.segment import segment
+
+    def best(f):
+        times = []
+        for _ in range(runs):
+            t0 = time.process_time()
+            out = f()
+            times.append(time.process_time() - t0)
+        return min(times) * 1000, out
+
+    t_read, docs = best(lambda: [read_policy(amended), read_policy(original)])
+    t_seg, clauses = best(lambda: [segment(d) for d in docs])
+    t_dept, departments = best(lambda: [guess_department(d.text) for d in docs])
+    towns = tuple(dict.fromkeys(town_of(d) for d in departments if d))
+    sentences = [s for c in clauses[0] for s in c.sentences]
+
+    def normalise():
+        normalize.cache_clear()
+        align_module._LAST_BATCH = ((), {})
+        return align_module._normalize_many(sentences, towns)
+
+    t_norm, _ = best(normalise)
+    print(f"  stages at {len(clauses[0])} clauses, both files (CPU, best of {runs}): read {t_read:.0f} ms, "
+          f"segment {t_seg:.0f} ms, departments {t_dept:.0f} ms; normalise the amended policy's "
+          f"{len(sentences):,} sentences {t_norm:.0f} ms")
 
 
 if __name__ == "__main__":
