@@ -137,11 +137,15 @@ _BARE_HEADING_NUMBER = re.compile(r"^(\d{1,3})\s+(?=[A-Z]|\d+\([a-z]\))")  # "3 
 _CAPS_HEADING = re.compile(r"^((?:[A-Z0-9][A-Z0-9'’&/,()-]*\s+){0,7}[A-Z0-9][A-Z0-9'’&/,()-]*)(?:\s+|$)")
 
 
-@dataclass(frozen=True)
 class _Token:
-    style: str
-    label: str
-    rest: str
+    """A numbering token: its style ("dotted", "paren", …), its label, the text after it.
+    (The segmenter's two working records are plain classes: a dataclass costs about half a
+    millisecond to make when the module is imported, on every command.)"""
+
+    __slots__ = ("style", "label", "rest")
+
+    def __init__(self, style: str, label: str, rest: str) -> None:
+        self.style, self.label, self.rest = style, label, rest
 
 
 def read_number(text: str) -> _Token | None:
@@ -240,16 +244,17 @@ class _Outline:
         return out
 
 
-@dataclass
 class _Draft:
-    number: str
-    heading: str
-    parts: list[str]
-    start: int
-    end: int
-    list_intro: bool = False  # the last text ended with ":" and introduces sub-items
-    implicit: bool = False  # a bare paragraph numbered by position, not by the author
-    arabic_items: bool = False  # its enumeration has items numbered 1., 2., …
+    """A clause being gathered."""
+
+    __slots__ = ("number", "heading", "parts", "start", "end", "list_intro", "implicit", "arabic_items")
+
+    def __init__(self, number: str, heading: str, parts: list[str], start: int, end: int,
+                 implicit: bool = False) -> None:
+        self.number, self.heading, self.parts, self.start, self.end = number, heading, parts, start, end
+        self.list_intro = False  # the last text ended with ":" and introduces sub-items
+        self.implicit = implicit  # a bare paragraph numbered by position, not by the author
+        self.arabic_items = False  # its enumeration has items numbered 1., 2., …
 
 
 def segment(document: Document) -> list[Clause]:
