@@ -504,7 +504,7 @@ def kind_of_first_line(line: str) -> str:
     if BULLET.match(line):
         return "list_item"
     m = numbering_token(line)
-    if m and any(m.group(g) for g in _LIST_GROUPS):
+    if m and m.lastgroup in _LIST_GROUPS:  # (each alternative is one named group)
         return "list_item"
     return "paragraph"
 
