@@ -992,3 +992,22 @@ def test_a_policy_that_lets_ice_place_a_hold_and_never_tells_the_arrestee():
     # with detainers, and nothing says the person is told of one.
     text = "If a person is arrested for a violent felony, Immigration and Customs Enforcement may place a hold on that person.\n"
     assert verdicts(text)["detainers"] == "red"
+
+
+def test_a_faq_answer_no_is_its_own_sentence():
+    # Houston's questions and answers (tests/heldout7): "No." answers the question before it;
+    # it is not a negation of the sentence after it, nor the "No." of "General Order No. 14".
+    text = (
+        "Do officers ask about immigration status in the field?\n\n"
+        "No. Once a person has been arrested and taken to a jail facility, jail personnel will then ask the person for his/her legal status.\n"
+    )
+    assert verdicts(text)["status_checks"] == "red"
+
+
+def test_general_order_no_is_not_a_sentence_end():
+    from policy_redline.segment import split_sentences
+
+    assert split_sentences("Under General Order No. 14 officers shall not ask. Ordinance No. A-12 applies.") == [
+        "Under General Order No. 14 officers shall not ask.",
+        "Ordinance No. A-12 applies.",
+    ]

@@ -24,6 +24,10 @@ _ABBREVIATIONS = {
     "m.g.l", "g.l", "n.e", "f", "supp", "cir", "app", "d", "pub", "stat",
 }
 
+#: Abbreviations of "number": they stand before one.
+_NUMBER_WORDS = frozenset({"no", "nos"})
+_A_NUMBER = re.compile(r"#|\d|[A-Z]{1,3}-?\d")
+
 # A sentence ends at the quotes and spaces (group 1) after its closing mark. The mark is
 # matched, not looked behind at, so that the regex engine skips in C to the next . ! or ?
 # instead of trying every character of a clause.
@@ -53,7 +57,10 @@ def split_sentences(text: str) -> list[str]:
         before = text[start:end].rstrip("\"'”’)]")
         last = _last_word(before)
         if last and last.group(1).lower() in _ABBREVIATIONS:
-            continue
+            # "No." abbreviates a number only before one ("General Order No. 14"); before a
+            # word it is an answer ("Do deputies check status? No. Once a person is booked …").
+            if last.group(1).lower() not in _NUMBER_WORDS or _A_NUMBER.match(text, m.end()):
+                continue
         # (an initial is the last two characters: looked for there alone, `\b` still
         # seeing the character before them)
         if _INITIAL.search(before, max(0, len(before) - 2)) and not _NAMED_PART.search(before):
