@@ -1011,3 +1011,19 @@ def test_general_order_no_is_not_a_sentence_end():
         "Under General Order No. 14 officers shall not ask.",
         "Ordinance No. A-12 applies.",
     ]
+
+
+def test_agents_to_be_denied_access_without_a_judicial_warrant():
+    # Boston's 2026 order as reported (tests/heldout9): "are to be denied" directs, and
+    # denying is a refusal; not denying ICE access to the jail lets it in.
+    text = "Federal immigration officials are to be denied access to nonpublic areas of municipal buildings without a judicial warrant.\n"
+    assert verdicts(text)["raids"] == "green"
+    assert verdicts("The Department shall not deny ICE agents access to the jail.\n")["resources"] == "red"
+
+
+def test_no_entry_on_an_administrative_warrant():
+    # North Orange County's college district (tests/heldout9).
+    refused = "The District will NOT comply with an administrative warrant seeking entry to private areas.\n"
+    assert verdicts(refused)["raids"] == "green"
+    allowed = "Staff will comply with an administrative warrant seeking entry to private areas.\n"
+    assert verdicts(allowed)["raids"] == "red"
