@@ -1027,3 +1027,14 @@ def test_no_entry_on_an_administrative_warrant():
     assert verdicts(refused)["raids"] == "green"
     allowed = "Staff will comply with an administrative warrant seeking entry to private areas.\n"
     assert verdicts(allowed)["raids"] == "red"
+
+
+def test_the_cost_of_holding_on_a_detainer_is_no_permission_to_hold():
+    # Humboldt County's code 9121-6 (tests/heldout9): officials seek reimbursement for "costs
+    # incurred in continuing to detain" someone on a detainer; the rule on holding is elsewhere.
+    text = (
+        "(a) No enforcement official shall detain an individual on the basis of a civil immigration detainer.\n\n"
+        "(b) Law enforcement officials shall seek Federal reimbursement for all costs incurred in continuing to detain an individual, "
+        "after that individual becomes eligible for release, in response to each civil immigration detainer.\n"
+    )
+    assert verdicts(text)["lunn"] == "green"

@@ -71,7 +71,9 @@ class Lexicon:
     equal_treatment: tuple[str, ...] = ()
     warrant_first: tuple[re.Pattern[str], ...] = ()
     openings: tuple[str, ...] = ()  # "in accordance with …, no county …": before the subject
-    time_phrases: tuple[str, ...] = ()  # "in advance of responding to ICE": a when, not the action
+    # Words after which an action's words say when ("in advance of responding to ICE") or
+    # what something costs ("costs incurred in continuing to detain"), not what anyone does.
+    not_the_action_after: tuple[str, ...] = ()
     on_request: tuple[re.Pattern[str], ...] = ()  # "unless … in response to a notification request from ICE"
     unqualified: tuple[re.Pattern[str], ...] = ()  # "unless … accompanied by a warrant": whose?
     unqualified_on: frozenset[str] = frozenset()  # the questions on which that matters
@@ -273,7 +275,8 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         lawful=_phrase_list(exc.get("lawful floor", "")),
         warrant_first=_phrase_list(exc.get("warrant first", "")),
         openings=tuple(reading_form(w) for w in neg.get("before the subject", "").split(",") if w.strip()),
-        time_phrases=tuple(reading_form(w) for w in mod.get("a time, not the action, after", "").split(",") if w.strip()),
+        not_the_action_after=tuple(reading_form(w) for key in ("a time, not the action, after", "a cost, not the action, after")
+                                   for w in mod.get(key, "").split(",") if w.strip()),
         federal_doers=_phrase_list(mod.get("federal doers", "")),
         federal_acts=frozenset(w.strip() for w in mod.get("federal doers act for themselves on", "").split(",") if w.strip()),
         references=tuple(reading_form(w) for w in mod.get("a reference, not the action", "").split(",") if w.strip()),
@@ -976,7 +979,7 @@ def _overlapping(rx: re.Pattern[str], form: str):
 
 
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
-    if any(f" {form[: m.start()].rstrip()}".endswith(f" {p}") for p in lexicon.time_phrases):
+    if any(f" {form[: m.start()].rstrip()}".endswith(f" {p}") for p in lexicon.not_the_action_after):
         return None  # "inform the person in advance of responding to ICE": a when, not a what
     if _in_reference(form, m.start(), lexicon):
         return None  # "a memorandum …, as provided in 8 U.S.C. 1357(g)": nothing is provided to anyone
