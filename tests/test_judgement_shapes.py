@@ -1038,3 +1038,10 @@ def test_the_cost_of_holding_on_a_detainer_is_no_permission_to_hold():
         "after that individual becomes eligible for release, in response to each civil immigration detainer.\n"
     )
     assert verdicts(text)["lunn"] == "green"
+
+
+def test_what_the_schools_attorney_does_directs_no_officer():
+    # A charter school's policy (tests/heldout9): the lawyer's help in reading ICE's warrant
+    # is not help given to ICE.
+    assert verdicts("Your attorney will help identify what type of warrant the ICE Agents have.\n")["raids"] == "silent"
+    assert verdicts("Officers will help ICE agents identify the person.\n")["raids"] == "red"

@@ -79,6 +79,7 @@ class Lexicon:
     unqualified_on: frozenset[str] = frozenset()  # the questions on which that matters
     federal_doers: tuple[re.Pattern[str], ...] = ()  # "Immigration officials … may place holds": ICE's act
     federal_acts: frozenset[str] = frozenset()  # the questions on which ICE's own act is not the department's
+    outside_doers: tuple[re.Pattern[str], ...] = ()  # "your attorney will help …": no officer is directed
     references: tuple[str, ...] = ()  # "as provided in 8 U.S.C. 1357(g)": a citation, not the verb "provide"
     # Phrases whose modal permits no one: a purpose ("so as to allow ICE to take them" says
     # why something is done) or what may happen ("there may be situations in which officers
@@ -279,6 +280,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
                                    for w in mod.get(key, "").split(",") if w.strip()),
         federal_doers=_phrase_list(mod.get("federal doers", "")),
         federal_acts=frozenset(w.strip() for w in mod.get("federal doers act for themselves on", "").split(",") if w.strip()),
+        outside_doers=_phrase_list(mod.get("outside doers", "")),
         references=tuple(reading_form(w) for w in mod.get("a reference, not the action", "").split(",") if w.strip()),
         not_permissions=tuple(reading_form(w) for key in ("a purpose, not a permission", "what may happen, not a permission")
                               for w in mod.get(key, "").split(",") if w.strip()),
@@ -1016,6 +1018,10 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
             # text does not say which
             return Reading(question, "unclear", quoted, "an exception for a warrant that may be ICE's own")
         return Reading(question, "green", quoted, "forbidden")
+    if 0 <= st.verb_at <= m.start() and _subject_is(form, st.verb_at, lexicon, lexicon.outside_doers):
+        # "Your attorney will help identify what type of warrant the ICE agents have": a
+        # lawyer's part, not a permission the department gives its officers
+        return None
     if question in lexicon.federal_acts and 0 <= st.verb_at <= m.start() and _federal_doer(form, st.verb_at, lexicon):
         # "Immigration officials will screen arrestees and may place immigration holds on
         # them": what ICE does is not what the department allows its officers to do
@@ -1043,6 +1049,11 @@ _DETERMINERS = re.compile(r"^(?:(?:the|a|an|any|all|such|federal|us|united state
 def _federal_doer(form: str, verb_at: int, lexicon: Lexicon) -> bool:
     """The subject of the modal governing the verb at `verb_at` is ICE or another federal
     immigration agency: the sentence says what ICE does, not what officers may do."""
+    return _subject_is(form, verb_at, lexicon, lexicon.federal_doers)
+
+
+def _subject_is(form: str, verb_at: int, lexicon: Lexicon, doers: tuple[re.Pattern[str], ...]) -> bool:
+    """The subject of the modal governing the verb at `verb_at` is one of `doers`."""
     marks = [mm for mm in _modals(form, lexicon) if mm.end() <= verb_at and not _is_negating_verb(mm, lexicon)]
     if not marks:
         return False
@@ -1056,7 +1067,7 @@ def _federal_doer(form: str, verb_at: int, lexicon: Lexicon) -> bool:
         head = form[start:first.start()].strip()
     head = head.rsplit(" , ", 1)[-1].strip()
     head = _DETERMINERS.sub("", head)
-    return any(rx.match(head) and rx.match(head).end() == len(head) for rx in lexicon.federal_doers)
+    return any(rx.match(head) and rx.match(head).end() == len(head) for rx in doers)
 
 
 def _in_reference(form: str, at: int, lexicon: Lexicon) -> bool:
