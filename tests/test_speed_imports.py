@@ -111,28 +111,20 @@ def test_text_comparison_with_the_models_cached_loads_no_markdown_parser(tmp_pat
     assert "boilerplate share" in second.read_text(encoding="utf-8")
 
 
-def test_text_comparison_loads_nothing_of_the_word_writer(tmp_path: Path) -> None:
-    """A Markdown comparison of two text policies starts without the .docx package editor
-    or lxml (telling a Word pair by its names does not import the editor)."""
-    out = tmp_path / "compare.md"
-    loaded = _loaded(["compare", str(CORPUS / "csu-slo_428-immigration-violations.txt"),
-                      "--against", str(CORPUS / "ca-santa-cruz-county-sheriff_428-immigration-violations.txt"),
-                      "--format", "md", "-o", str(out)], tmp_path, WORD)
-    assert loaded == []
-    assert out.read_text(encoding="utf-8").startswith("# ")
-
-
 #: The other formats' readers: reading a .txt tells RTF and an .odt package from text by
 #: their first bytes without importing them (or zipfile).
 OTHER_READERS = ("zipfile", "policy_redline.readers.odt", "policy_redline.readers.rtf", "policy_redline.readers.docx",
                  "policy_redline.readers.pdf", "policy_redline.readers.html", "policy_redline.readers.markdown")
 
 
-def test_text_comparison_loads_no_other_formats_reader(tmp_path: Path) -> None:
+def test_text_comparison_loads_nothing_of_the_word_writer_or_other_readers(tmp_path: Path) -> None:
+    """A Markdown comparison of two text policies starts without the .docx package editor
+    or lxml (telling a Word pair by its names does not import the editor), and without the
+    readers of other formats."""
     out = tmp_path / "compare.md"
     loaded = _loaded(["compare", str(CORPUS / "csu-slo_428-immigration-violations.txt"),
                       "--against", str(CORPUS / "ca-santa-cruz-county-sheriff_428-immigration-violations.txt"),
-                      "--format", "md", "-o", str(out)], tmp_path, OTHER_READERS)
+                      "--format", "md", "-o", str(out)], tmp_path, WORD + OTHER_READERS)
     assert loaded == []
     assert out.read_text(encoding="utf-8").startswith("# ")
 
