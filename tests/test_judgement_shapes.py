@@ -1045,3 +1045,13 @@ def test_what_the_schools_attorney_does_directs_no_officer():
     # is not help given to ICE.
     assert verdicts("Your attorney will help identify what type of warrant the ICE Agents have.\n")["raids"] == "silent"
     assert verdicts("Officers will help ICE agents identify the person.\n")["raids"] == "red"
+
+
+def test_a_prohibition_denied_permits():
+    # "is not prohibited from" (no modal) permits what "shall not be prohibited from" does:
+    # both were read before; only the first was read as a prohibition.
+    assert verdicts("A county agency is not prohibited from sending to federal immigration authorities the immigration status of a person.\n")["info_sharing"] == "red"
+    assert verdicts("Officers are not prohibited from assisting ICE.\n")["raids"] == "red"
+    assert verdicts("Officers are not prevented from assisting ICE.\n")["raids"] == "red"
+    assert verdicts("Officers are prohibited from assisting ICE.\n")["raids"] == "green"
+    assert verdicts("Officers are prevented from assisting ICE.\n")["raids"] == "green"

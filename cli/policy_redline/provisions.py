@@ -775,6 +775,10 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     return _NONE
 
 
+#: A "not" (or "never") just before a negating verb: "is not prohibited", "are not to be barred".
+_NOT_BEFORE = re.compile(r"(?:^| )(?:not|never)(?: to)?(?: be| been)? $")
+
+
 def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexicon) -> _Stance:
     """Negations around one modal: its own ("shall not", "may refrain from", between it
     and the action), its subject's ("No officer … shall"), and one after the action
@@ -794,6 +798,9 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     carried = bool(outer) and not re.search(r"(?:^| )(?:,|;|and|but|or|nor)(?= |$)", form[outer[-1].end():modal.start()])
     hollowed = next((w for w in governed.split() if w in lexicon.hollowing), "")
     negations += _negating_verbs(governed, lexicon)
+    if _is_negating_verb(modal, lexicon) and _NOT_BEFORE.search(form, 0, modal.start()):
+        # "Officers are not prohibited from sending …": a prohibition denied permits
+        negations += 1
     # The subject runs back from the modal to the last conjunction or condition
     # ("… and will only be detained" has no subject of its own to negate).
     # The subject: what runs back from the modal to the last comma, or to a conjunction
