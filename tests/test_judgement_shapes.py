@@ -1055,3 +1055,13 @@ def test_a_prohibition_denied_permits():
     assert verdicts("Officers are not prevented from assisting ICE.\n")["raids"] == "red"
     assert verdicts("Officers are prohibited from assisting ICE.\n")["raids"] == "green"
     assert verdicts("Officers are prevented from assisting ICE.\n")["raids"] == "green"
+
+
+def test_a_negated_object_forbids_and_a_negated_subject_nothing_counts():
+    # "share no information" and "give ICE no access" forbid; "Nothing prevents officers
+    # from sharing" permits (it was read as a prohibition).
+    assert verdicts("Officers shall share no information with ICE.\n")["info_sharing"] == "green"
+    assert verdicts("The Department shall give ICE no access to the jail.\n")["resources"] == "green"
+    assert verdicts("Officers shall share nothing with ICE.\n")["info_sharing"] == "green"
+    assert verdicts("Officers shall notify ICE no later than 48 hours before release.\n")["info_sharing"] == "red"
+    assert verdicts("Nothing prevents officers from sharing information with ICE.\n")["info_sharing"] == "red"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
@@ -619,7 +619,7 @@ _CONDITION = re.compile(r"(?:^| )(?:;|:|however|provided|except|unless|if|when|w
 # A condition inside the subject ("If the person is not under arrest, officers may …";
 # "No officer, if asked, shall …") is not the subject's negation.
 _CONDITION_SPAN = re.compile(r"(?:^| )(?:if|when|where|whenever|while|unless|except|provided|in the event)\b[^,;]*(?:,|$)")
-_NEGATIVE_DETERMINERS = frozenset({"no", "neither", "none", "nor"})
+_NEGATIVE_DETERMINERS = frozenset({"no", "neither", "none", "nor", "nothing"})
 _CONJUNCTION = re.compile(r"(?:^| )(?:and|but|;)(?= |$)")
 
 
@@ -987,6 +987,20 @@ def _overlapping(rx: re.Pattern[str], form: str):
         pos = m.start() + 1
 
 
+_OBJECT_NEGATIONS = frozenset({"no", "nothing", "none"})
+
+
+def _object_negated(action: str, lexicon: Lexicon) -> bool:
+    """The action's object is negated: "share no information", "give ICE no access",
+    "share nothing" (within the three words after its verb; "no later than" is no negation)."""
+    words = action.split()
+    for k, w in enumerate(words[1:4], start=1):
+        if w in _OBJECT_NEGATIONS:
+            rest = " ".join(words[k:])
+            return not any(rest.startswith(p) for p in lexicon.not_negations)
+    return False
+
+
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
     if any(f" {form[: m.start()].rstrip()}".endswith(f" {p}") for p in lexicon.not_the_action_after):
         return None  # "inform the person in advance of responding to ICE": a when, not a what
@@ -995,6 +1009,9 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     st = stance(form, m.start(), lexicon, m.end())
     if not st.provision:
         return None
+    if _object_negated(form[m.start():], lexicon):
+        # "shall share no information with ICE", "shall give ICE no access"
+        st = replace(st, forbidden=not st.forbidden)
     if st.verb in lexicon.recording and 0 <= st.verb_at < m.start():
         return None  # "shall document every request for assistance": a record, not the act
     if 0 <= st.verb_at < m.start() and any(f" {p} " in f" {form[st.verb_at:m.start()]} " for p in lexicon.reporting):
