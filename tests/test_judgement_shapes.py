@@ -1065,3 +1065,11 @@ def test_a_negated_object_forbids_and_a_negated_subject_nothing_counts():
     assert verdicts("Officers shall share nothing with ICE.\n")["info_sharing"] == "green"
     assert verdicts("Officers shall notify ICE no later than 48 hours before release.\n")["info_sharing"] == "red"
     assert verdicts("Nothing prevents officers from sharing information with ICE.\n")["info_sharing"] == "red"
+
+
+def test_avoid_asking_and_help_only_to_keep_the_peace():
+    # "should avoid asking" was read as leave to ask; help limited to keeping the peace is
+    # the guide's own green flag on raids.
+    assert verdicts("Officers should avoid asking about immigration status.\n")["status_checks"] == "green"
+    assert verdicts("Officers shall assist ICE only to keep the peace.\n")["raids"] == "green"
+    assert verdicts("Officers shall assist ICE in its operations.\n")["raids"] == "red"
