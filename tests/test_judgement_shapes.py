@@ -1073,3 +1073,7 @@ def test_avoid_asking_and_help_only_to_keep_the_peace():
     assert verdicts("Officers should avoid asking about immigration status.\n")["status_checks"] == "green"
     assert verdicts("Officers shall assist ICE only to keep the peace.\n")["raids"] == "green"
     assert verdicts("Officers shall assist ICE in its operations.\n")["raids"] == "red"
+
+
+def test_officers_are_not_to_inquire():
+    assert verdicts("Officers are not to inquire about immigration status.\n")["status_checks"] == "green"
