@@ -1077,3 +1077,10 @@ def test_avoid_asking_and_help_only_to_keep_the_peace():
 
 def test_officers_are_not_to_inquire():
     assert verdicts("Officers are not to inquire about immigration status.\n")["status_checks"] == "green"
+
+
+def test_not_hesitate_and_not_fail_require():
+    # two negatives that make a duty: "shall not hesitate to contact ICE" was read as a ban
+    assert verdicts("Officers shall not hesitate to contact ICE.\n")["info_sharing"] == "red"
+    assert verdicts("Officers must not fail to notify ICE of an arrest.\n")["info_sharing"] == "red"
+    assert verdicts("Officers shall not contact ICE.\n")["info_sharing"] == "green"
