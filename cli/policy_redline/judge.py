@@ -30,6 +30,8 @@ from .align import Match
 from .models import Flag, Model, Question, Rubric
 from .normalize import normalize
 from .provisions import (
+    TOPIC_ONLY,
+    Reading,
     compile_phrase,
     disapplies,
     expand_items_keyed,
@@ -41,7 +43,6 @@ from .provisions import (
     read_sentence,
     reading_form,
     stance,
-    TOPIC_ONLY,
 )
 from .segment import Clause, split_sentences
 
@@ -221,7 +222,7 @@ def judge(
         evidence: list[Evidence] = []
         for flag in question.flags:
             evidence.extend(_flag_evidence(flag, question, sentences, clause_norms))
-        provided = _provision_evidence(question, sentence_readings, clear, lexicon)
+        provided = _provision_evidence(question, sentence_readings[question.id], clear, lexicon)
         colours = {(e.clause, e.text): e.flag for e in provided}
         evidence.extend(_model_evidence(question, clauses, per_model, model_map, sentences, colours))
         evidence.extend(provided)
@@ -420,12 +421,15 @@ def _is_provision(sentence: str, lexicon) -> bool:
     return operative_sentence(form, lexicon) and stance(form, len(form), lexicon).provision
 
 
-def _provision_evidence(question: Question, sentence_readings: dict[str, list], clear: dict[tuple[str, str], set[str]], lexicon) -> list[Evidence]:
+def _provision_evidence(question: Question, found_readings: list[tuple[Clause, str, Reading]],
+                        clear: dict[tuple[str, str], set[str]], lexicon) -> list[Evidence]:
+    """Evidence from the sentences read on this question; `clear` names the questions each
+    sentence answers red or green."""
     found = []
-    for clause, quoted, r in sentence_readings[question.id]:
+    meaning = (lexicon.meaning or {}).get(question.id, {})
+    for clause, quoted, r in found_readings:
         if r.why == TOPIC_ONLY and clear.get((clause.number, quoted), set()) - {question.id}:
             continue
-        meaning = (lexicon.meaning or {}).get(question.id, {})
         reason = meaning.get(r.color, "") if r.color != "unclear" else "The policy speaks to this question here, in words the tool cannot classify: read this clause yourself."
         if r.why and r.color != "unclear" and r.why not in ("allowed", "forbidden", "required", "red flag language"):
             reason = f"{reason} ({r.why})" if reason else r.why

@@ -209,6 +209,12 @@ def _phrase_list(text: str) -> tuple[re.Pattern[str], ...]:
     return tuple(compile_phrase(p.strip()) for p in text.split(",") if p.strip())
 
 
+def _forms(*lists: str) -> tuple[str, ...]:
+    """The phrases of comma-separated lists (a lexicon line's value, or several lines'), each
+    in reading form, in order."""
+    return tuple(reading_form(p) for text in lists for p in text.split(",") if p.strip())
+
+
 # --- the lexicon file ---------------------------------------------------------------------
 
 
@@ -255,7 +261,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
             rules[q][kind] = tuple(compile_phrase(p) for p in items)
     mod = keyed("modals")
     modals = _phrase_list(mod.get("words", "")) + _phrase_list(mod.get("phrases", ""))
-    speakers = [reading_form(w) for w in mod.get("the agency speaking", "").split(",") if w.strip()]
+    speakers = list(_forms(mod.get("the agency speaking", "")))
     practices = [w.strip() for w in mod.get("its practice, in the present tense", "").split(",") if w.strip()]
     if speakers and practices:
         # "The Lowell Police Department cooperates and assists with ICE when formally
@@ -268,31 +274,29 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
     return Lexicon(
         negation_words=frozenset(w.strip() for w in neg.get("words", "").split(",") if w.strip()),
         negation_gerund=frozenset(w.strip() for w in neg.get("before a verb in -ing", "").split(",") if w.strip()),
-        not_negations=tuple(sorted((reading_form(w) for w in neg.get("not a negation", "").split(",") if w.strip()), key=len, reverse=True)),
+        not_negations=tuple(sorted(_forms(neg.get("not a negation", "")), key=len, reverse=True)),
         negation_verbs=_phrase_list(neg.get("verbs", "")),
         negation_after=_phrase_list(neg.get("after", "")),
         modals=modals,
-        exception_markers=tuple(sorted((reading_form(m) for m in exc.get("markers", "").split(",") if m.strip()), key=len, reverse=True)),
+        exception_markers=tuple(sorted(_forms(exc.get("markers", "")), key=len, reverse=True)),
         lawful=_phrase_list(exc.get("lawful floor", "")),
         warrant_first=_phrase_list(exc.get("warrant first", "")),
-        openings=tuple(reading_form(w) for w in neg.get("before the subject", "").split(",") if w.strip()),
-        not_the_action_after=tuple(reading_form(w) for key in ("a time, not the action, after", "a cost, not the action, after")
-                                   for w in mod.get(key, "").split(",") if w.strip()),
+        openings=_forms(neg.get("before the subject", "")),
+        not_the_action_after=_forms(mod.get("a time, not the action, after", ""), mod.get("a cost, not the action, after", "")),
         federal_doers=_phrase_list(mod.get("federal doers", "")),
         federal_acts=frozenset(w.strip() for w in mod.get("federal doers act for themselves on", "").split(",") if w.strip()),
         outside_doers=_phrase_list(mod.get("outside doers", "")),
-        references=tuple(reading_form(w) for w in mod.get("a reference, not the action", "").split(",") if w.strip()),
-        not_permissions=tuple(reading_form(w) for key in ("a purpose, not a permission", "what may happen, not a permission")
-                              for w in mod.get(key, "").split(",") if w.strip()),
+        references=_forms(mod.get("a reference, not the action", "")),
+        not_permissions=_forms(mod.get("a purpose, not a permission", ""), mod.get("what may happen, not a permission", "")),
         swallowing=_phrase_list(exc.get("swallowing", "")),
         on_request=_phrase_list(exc.get("on request", "")),
         unqualified=_phrase_list(exc.get("a warrant, not said whose", "")),
         unqualified_on=frozenset(w.strip() for w in exc.get("whose warrant matters on", "").split(",") if w.strip()),
         hollowing=frozenset(w.strip() for w in exc.get("hollowing adverbs", "").split(",") if w.strip()),
         inoperative_headings=_phrase_list(inop.get("headings", "")),
-        inoperative_openings=tuple(reading_form(o) for o in inop.get("openings", "").split(",") if o.strip()),
-        titles=tuple(reading_form(o) for o in inop.get("titles", "").split(",") if o.strip()),
-        findings=tuple(reading_form(o) for o in inop.get("findings", "").split(",") if o.strip()),
+        inoperative_openings=_forms(inop.get("openings", "")),
+        titles=_forms(inop.get("titles", "")),
+        findings=_forms(inop.get("findings", "")),
         definition_words=_phrase_list(inop.get("definitions", "")),
         about_itself=_phrase_list(inop.get("about itself", "")),
         savings=tuple(compile_phrase(p) for p in sections.get("savings clauses", {}).get("", [])),
@@ -301,10 +305,10 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         disapplication=_phrase_list(keyed("disapplication").get("phrases", "")),
         answering=_phrase_list(mod.get("answering verbs", "")),
         recording=frozenset(w.strip() for w in mod.get("recording verbs", "").split(",") if w.strip()),
-        reporting=tuple(reading_form(w) for w in mod.get("reporting phrases", "").split(",") if w.strip()),
+        reporting=_forms(mod.get("reporting phrases", "")),
         prohibition_leads=_phrase_list(mod.get("prohibition lead-ins", "")),
         passive=frozenset(w.strip() for w in mod.get("passive verbs", "").split(",") if w.strip()),
-        equal_treatment=tuple(reading_form(w) for w in keyed("topics").get("equal treatment", "").split(",") if w.strip()),
+        equal_treatment=_forms(keyed("topics").get("equal treatment", "")),
         topics={q: compile_phrase(t) for q in QUESTIONS for k, _, t in (i.partition(": ") for i in sections[q].get("", [])) if k.lower() == "topic" and t},
         meaning={q: {k.lower(): v for k, _, v in (i.partition(": ") for i in sections[q].get("", [])) if v} for q in QUESTIONS},
     )
