@@ -17,16 +17,17 @@ from .numbering import roman_value
 
 # Abbreviations that end in a period but do not end a sentence in policy text.
 _ABBREVIATIONS = {
-    "u.s", "u.s.c", "c.f.r", "cfr", "usc", "e.g", "i.e", "no", "nos", "v", "vs", "mass",
+    "u.s", "u.s.c", "c.f.r", "cfr", "usc", "e.g", "i.e", "v", "vs", "mass",
     "inc", "st", "dr", "mr", "mrs", "ms", "sec", "secs", "art", "gen", "ch", "c", "par",
     "seq", "et", "al", "etc", "dept", "sgt", "lt", "capt", "ofc", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "pp", "p",
     "m.g.l", "g.l", "n.e", "f", "supp", "cir", "app", "d", "pub", "stat",
 }
 
-#: Abbreviations of "number": they stand before one.
+#: Abbreviations of "number", which end no sentence when one follows ("General Order No. 14",
+#: "Ordinance No. A-12"); before a word "No." is an answer ("… check status? No. Once …").
 _NUMBER_WORDS = frozenset({"no", "nos"})
-_A_NUMBER = re.compile(r"#|\d|[A-Z]{1,3}-?\d")
+_A_NUMBER = re.compile(r"\d|[A-Z]{1,3}-?\d")
 
 # A sentence ends at the quotes and spaces (group 1) after its closing mark. The mark is
 # matched, not looked behind at, so that the regex engine skips in C to the next . ! or ?
@@ -56,11 +57,9 @@ def split_sentences(text: str) -> list[str]:
         end = m.start(1)
         before = text[start:end].rstrip("\"'”’)]")
         last = _last_word(before)
-        if last and last.group(1).lower() in _ABBREVIATIONS:
-            # "No." abbreviates a number only before one ("General Order No. 14"); before a
-            # word it is an answer ("Do deputies check status? No. Once a person is booked …").
-            if last.group(1).lower() not in _NUMBER_WORDS or _A_NUMBER.match(text, m.end()):
-                continue
+        word = last.group(1).lower() if last else ""
+        if word in _ABBREVIATIONS or (word in _NUMBER_WORDS and _A_NUMBER.match(text, m.end())):
+            continue
         # (an initial is the last two characters: looked for there alone, `\b` still
         # seeing the character before them)
         if _INITIAL.search(before, max(0, len(before) - 2)) and not _NAMED_PART.search(before):
