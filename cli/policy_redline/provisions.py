@@ -997,7 +997,7 @@ _OBJECT_NEGATIONS = frozenset({"no", "nothing", "none"})
 def _object_negated(action: str, lexicon: Lexicon) -> bool:
     """The action's object is negated: "share no information", "give ICE no access",
     "share nothing" (within the three words after its verb; "no later than" is no negation)."""
-    words = action.split()
+    words = action.split(None, 4)  # the verb, three words, the rest
     for k, w in enumerate(words[1:4], start=1):
         if w in _OBJECT_NEGATIONS:
             rest = " ".join(words[k:])
@@ -1050,7 +1050,7 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
         # "Your attorney will help identify what type of warrant the ICE agents have": a
         # lawyer's part, not a permission the department gives its officers
         return None
-    if question in lexicon.federal_acts and 0 <= st.verb_at <= m.start() and _federal_doer(form, st.verb_at, lexicon):
+    if question in lexicon.federal_acts and 0 <= st.verb_at <= m.start() and _subject_is(form, st.verb_at, lexicon, lexicon.federal_doers):
         # "Immigration officials will screen arrestees and may place immigration holds on
         # them": what ICE does is not what the department allows its officers to do
         return None
@@ -1074,14 +1074,10 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
 _DETERMINERS = re.compile(r"^(?:(?:the|a|an|any|all|such|federal|us|united states|u s) )+")
 
 
-def _federal_doer(form: str, verb_at: int, lexicon: Lexicon) -> bool:
-    """The subject of the modal governing the verb at `verb_at` is ICE or another federal
-    immigration agency: the sentence says what ICE does, not what officers may do."""
-    return _subject_is(form, verb_at, lexicon, lexicon.federal_doers)
-
-
 def _subject_is(form: str, verb_at: int, lexicon: Lexicon, doers: tuple[re.Pattern[str], ...]) -> bool:
-    """The subject of the modal governing the verb at `verb_at` is one of `doers`."""
+    """The subject of the modal governing the verb at `verb_at` is one of `doers` (ICE or
+    another federal immigration agency, whose own acts are not what officers may do; an
+    attorney, whom the policy does not direct)."""
     marks = [mm for mm in _modals(form, lexicon) if mm.end() <= verb_at and not _is_negating_verb(mm, lexicon)]
     if not marks:
         return False
