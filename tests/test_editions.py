@@ -13,12 +13,15 @@ from policy_redline.document import Block, Document
 from policy_redline.models import families, template
 from policy_redline.segment import segment
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+TESTS = Path(__file__).resolve().parent
+CORPUS = TESTS / "corpus"
 LEXIPOL = "lexipol-immigration-violations"
 
 
 def _body(name: str) -> str:
-    raw = (CORPUS / name).read_text(encoding="utf-8")
+    """The text under a corpus file's header lines (`name` in tests/corpus/, or a path
+    under tests/ for a held-out text)."""
+    raw = ((TESTS / name) if "/" in name else (CORPUS / name)).read_text(encoding="utf-8")
     lines = raw.split("\n")
     k = 0
     while k < len(lines) and lines[k].strip():
@@ -63,6 +66,12 @@ EXCERPTS = [
      "Objective #2", "federal, state, or local law."),
     ("acce-rule-of-law-resolution", "acce-rule-of-law-resolution", "us-model_acce-rule-of-law-community-resolution.txt",
      "Section 1.", "in fact a Rule of Law Community"),
+    ("vt-fair-impartial-policing", "vt-fair-impartial-policing", "vt-vcjc_model-fair-impartial-policing-policy-2024.txt",
+     "PURPOSE", "may adopt additional components."),
+    # The Department of Motor Vehicles' policy, in the first edition's closing words of its
+    # policy statement (the 2024 edition's public copy is cut off before them).
+    ("vt-fair-impartial-policing", "vt-fair-impartial-policing-2016", "heldout2/vt-dmv-enforcement_fair-and-impartial-policing-policy.txt",
+     "To achieve these objectives", "community outreach/partnerships."),
 ]
 
 

@@ -451,6 +451,7 @@ FAMILY_NAMES = {
     "ice-287g-moa": "ICE 287(g) memorandum of agreement",
     "ny-model-immigration-policy": "New York model immigration policy (Justice Center draft)",
     "acce-rule-of-law-resolution": "ACCE 'Rule of Law Community' resolution",
+    "vt-fair-impartial-policing": "Vermont model 'Fair and Impartial Policing' policy",
 }
 
 

@@ -33,6 +33,14 @@ ADJUDICATED_SHARES = {
 }
 
 
+# file: (family id, why) — a template family both readers named, in words of their own.
+ADJUDICATED_FAMILIES = {
+    "vt-vcjc_model-fair-impartial-policing-policy-2024.txt": ("vt-fair-impartial-policing", "the readers named it 'vt-vcjc-model-fair-impartial-policing' and 'vcjc-model-fip': the Council's model policy itself"),
+    "vt-dmv-enforcement_fair-and-impartial-policing-policy.txt": ("vt-fair-impartial-policing", "the readers named 'vermont-fip-model' and 'vcjc-fair-impartial-policing': the Council's model policy"),
+    "vt-vcjc_statement-to-communities-fair-impartial-policing.txt": ("vt-fair-impartial-policing", "the readers named 'vermont-fip-model' and 'vcjc-fair-impartial-policing': the Council's letter summing up its model policy"),
+}
+
+
 def _tentative(reading: dict, q: str):
     t = (reading.get("tentative") or {}).get(q)
     return t[0] if isinstance(t, list) and t else t
@@ -74,6 +82,8 @@ def main() -> None:
                 share = ADJUDICATED_SHARES[name][0]
             fams = [r.get("family") for r in (x, y)]
             family = fams[0] if fams[0] == fams[1] else None
+            if name in ADJUDICATED_FAMILIES:
+                family = ADJUDICATED_FAMILIES[name][0]
             entry = {"verdicts": verdicts, "quotes": quotes, "share": share, "family": family}
             if fams[0] != fams[1]:
                 entry["family_readings"] = fams
