@@ -72,6 +72,14 @@ EXCERPTS = [
     # policy statement (the 2024 edition's public copy is cut off before them).
     ("vt-fair-impartial-policing", "vt-fair-impartial-policing-2016", "heldout2/vt-dmv-enforcement_fair-and-impartial-policing-policy.txt",
      "To achieve these objectives", "community outreach/partnerships."),
+    # Two New Jersey departments' pages, each in the words of the Attorney General's text it
+    # repeats: the page's summary, and the press release's list of what officers cannot do.
+    ("nj-immigrant-trust-directive", "nj-immigrant-trust-directive", "heldout3/nj-lakewood_pd-immigrant-trust-directive-page.txt",
+     "The Directive is intended", "federal civil immigration law."),
+    ("nj-immigrant-trust-directive", "nj-immigrant-trust-directive-press-release-2018", "heldout3/nj-lakewood_pd-immigrant-trust-directive-page.txt",
+     "New Jersey’s police officers:", "office space, databases, or property."),
+    ("cacp-position-statement", "cacp-position-statement", "heldout6/co-englewood-pd_cacp-position-statement-immigration-law.txt",
+     "Colorado Association of Chiefs", "sanctuary to those"),
 ]
 
 

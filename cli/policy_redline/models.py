@@ -452,6 +452,8 @@ FAMILY_NAMES = {
     "ny-model-immigration-policy": "New York model immigration policy (Justice Center draft)",
     "acce-rule-of-law-resolution": "ACCE 'Rule of Law Community' resolution",
     "vt-fair-impartial-policing": "Vermont model 'Fair and Impartial Policing' policy",
+    "nj-immigrant-trust-directive": "New Jersey Attorney General's 'Immigrant Trust Directive' summary",
+    "cacp-position-statement": "Colorado Association of Chiefs of Police position statement on immigration law",
 }
 
 

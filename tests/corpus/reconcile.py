@@ -29,6 +29,7 @@ ADJUDICATED_SHARES = {
     "al-lincoln_pd-414-immigration-violations.txt": ([0.9, 1.0], "both readers counted the general order's 45-word cover block (subject, dates, accreditation, approving chief) as the department's words; the share is of the policy's text, as the readers' ranges for Sonoma's 428 and Corpus Christi's 332 (which have cover blocks of 56 and 46 words) count it: all 187 words of its four sections are Lexipol's 413 wording with the department's and the state's names"),
     "ny-suny-brockport_immigration-enforcement-policy.txt": ([0.39, 0.41], "the readers (0.6-0.9, 0.7-0.95) took the whole page for the template's; counted: of the excerpt's 271 words, 110 are the template's Objective #1 with 'University Police' for '[The LEA]' (105 without the item numbers; its last sentence is cut off after 'otherwise en'), and 161 are the page's fields, policy statement, purpose, applicability and definitions, none of whose sentences is in the template's public copy"),
     "wa-snohomish-county-sheriff_immigration-faq-quoting-428.txt": ([0.29, 0.34], "an FAQ page quoting the policy: the readers' 0.35-0.68 counted more than the quotations; counted: of the excerpt's 286 words, the two quoted paragraphs (82 words) are 428's victims-and-witnesses text word for word, a third quotation (14 words, cut off) is 428 wording no public edition has, and the questions and answers around them are the Sheriff's Office's own: 0.29 to 0.34"),
+    "nj-attorney-general_press-release-immigrant-trust-directive-2018-6.txt": ([0.9, 1.0], "the Attorney General's own text, every sentence of it (see ADJUDICATED_FAMILIES)"),
     "benton-county-wa_413-immigration-violations.txt": ([0.05, 0.2], "413.1.1 DEFINITIONS (245 of the excerpt's 312 words) is marked 'Agency Content' in the manual; issue 12 counts Agency Content as the department's own words, which the readers' estimates (0.80-1.00) did not"),
 }
 
@@ -38,6 +39,11 @@ ADJUDICATED_FAMILIES = {
     "vt-vcjc_model-fair-impartial-policing-policy-2024.txt": ("vt-fair-impartial-policing", "the readers named it 'vt-vcjc-model-fair-impartial-policing' and 'vcjc-model-fip': the Council's model policy itself"),
     "vt-dmv-enforcement_fair-and-impartial-policing-policy.txt": ("vt-fair-impartial-policing", "the readers named 'vermont-fip-model' and 'vcjc-fair-impartial-policing': the Council's model policy"),
     "vt-vcjc_statement-to-communities-fair-impartial-policing.txt": ("vt-fair-impartial-policing", "the readers named 'vermont-fip-model' and 'vcjc-fair-impartial-policing': the Council's letter summing up its model policy"),
+    "nj-lakewood_pd-immigrant-trust-directive-page.txt": ("nj-immigrant-trust-directive", "both readers named 'nj-ag-immigrant-trust-directive': the Attorney General's summary of Directive 2018-6"),
+    "nj-newton-pd_immigrant-trust-directive-page.txt": ("nj-immigrant-trust-directive", "the readers named 'nj-ag-directive' and 'nj-ag-immigrant-trust-directive': the Attorney General's summary of Directive 2018-6"),
+    "nj-attorney-general_press-release-immigrant-trust-directive-2018-6.txt": ("nj-immigrant-trust-directive", "the Attorney General's own announcement of the Directive, whose summary of the rules departments repeat: the family's own publication (an edition is copied from it), not a department's text, which the readers' 'own' label took it for"),
+    "co-parker-pd_immigration-policy-4-27-statement-2017.txt": (None, "one reader named the CACP statement, the other none: the department's own policy, which quotes one sentence of the statement (cut off in the copy); not built from it"),
+    "co-englewood-pd_cacp-position-statement-immigration-law.txt": ("cacp-position-statement", "both readers named 'cacp-position-statement': the department posts the statement as its policy"),
 }
 
 
@@ -82,10 +88,11 @@ def main() -> None:
                 share = ADJUDICATED_SHARES[name][0]
             fams = [r.get("family") for r in (x, y)]
             family = fams[0] if fams[0] == fams[1] else None
-            if name in ADJUDICATED_FAMILIES:
+            adjudicated = name in ADJUDICATED_FAMILIES
+            if adjudicated:
                 family = ADJUDICATED_FAMILIES[name][0]
             entry = {"verdicts": verdicts, "quotes": quotes, "share": share, "family": family}
-            if fams[0] != fams[1]:
+            if fams[0] != fams[1] and not adjudicated:
                 entry["family_readings"] = fams
             if disputed:
                 entry["disputed"] = disputed
