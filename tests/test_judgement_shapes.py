@@ -1084,3 +1084,44 @@ def test_not_hesitate_and_not_fail_require():
     assert verdicts("Officers shall not hesitate to contact ICE.\n")["info_sharing"] == "red"
     assert verdicts("Officers must not fail to notify ICE of an arrest.\n")["info_sharing"] == "red"
     assert verdicts("Officers shall not contact ICE.\n")["info_sharing"] == "green"
+
+
+# --- the tenth held-out set's shapes (tests/heldout10/) ---------------------------------------
+
+
+def test_a_contracted_negation_negates():
+    # A sheriff quoted in the press: "can't" is "cannot", and a warrant a magistrate or judge
+    # issued is a judge's warrant.
+    text = ("The Sheriff said his office can’t hold an individual solely on an ICE detainer "
+            "unless a warrant was issued by a magistrate or judge to do so.\n")
+    assert verdicts(text)["lunn"] == "green"
+    assert verdicts("By state law I can’t use public money and resources to conduct any sweeps for illegal immigrants.\n")["resources"] == "green"
+
+
+def test_the_oregon_statutes_funds_wording_limits_resources():
+    text = ("No public funds of the Marrow Bay Police Department shall be used to detect or apprehend persons "
+            "whose only violation of law is that they are persons of foreign citizenship present in the United States.\n")
+    assert verdicts(text)["resources"] == "green"
+
+
+def test_acting_without_regard_to_status_is_no_status_check():
+    assert verdicts("Officers shall investigate criminal activity without regard for an individual’s legal status.\n")["status_checks"] == "silent"
+    text = "All residents should know that they may seek and obtain police assistance regardless of their immigration status.\n"
+    assert verdicts(text)["status_checks"] == "silent"
+    assert verdicts("Officers may ask about immigration status regardless of the offense.\n")["status_checks"] == "red"
+
+
+def test_what_other_agencies_did_is_no_rule():
+    # A news story's past tense about another county is not the department's policy.
+    assert verdicts("Quinnet County landed on the list of counties that didn’t comply with detainers.\n")["lunn"] == "silent"
+
+
+def test_an_exception_listed_after_a_colon_is_read_with_its_items():
+    text = (
+        "POLICY\n"
+        "A. A person may not be held in custody solely on the basis of an immigration detainer if he or she is "
+        "otherwise eligible for release unless one of the following exceptions applies:\n"
+        "1. The individual has been convicted of a serious or violent felony.\n"
+        "2. The individual is a current registrant on the sex offender registry.\n"
+    )
+    assert verdicts(text)["lunn"] == "red"

@@ -96,6 +96,11 @@ _DEPT = re.compile(
 )
 
 
+#: "can't" and the like, folded to straight quotes and lower case: what each stands for.
+_CONTRACTION = re.compile(r"\b(?:(can|won|shan)|([a-z]+)n)'t\b")
+_CONTRACTED = {"can": "cannot", "won": "will not", "shan": "shall not"}
+
+
 @functools.lru_cache(maxsize=65536)
 def reading_form(text: str) -> str:
     """Lower case words and the punctuation that bounds a provision (`;` `:` `,`), one
@@ -105,6 +110,9 @@ def reading_form(text: str) -> str:
     t = re.sub(r"\b[Nn][Oo][Ss]?\.\s*(?=[\[\d#(])", "number ", t)  # "Resolution No. 12" is not a negation
     t = _DEPT.sub(" the department ", t)
     t = t.lower()
+    # "can't hold", "won't share": the negation is in the contraction, which the punctuation
+    # below would otherwise cut to a stray "t" ("can t hold" reads as permission).
+    t = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(1)] if m.group(1) else m.group(2) + " not", t)
     t = re.sub(r"\b(?:u\.?\s?s\.?\s+)?immigration and customs enforcement(?:\s*\(ice\))?", "ice", t)
     t = re.sub(r"\b(287|1357)\s*\(\s*g\s*\)", r"\1g", t)
     t = re.sub(r"\bi\s*-\s*(247|203|200|205)\w*", r"i-\1", t)
@@ -857,6 +865,11 @@ def exceptions(form: str, lexicon: Lexicon) -> list[str]:
     return list(_EXCEPTION_CACHE[key])
 
 
+#: An exception that names its cases in a list after a colon.
+_ANNOUNCES_LIST = re.compile(r"\b(?:following|as follows)\b")
+_SEMICOLON = re.compile(r" ; ")
+
+
 def _exceptions(form: str, lexicon: Lexicon) -> list[str]:
     out = []
     padded = f" {form} "
@@ -866,6 +879,10 @@ def _exceptions(form: str, lexicon: Lexicon) -> list[str]:
             if rest.startswith(" : "):
                 rest = rest[2:]  # "…, unless: (1) the person is booked": the exception is the item
             stop = re.search(r" ; | : ", rest)
+            if stop and stop.group(0) == " : " and _ANNOUNCES_LIST.search(rest[: stop.start()]):
+                # "unless one of the following exceptions applies: (1) the person has been
+                # convicted …": the exceptions are what the colon announces
+                stop = _SEMICOLON.search(rest, stop.end())
             if not padded[: m.start()].strip():
                 # "Unless one of the two conditions is met, the Office will not honor …":
                 # an exception that opens the sentence ends where its main clause begins
@@ -934,6 +951,15 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     return found
 
 
+def _disregarded(m: re.Match[str], lexicon: Lexicon) -> bool:
+    """An action whose object comes just after an equal-treatment phrase ("investigate
+    criminal activity without regard for an individual's legal status") is done whatever
+    that object is: it is no action on it."""
+    words = m.group(0).split()
+    padded = " " + " ".join(words[-9:-1]) + " "
+    return any(f" {p} " in padded for p in lexicon.equal_treatment)
+
+
 def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Reading | None:
     form = reading_form(read)
     if not form or quoted.rstrip().endswith("?") or not _operative_or_saving(form, lexicon)[0]:
@@ -960,6 +986,8 @@ def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> R
     for kind in ("bad", "good"):
         for rx in rules.get(kind, ()):
             for m in _overlapping(rx, form):
+                if _disregarded(m, lexicon):
+                    continue
                 r = _judge_action(form, m, kind, quoted, question, lexicon)
                 if r is None:
                     continue
