@@ -1125,3 +1125,21 @@ def test_an_exception_listed_after_a_colon_is_read_with_its_items():
         "2. The individual is a current registrant on the sex offender registry.\n"
     )
     assert verdicts(text)["lunn"] == "red"
+
+
+def test_a_savings_clause_after_a_semicolon_leaves_the_rule_before_it():
+    text = ("All Harlow Falls employees shall decline to respond affirmatively to requests from ICE for non-public "
+            "information about an individual unless the request is accompanied by a judicial warrant; EXCEPT that "
+            "nothing in this resolution shall restrict any employee from sending information to ICE as required by "
+            "8 U.S.C. 1373.\n")
+    assert verdicts(text)["info_sharing"] == "green"
+    assert verdicts("Nothing in this ordinance shall prohibit any employee from sending information to ICE.\n")["info_sharing"] == "silent"
+
+
+def test_a_rule_subject_to_supervisors_public_safety_judgment_is_swallowed():
+    # Beacon's 2017 resolution: the guide's "serves a public safety interest" red flag.
+    text = ("Subject to the ability of supervisory police officials to exercise their sound judgment as necessary to "
+            "protect public safety, all Quinnet employees shall decline to respond affirmatively to requests from ICE "
+            "for non-public information about an individual unless the request is accompanied by a judicial warrant.\n")
+    assert verdicts(text)["info_sharing"] == "red"
+    assert verdicts("Subject to the requirements of state law, officers shall not share information with ICE.\n")["info_sharing"] == "green"

@@ -951,6 +951,14 @@ def read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Re
     return found
 
 
+def _before_savings(form: str, lexicon: Lexicon) -> str:
+    """The sentence up to the semicolon before its savings clause ("" when the savings
+    clause opens it: then the sentence is the savings clause)."""
+    at = min((m.start() for rx in lexicon.savings if (m := rx.search(form))), default=0)
+    cut = form.rfind(" ; ", 0, at)
+    return form[:cut].strip() if cut > 0 else ""
+
+
 def _disregarded(m: re.Match[str], lexicon: Lexicon) -> bool:
     """An action whose object comes just after an equal-treatment phrase ("investigate
     criminal activity without regard for an individual's legal status") is done whatever
@@ -969,7 +977,12 @@ def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> R
         if rx.search(form):
             return Reading(question, "red", quoted, "red flag language")
     if _operative_or_saving(form, lexicon)[1]:
-        return None
+        # "Decline to respond … unless …; EXCEPT that nothing in this resolution shall
+        # restrict …": the savings clause after the semicolon leaves the rule before it.
+        form = _before_savings(form, lexicon)
+        if not form or not _operative_or_saving(form, lexicon)[0] or _operative_or_saving(form, lexicon)[1]:
+            return None
+        rules = {kind: tuple(rx for rx in found if could_match(rx, form)) for kind, found in rules.items()}
     for rx in rules.get("red", ()):
         m = rx.search(form)
         if m:
