@@ -107,3 +107,17 @@ def test_a_numbered_item_after_its_lettered_sub_items_is_the_next_item():
     )
     # (the bare title line "(3) Undocumented immigrants" is the manual's front matter)
     assert [n for n, _, _ in got] == ["(3).1", "(3).1(a)", "(3).1(b)", "(3).2"]
+
+
+def test_a_copy_that_begins_inside_a_list_keeps_its_next_section_at_the_top():
+    # Beacon's resolution as a blog reproduced it: the copy begins at section 1's items
+    # "(a)" to "(c)", whose "1. … shall not:" it lost; "2. Detainer Requests." is section 2,
+    # not an item under "(c)" (a list's own items start at 1).
+    got = _clauses(
+        Block("(a) Stop, question, interrogate, investigate or arrest an individual based solely on immigration status;"),
+        Block("(b) Inquire about the immigration status of an individual; or"),
+        Block("(c) Perform the functions of a federal immigration officer."),
+        Block("2. Detainer Requests. City employees shall decline to respond affirmatively to a civil immigration detainer."),
+        Block("3. Information Requests. City employees shall decline requests from ICE for non-public information."),
+    )
+    assert [n for n, _, _ in got] == ["(a)", "(b)", "(c)", "2", "3"]

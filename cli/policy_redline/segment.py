@@ -225,6 +225,12 @@ class _Outline:
             # "3." after "2.1" in a policy numbered 1., 2., 3.: the next section, not an item of 2.1
             # (the items of Lexipol's 413.4 are numbered from 1, below 413).
             self.stack = []
+        if (style == "arabic" and label.isdigit() and int(label) > 1 and self.stack
+                and all(s in ("paren", "lower", "upper") for s, _ in self.stack)):
+            # "2. Detainer Requests." after items "(a)" to "(c)": a list's second number
+            # does not open a level under "(c)"; the "1." before the items was lost (a copy
+            # that begins inside section 1), and "2." is the next section
+            self.stack = []
         if style == "roman" and self.stack and self.stack[0][0] == "base":
             # A roman-numeral outline is a document's top level; it does not nest in 413.6.
             self.stack = []
