@@ -109,6 +109,27 @@ An officer may begin a pursuit when a driver refuses to stop and the officer bel
 A supervisor shall end a pursuit when the danger to the public outweighs the need to apprehend the driver.
 """
 
+# A town code chapter: its list of sections, then each section with lettered subsections.
+CODE = """Chapter 9.10
+RIGHTS OF IMMIGRANTS IN MARROW BAY
+
+Sections:
+
+9.10.010 No City enforcement of immigration laws.
+
+9.10.020 No inquiries into citizenship.
+
+9.10.010 No City enforcement of immigration laws.
+
+A. No agent, officer or employee of the City shall assist United States Immigration and Customs Enforcement in the investigation or arrest of any person for a civil violation of the immigration laws.
+
+B. Except for subsection (A) of this section, this chapter does not prohibit the Marrow Bay Police Department from carrying out its duties under state law.
+
+9.10.020 No inquiries into citizenship.
+
+A. No agent, officer or employee of the City shall inquire about the citizenship or immigration status of any person.
+"""
+
 BOARD = "the Select Board"  # none of these invented towns is in the table
 
 
@@ -118,7 +139,8 @@ def _policy(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-SCHEMES = [("marlow-413.txt", LEXIPOL), ("ashby-falls.txt", PLAIN), ("pellham-go.txt", OUTLINE), ("quarry-hill.md", HEADINGS)]
+SCHEMES = [("marlow-413.txt", LEXIPOL), ("ashby-falls.txt", PLAIN), ("pellham-go.txt", OUTLINE), ("quarry-hill.md", HEADINGS),
+           ("marrow-bay-code.txt", CODE)]
 
 
 @pytest.mark.parametrize("name,text", SCHEMES, ids=[n for n, _ in SCHEMES])

@@ -121,3 +121,21 @@ def test_a_copy_that_begins_inside_a_list_keeps_its_next_section_at_the_top():
         Block("3. Information Requests. City employees shall decline requests from ICE for non-public information."),
     )
     assert [n for n, _, _ in got] == ["(a)", "(b)", "(c)", "2", "3"]
+
+
+def test_a_code_chapters_list_of_sections_is_not_clauses_of_its_own():
+    # Takoma Park's chapter 9.04: "Sections:" and the section titles, then the sections. The
+    # titles stay in the text (a comparison shows them), in the clause before them.
+    got = _clauses(
+        Block("Sections:"),
+        Block("9.04.010 No City enforcement of immigration laws."),
+        Block("9.04.020 No inquiries into citizenship."),
+        Block("9.04.030 Preemption."),
+        Block("9.04.010 No City enforcement of immigration laws."),
+        Block("A. No agent, officer or employee of the City shall assist ICE in the arrest of any person for a civil violation."),
+        Block("9.04.020 No inquiries into citizenship."),
+        Block("A. No agent, officer or employee of the City shall inquire about the citizenship of any person."),
+    )
+    numbers = [n for n, _, _ in got]
+    assert numbers[1:] == ["9.04.010", "9.04.010.A", "9.04.020", "9.04.020.A"]
+    assert "9.04.030 Preemption." in got[0][2]

@@ -618,6 +618,13 @@ class _Numbering:
         top = ps[0]
         if numbering.is_outline(anchor) and not top.startswith("(") and (not top.isdigit() or (len(ps) > 1 and ps[1].isalpha())):
             return top  # an outline's sections are its top level: II.B.1 sits in II, 1.A in 1
+        if numbering.is_outline(anchor) and top.isdigit():
+            # a code's lettered subsections: 9.04.010.A sits in section 9.04.010
+            k = next(i for i, p in enumerate(ps) if not p.isdigit())
+            section = ps[0]
+            for p in ps[1:k]:
+                section = numbering.join(section, p)
+            return section
         return anchor
 
     def members(self, group: str) -> list[str]:

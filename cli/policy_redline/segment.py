@@ -365,7 +365,7 @@ def segment(document: Document) -> list[Clause]:
         current.list_intro = text.endswith(":")
 
     close()
-    return _unique_numbers(_drop_front_matter(clauses))
+    return _unique_numbers(_fold_contents(_drop_front_matter(clauses)))
 
 
 # A section number inside running text, followed by an all-caps heading word: "... 413.2 POLICY It is".
@@ -505,6 +505,35 @@ def _drop_front_matter(clauses: list[Clause]) -> list[Clause]:
             break
         k += 1
     return clauses[k:]
+
+
+def _fold_contents(clauses: list[Clause]) -> list[Clause]:
+    """A code chapter's list of its sections ("Sections: 9.04.010 No City enforcement of
+    immigration laws. 9.04.020 No inquiries into citizenship. …") before the sections
+    themselves: a run of numbered titles, each a few words, whose first two numbers come
+    again after it, in order, is a table of contents, not clauses (a draft would otherwise
+    number the real sections 9.04.010-2, …): its lines join the clause before it. An excerpt may stop before the later sections
+    come again, so only the first two are asked for."""
+
+    def title(c: Clause) -> bool:
+        return bool(c.number) and not c.heading and len(c.text.split()) <= 15
+
+    numbers = [c.number for c in clauses]
+    i = 0
+    while i + 1 < len(clauses):
+        if title(clauses[i]) and title(clauses[i + 1]):
+            again = next((k for k in range(i + 2, len(clauses)) if numbers[k] == numbers[i]), None)
+            if (again is not None and all(title(c) for c in clauses[i:again])
+                    and numbers[i + 1] in numbers[again + 1:]):
+                # Its lines stay in the text, in the clause before them ("Sections:"), so a
+                # comparison still shows them; they are only not clauses of their own.
+                lines = "\n".join(f"{c.number} {c.text}" for c in clauses[i:again])
+                host = clauses[i - 1] if i else Clause("", "", "", clauses[i].start, clauses[i].start, ())
+                text = f"{host.text}\n{lines}".strip()
+                merged = Clause(host.number, host.heading, text, host.start, clauses[again - 1].end, clause_sentences(text))
+                return clauses[:max(i - 1, 0)] + [merged] + _fold_contents(clauses[again:])
+        i += 1
+    return clauses
 
 
 def _unique_numbers(clauses: list[Clause]) -> list[Clause]:
