@@ -130,6 +130,14 @@ B. Except for subsection (A) of this section, this chapter does not prohibit the
 A. No agent, officer or employee of the City shall inquire about the citizenship or immigration status of any person.
 """
 
+# A general order as a records request delivers it: one paragraph, its sections inside it.
+RUNON = ("5.15 Marrow Bay Police Department GENERAL ORDER Rev. 07/05/17 ENFORCEMENT OF IMMIGRATION LAWS "
+         "The purpose of this order is to set out the Department's role with federal immigration authorities. "
+         "I. POLICY. It is the policy of the Marrow Bay Police Department to foster respect and trust between "
+         "the Department and every community it serves. Members shall not inquire about the immigration status "
+         "of any person. II. STATE AND LOCAL LAW. Members shall not detain any person on a civil immigration "
+         "detainer, and shall not give federal immigration authorities any information about any person.\n")
+
 BOARD = "the Select Board"  # none of these invented towns is in the table
 
 
@@ -155,6 +163,20 @@ def test_every_scheme_drafts_in_order_green_with_no_doubles_and_real_references(
     # no heading above the title: the draft starts with the policy's own first lines
     first = [p for p in amendment.paragraphs if p.amended][:2]
     assert all(p.original == p.amended for p in first)
+
+
+def test_new_sections_after_a_run_on_paragraph_are_numbered_after_its_last_section(tmp_path):
+    # San Francisco's order 5.15 as DocumentCloud's text has it: "5.15 … I. POLICY … II. …"
+    # in one paragraph. What the draft adds goes after the paragraph, so it is III, IV, …,
+    # not a 5.15.1 printed after II.
+    before = analyze(_policy(tmp_path, "marrow-bay-go.txt", RUNON))
+    assert [c.number for c in before.clauses] == ["5.15", "I", "II"]
+    amendment = draft(before, board=BOARD)
+    after = analyze_document(amendment.document())
+    numbers = [c.number for c in after.clauses]
+    assert numbers[:4] == ["5.15", "I", "II", "III"], numbers
+    assert numbering.disorder(numbers) <= numbering.disorder(["5.15", "I", "II"])
+    assert_drafted_well(before, amendment, after)
 
 
 def test_a_section_the_policy_has_is_amended_in_place_never_added_twice(tmp_path):

@@ -789,9 +789,22 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
     model_order = {mc.ref: i for i, mc in enumerate(model.clauses)}
     # Where each new section goes and its number, decided before any text is written, so
     # references between new sections can cite the numbers.
+    # A run-on paragraph holds several clauses ("5.15 … I. POLICY … II. STATE AND LOCAL
+    # LAW …"): a new section placed after any of them goes after the paragraph, so it is
+    # placed, and numbered, after the last clause the paragraph holds.
+    last_in_block: dict[str, str] = {}
+    owners = {o for _, o in blocks if o}
+    offset = 0
+    for block, owner in blocks:
+        start, offset = offset, offset + len(block.text) + 2
+        held = [c.number for c in clauses if c.number not in owners and start <= c.start <= start + len(block.text)]
+        if owner and held:
+            for n in (owner, *held):
+                last_in_block[n] = held[-1]
     by_spot: dict[str | None, list[_Insert]] = {}
     for ins in plan.inserts:
-        by_spot.setdefault(nums.spot(ins.anchor), []).append(ins)
+        spot = nums.spot(ins.anchor)
+        by_spot.setdefault(last_in_block.get(spot, spot) if spot else spot, []).append(ins)
     numbers: dict[str, tuple[str, str, str]] = {}  # mc ref -> (number, typed, anchor)
     for spot in [*(c.number for c in clauses), None]:
         for ins in sorted(by_spot.get(spot, []), key=lambda i: model_order.get(i.mc.ref, 0)):
@@ -836,6 +849,8 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
             i += 1
             if owner is not None and (i == len(blocks) or blocks[i][1] != owner):
                 insert(owner)
+                if owner in last_in_block:
+                    insert(last_in_block[owner])
             continue
         old = []
         while i < len(blocks) and blocks[i][1] == owner:
@@ -861,6 +876,8 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
             reason += " Removed: the model language that answers this is already in the draft."
         paras.extend(_pair(old, new, reason.strip()))
         insert(owner)
+        if owner in last_in_block:
+            insert(last_in_block[owner])
     for spot in by_spot:  # a clause that owns no paragraph of its own (cut out of a run-on one)
         if spot is not None:
             insert(spot)
