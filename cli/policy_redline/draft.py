@@ -787,8 +787,6 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
     default_level = min(levels.values(), default=2) or 2
     own_headings = section_headings(analysis)
     model_order = {mc.ref: i for i, mc in enumerate(model.clauses)}
-    # Where each new section goes and its number, decided before any text is written, so
-    # references between new sections can cite the numbers.
     # A run-on paragraph holds several clauses ("5.15 … I. POLICY … II. STATE AND LOCAL
     # LAW …"): a new section placed after any of them goes after the paragraph, so it is
     # placed, and numbered, after the last clause the paragraph holds.
@@ -801,6 +799,8 @@ def _build(analysis: Analysis, plan: _Plan, names: Names, model: Model) -> tuple
         if owner and held:
             for n in (owner, *held):
                 last_in_block[n] = held[-1]
+    # Where each new section goes and its number, decided before any text is written, so
+    # references between new sections can cite the numbers.
     by_spot: dict[str | None, list[_Insert]] = {}
     for ins in plan.inserts:
         spot = nums.spot(ins.anchor)

@@ -512,8 +512,9 @@ def _fold_contents(clauses: list[Clause]) -> list[Clause]:
     immigration laws. 9.04.020 No inquiries into citizenship. …") before the sections
     themselves: a run of numbered titles, each a few words, whose first two numbers come
     again after it, in order, is a table of contents, not clauses (a draft would otherwise
-    number the real sections 9.04.010-2, …): its lines join the clause before it. An excerpt may stop before the later sections
-    come again, so only the first two are asked for."""
+    number the real sections 9.04.010-2, …): its lines join the clause before it. An
+    excerpt may stop before the later sections come again, so only the first two are
+    asked for."""
 
     def title(c: Clause) -> bool:
         return bool(c.number) and not c.heading and len(c.text.split()) <= 15
