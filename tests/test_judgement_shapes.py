@@ -1143,3 +1143,38 @@ def test_a_rule_subject_to_supervisors_public_safety_judgment_is_swallowed():
             "for non-public information about an individual unless the request is accompanied by a judicial warrant.\n")
     assert verdicts(text)["info_sharing"] == "red"
     assert verdicts("Subject to the requirements of state law, officers shall not share information with ICE.\n")["info_sharing"] == "green"
+
+
+# --- the eleventh held-out set's shapes (tests/heldout11/) ------------------------------------
+
+
+def test_a_detention_named_as_a_noun_is_the_lunn_action():
+    text = ("The bylaw prohibits police detentions based on civil immigration detainer requests or ICE administrative "
+            "warrants.\n")
+    assert verdicts(text)["lunn"] == "green"
+    text = "The town will not aid in the detention, transfer or deportation of residents for civil immigration purposes.\n"
+    assert verdicts(text)["lunn"] == "green"
+
+
+def test_no_delay_in_bail_for_immigration_status_keeps_lunn():
+    assert verdicts("Any person arrested in Quinnet will not experience delays in the bail process due to their immigration status.\n")["lunn"] == "green"
+
+
+def test_cooperating_with_ice_on_the_transfer_to_custody_is_red_on_lunn():
+    text = ("It is in the interest of public safety that the Marrow Bay Sheriff's Office cooperates with ICE to ensure "
+            "an orderly transfer of criminal aliens to federal custody.\n")
+    assert verdicts(text)["lunn"] == "red"
+
+
+def test_what_a_bill_would_allow_is_no_permission():
+    text = ("The governor filed a bill that would allow authorities to comply with detainer requests involving "
+            "immigrants convicted of certain crimes.\n")
+    assert verdicts(text)["lunn"] == "silent"
+
+
+def test_information_given_to_families_or_by_ice_is_not_given_to_ice():
+    text = ("Upon any request for information about a student's immigration status, district staff shall: provide "
+            "students and parents/guardians with any documents provided by the immigration enforcement officer.\n")
+    assert verdicts(text)["info_sharing"] == "silent"
+    assert verdicts("Records shall not be provided by the department to ICE.\n")["info_sharing"] == "green"
+    assert verdicts("Officers may provide federal immigration officials with information about inmates.\n")["info_sharing"] == "red"

@@ -968,6 +968,24 @@ def _disregarded(m: re.Match[str], lexicon: Lexicon) -> bool:
     return any(f" {p} " in padded for p in lexicon.equal_treatment)
 
 
+#: "provide students and families with appropriate notice …": who receives comes first.
+_PROVIDE_WITH = re.compile(r"^(?:provid|giv|furnish|suppl)\w* ((?:\S+ ){1,4}?)with ")
+_GIVEN_BY = re.compile(r"^(?:provided|given|furnished|supplied|sent|shared|disclosed) by ((?:\S+ ){0,3}\S+)")
+_FEDERAL_WORD = re.compile(r"\b(?:ice|dhs|cbp|federal|immigration|homeland)\b")
+
+
+def _given_to_others(m: re.Match[str]) -> bool:
+    """Information provided *to* someone named right after the verb, who is not ICE
+    ("Provide students and families with … a description of the immigration officer's
+    request"), or *by* ICE ("documents provided by the immigration enforcement officer"):
+    the immigration words say what it is about or where it came from, not who receives it."""
+    given_by = _GIVEN_BY.match(m.group(0))
+    if given_by is not None and _FEDERAL_WORD.search(f"{given_by.group(1)} ".split(" to ")[0]):
+        return True  # "any documents provided by the immigration enforcement officer": from them
+    found = _PROVIDE_WITH.match(m.group(0))
+    return found is not None and _FEDERAL_WORD.search(found.group(1)) is None
+
+
 def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> Reading | None:
     form = reading_form(read)
     if not form or quoted.rstrip().endswith("?") or not _operative_or_saving(form, lexicon)[0]:
@@ -999,7 +1017,7 @@ def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> R
     for kind in ("bad", "good"):
         for rx in rules.get(kind, ()):
             for m in _overlapping(rx, form):
-                if _disregarded(m, lexicon):
+                if _disregarded(m, lexicon) or _given_to_others(m):
                     continue
                 r = _judge_action(form, m, kind, quoted, question, lexicon)
                 if r is None:
