@@ -1178,3 +1178,12 @@ def test_information_given_to_families_or_by_ice_is_not_given_to_ice():
     assert verdicts(text)["info_sharing"] == "silent"
     assert verdicts("Records shall not be provided by the department to ICE.\n")["info_sharing"] == "green"
     assert verdicts("Officers may provide federal immigration officials with information about inmates.\n")["info_sharing"] == "red"
+
+
+def test_a_listed_exception_is_as_strong_as_its_items():
+    lawful = ("Officers shall not inquire about immigration status except in the following circumstances: "
+              "(1) when required by law; (2) when a judicial warrant requires it.\n")
+    assert verdicts(lawful)["status_checks"] == "green"
+    swallowing = ("Officers shall not inquire about immigration status except in the following circumstances: "
+                  "(1) when the person has been convicted of a felony; (2) when the person is a gang member.\n")
+    assert verdicts(swallowing)["status_checks"] == "red"
