@@ -570,3 +570,12 @@ def test_markdown_backslash_escapes_keep_brackets_and_link_addresses(tmp_path: P
     doc = read_bytes(md.encode(), "draft.md")
     assert [b.text for b in doc.blocks][-1] == text
     assert read_bytes(b"Say \\*not\\* [this](https://x.org) or \\\\.\n", "p.md").blocks[0].text == "Say *not* this or \\."
+
+
+def test_a_text_copied_from_page_source_breaks_its_lines_at_br_tags() -> None:
+    # A records portal's page text, as it is often copied: the line-break tags are in it.
+    data = ("VI. DETENTION ISSUES <br />The LEA is expected to pursue to completion prosecution of the state "
+            "charges. <br />ICE will assume custody of individuals who have <br>been convicted.").encode("utf-8")
+    doc = read_bytes(data, "moa.txt", "txt")
+    assert "<br" not in doc.text
+    assert "VI. DETENTION ISSUES" in [b.text for b in doc.blocks]

@@ -1187,3 +1187,20 @@ def test_a_listed_exception_is_as_strong_as_its_items():
     swallowing = ("Officers shall not inquire about immigration status except in the following circumstances: "
                   "(1) when the person has been convicted of a felony; (2) when the person is a gang member.\n")
     assert verdicts(swallowing)["status_checks"] == "red"
+
+
+# --- the twelfth held-out set's shapes (tests/heldout12/) -------------------------------------
+
+
+def test_a_jail_that_describes_how_it_works_with_ice_states_its_practice():
+    text = ("The Quinnet County Jail interacts with Immigration and Customs Enforcement (ICE) by:\n"
+            "1. providing access to inmate information regarding citizenship status and country of origin;\n"
+            "2. accepting properly documented ICE detainer requests; and\n"
+            "3. releasing individuals subject to ICE detainer to federal custody once criminal charges are resolved.\n")
+    v = verdicts(text)
+    assert v["info_sharing"] == "red" and v["lunn"] == "red"
+
+
+def test_not_administering_immigration_law_limits_resources():
+    text = "Harlow Falls officials shall not administer federal immigration law, which is the exclusive authority of the federal government.\n"
+    assert verdicts(text)["resources"] == "green"

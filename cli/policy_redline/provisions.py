@@ -92,7 +92,7 @@ class Lexicon:
 # --- reading form ---------------------------------------------------------------------------
 
 _DEPT = re.compile(
-    r"\b(?:the\s+)?(?:(?:city|town|county)\s+of\s+)?(?:[A-Z][\w'’.-]*\s+){1,3}(?:Police\s+(?:Department|Dept\.?|Service)|Sheriff'?s?\s+(?:Office|Department))\b"
+    r"\b(?:the\s+)?(?:(?:city|town|county)\s+of\s+)?(?:[A-Z][\w'’.-]*\s+){1,3}(?:Police\s+(?:Department|Dept\.?|Service)|Sheriff'?s?\s+(?:Office|Department)|County\s+Jail)\b"
 )
 
 

@@ -7,9 +7,15 @@ import re
 from .common import Parsed, decode_text, lines_to_blocks, normalize_text
 
 
+_LINE_BREAK_TAG = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.I)
+
+
 def read(data: bytes, source: str) -> Parsed:
     text, enc = decode_text(data, source)
     text = normalize_text(text)
+    # A text copied from a web page's source keeps its line-break tags ("… established <br />by
+    # ICE supervisors"): they are where its lines end, not words.
+    text = _LINE_BREAK_TAG.sub("\n", text)
     lines = text.split("\n")
     title = ""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
