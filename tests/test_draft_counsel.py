@@ -509,6 +509,21 @@ def test_the_department_is_read_from_a_web_pages_title_when_the_body_never_names
 
 
 
+def test_a_title_in_capitals_that_runs_into_police_department_names_no_department(tmp_path):
+    # Roseville's council minutes: "A RESOLUTION ADOPTING POLICE DEPARTMENT POLICY #102", then
+    # the policy itself names the Roseville Police Department once.
+    import json
+
+    minutes = _policy(tmp_path, "minutes.txt", (
+        "RESOLUTION No. 11435\n\nA RESOLUTION ADOPTING POLICE DEPARTMENT POLICY #102 REGARDING IMMIGRATION ENFORCEMENT\n\n"
+        "Federal law does not authorize the Roseville Police Department to enforce federal immigration laws. "
+        "Employees shall not inquire about a person's immigration status unless it is directly related to a "
+        "criminal investigation.\n"))
+    result = run_cli("draft", str(minutes), "--format", "json", "--board", BOARD)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["department"] == "Roseville Police Department"
+
+
 def test_a_bylaw_that_names_its_town_but_not_its_police_is_drafted_for_that_towns_police(tmp_path):
     import json
 

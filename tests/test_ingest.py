@@ -579,3 +579,14 @@ def test_a_text_copied_from_page_source_breaks_its_lines_at_br_tags() -> None:
     doc = read_bytes(data, "moa.txt", "txt")
     assert "<br" not in doc.text
     assert "VI. DETENTION ISSUES" in [b.text for b in doc.blocks]
+
+
+def test_a_bullet_on_a_line_of_its_own_marks_the_next_line_and_a_row_of_marks_is_no_item() -> None:
+    # A college FAQ copied from its page: each "-" on its own line, its item on the next;
+    # minutes whose separator is a row of asterisks.
+    data = ("Fullerton College will:\n-\nNot enter into agreements with federal departments\n-\n"
+            "Not honor immigration hold requests\n\n* * * * * Pursuant to due call a meeting was held.\n").encode("utf-8")
+    doc = read_bytes(data, "faq.txt", "txt")
+    texts = [b.text for b in doc.blocks]
+    assert "Not honor immigration hold requests" in texts
+    assert any(t.startswith("* * * *") for t in texts)

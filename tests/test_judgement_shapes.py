@@ -1204,3 +1204,23 @@ def test_a_jail_that_describes_how_it_works_with_ice_states_its_practice():
 def test_not_administering_immigration_law_limits_resources():
     text = "Harlow Falls officials shall not administer federal immigration law, which is the exclusive authority of the federal government.\n"
     assert verdicts(text)["resources"] == "green"
+
+
+# --- the thirteenth held-out set's shapes (tests/heldout13/) ----------------------------------
+
+
+def test_assisting_ice_only_for_scene_safety_keeps_the_peace():
+    text = ("Members of the Quinnet Police Department are authorized to assist ICE when it is related to scene "
+            "safety and/or the safety of ICE employees as they perform their duties.\n")
+    assert verdicts(text)["raids"] == "green"
+    text = "Members of the Quinnet Police Department are authorized to assist ICE when it is related to any investigation.\n"
+    assert verdicts(text)["raids"] == "red"
+
+
+def test_acting_on_non_judicial_warrants_is_the_lunn_action():
+    assert verdicts("Marrow Bay police are prohibited from acting on non-judicial warrants.\n")["lunn"] == "green"
+
+
+def test_against_the_law_for_officers_forbids():
+    assert verdicts("It is against Oregon law for officers to participate in immigration enforcement.\n")["raids"] == "green"
+    assert verdicts("It is not against the law for officers to assist ICE.\n")["raids"] == "red"

@@ -175,6 +175,15 @@ class _Stretches:
             yield from rx.finditer(self.text, start, end)
 
 
+#: Words of a title that runs into "Police Department" ("A RESOLUTION ADOPTING POLICE
+#: DEPARTMENT POLICY #102"): no department's name has them.
+_NOT_IN_A_NAME = frozenset(
+    "resolution resolutions ordinance ordinances policy policies order orders bylaw by-law article section "
+    "adopting amending regarding concerning establishing creating authorizing approving implementing "
+    "rescinding updating revising supporting opposing".split()
+)
+
+
 def guess_department(text: str) -> str | None:
     """The department a policy names most often, as records name them: "Chicopee Police
     Department", "Worcester County Sheriff's Office", "Prince William County Police
@@ -193,7 +202,7 @@ def guess_department(text: str) -> str | None:
         words = name.split()
         while words and words[0].lower() in {"the", "of", "city", "town"}:
             words = words[1:]
-        if not words:
+        if not words or any(w.lower() in _NOT_IN_A_NAME for w in words):
             continue
         full = " ".join(words) + " Police Department"
         counts[full] = counts.get(full, 0) + 1

@@ -1122,10 +1122,11 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
         # "shall require a judicial warrant prior to detaining …": only on a judge's order
         return Reading(question, "green", quoted, "only on a judicial warrant")
     lawful_here = any(rx.search(form) for rx in lexicon.lawful) and not any(rx.search(form) for rx in lexicon.swallowing)
-    if lawful_here and not (excs and any(e.startswith(("only", "unless", "except")) for e in excs)):
+    if lawful_here and not (excs and any(e.startswith(("only", "unless", "except", "when")) for e in excs)):
         # "shall not prohibit … sending … as required by 8 U.S.C. § 1373": the law's floor
         return None
-    if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except")) for e in excs):
+    if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except", "when")) for e in excs):
+        # ("authorized to assist ICE when it is related to scene safety": only then)
         return Reading(question, "green", quoted, "only as the law requires")
     return Reading(question, "red", quoted, "allowed")
 

@@ -416,7 +416,8 @@ NUMBER_TOKEN = re.compile(
 )
 # Enumerators (as opposed to section numbers) make list items.
 _LIST_GROUPS = ("num", "pnum", "proman", "letter", "pletter")
-BULLET = re.compile(r"^[-*+•◦▪▫‣●○■□–]\s+")
+#: A list item's mark; a row of marks ("* * * * *", minutes' separator) is a rule, not an item.
+BULLET = re.compile(r"^[-*+•◦▪▫‣●○■□–]\s+(?![-*+•◦▪▫‣●○■□–](?:\s|$))")
 _SENTENCE_END = re.compile(r"""[.!?:;]["'”’)\]]*$""")
 _ALLCAPS_MAX_CHARS = 100
 _ALLCAPS_MAX_WORDS = 14
@@ -536,6 +537,23 @@ def _wrapped_citation(prev: str, line: str) -> bool:
     return bool(_NUMBER_THEN_LOWER.match(line)) and not re.search(r"[.:;!?]\W*$", prev)
 
 
+def _marks_on_their_own(lines: list[str]) -> list[str]:
+    """A web page copied as text can put each bullet on a line of its own, its item on the
+    next ("Fullerton College will:" / "-" / "Not honor immigration hold requests"): the
+    mark and its item are one list item."""
+    out: list[str] = []
+    pending = ""
+    for line in lines:
+        if len(line) == 1 and line in "-*+•◦▪▫‣●○■□–":
+            pending = line
+            continue
+        if pending and line:
+            line = f"{pending} {line}"
+            pending = ""
+        out.append(line)
+    return out
+
+
 def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
     """Group lines into blocks.
 
@@ -548,7 +566,7 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
     also ends the block when the line before it is clearly shorter than a full line
     (the last line of a paragraph) and the next line does not start in lower case.
     """
-    stripped = [" ".join(ln.split()) for ln in lines]
+    stripped = _marks_on_their_own([" ".join(ln.split()) for ln in lines])
     lengths = sorted(len(s) for s in stripped if s)
     full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     blocks: list[Block] = []

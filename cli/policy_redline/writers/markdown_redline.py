@@ -46,6 +46,9 @@ _BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _LINK_OPEN = re.compile(r"\[(?=[^\]\n]*\]\()")
 
 _CR = re.compile(r"\r\n?")
+# A paragraph that opens with a row of list marks ("* * * * Pursuant to due call …", a
+# minutes' separator) would read back as lists nested in lists, or a rule.
+_LIST_MARK = re.compile(r"[-*+][ \t]+[-*+](?:[ \t]|$)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -133,6 +136,8 @@ def redline_to_markdown(redline: Redline) -> str:
             body = body.replace("\n", "\n  ")
         else:
             prefix = ""
+            if _LIST_MARK.match(body):
+                body = "\\" + body
         lines += [prefix + body, ""]
     for i, note in enumerate(notes, 1):
         text = _neutralise(note).replace("\n", "\n    ")
