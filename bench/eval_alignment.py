@@ -42,6 +42,7 @@ def _same_family(label: str | None, found: str | None) -> bool:
 def real_editions(verbose: bool = False, directory: Path | None = None) -> tuple[int, int]:
     from bench.corpus import CORPUS, document, load
     from policy_redline.analysis import analyze_document
+    from policy_redline.errors import InputError
     from policy_redline.models import families, load_models
 
     directory = directory or CORPUS
@@ -66,7 +67,11 @@ def real_editions(verbose: bool = False, directory: Path | None = None) -> tuple
             group = "unmodelled"
         if group not in ("template", "own") and not verbose:
             continue
-        doc = document(t)
+        try:
+            doc = document(t)
+        except InputError as exc:
+            print(f"  refused (the one-line error a user sees): {t.name}: {exc.reason}")
+            continue
         a = analyze_document(doc)
         bp = a.boilerplate
         held = None

@@ -29,7 +29,8 @@ from corpus import document, load  # noqa: E402
 from draft_checks import assert_drafted_well, red_sentences  # noqa: E402
 
 from policy_redline import numbering  # noqa: E402
-from policy_redline.analysis import analyze_document  # noqa: E402
+from policy_redline.analysis import analyze_document
+from policy_redline.errors import InputError  # noqa: E402
 from policy_redline.draft import draft, is_about_immigration  # noqa: E402
 from policy_redline.ingest import read_bytes, read_policy  # noqa: E402
 from policy_redline.writers.docx_redline import redline_to_docx  # noqa: E402
@@ -53,7 +54,12 @@ def _docx(amendment, original: bytes | None) -> bytes:
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else None
-    texts = [(t.name, document(t), True) for t in (load(folder) if folder else load())]
+    texts = []
+    for t in (load(folder) if folder else load()):
+        try:
+            texts.append((t.name, document(t), True))
+        except InputError as exc:
+            print(f"refused (the one-line error a user sees): {t.name}: {exc.reason}")
     originals: dict[str, bytes] = {}
     for name in ("chicopee-413.docx", "chicopee-413.md", "bedford.pdf", "tewksbury-bias-free.txt"):
         texts.append((name, read_policy(ROOT / "policies" / name), False))

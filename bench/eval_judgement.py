@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import QUESTIONS, document, load  # noqa: E402
 
 from policy_redline.analysis import analyze_document  # noqa: E402
+from policy_redline.errors import InputError  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -39,8 +40,19 @@ def main(argv: list[str]) -> int:
     per_q: dict[str, list[int]] = {q: [0, 0] for q in QUESTIONS}
     misses = []
     confusion: Counter[tuple[str, str]] = Counter()
+    refused: list[str] = []
     for t in texts:
-        card = analyze_document(document(t)).scorecard
+        try:
+            doc = document(t)
+        except InputError as exc:
+            # what a user sees: a one-line error; a labelled verdict it costs is a miss
+            refused.append(f"{t.name}: {exc.reason}")
+            for q, want in t.verdicts.items():
+                total += 1
+                per_q[q][1] += 1
+                misses.append((t.name, q, want, "refused", t.quotes.get(q, ""), exc.reason))
+            continue
+        card = analyze_document(doc).scorecard
         for f in card.findings:
             answers += 1
             unclear += f.verdict == "unclear"
@@ -61,6 +73,8 @@ def main(argv: list[str]) -> int:
                 ev = card.finding(q).evidence
                 misses.append((t.name, q, want, got, t.quotes.get(q, ""), ev[0].text if ev else ""))
     print(f"corpus: {len(texts)} texts, {len(labelled)} with labels, {total} labelled verdicts")
+    for line in refused:
+        print(f"refused (the one-line error a user sees): {line}")
     if total:
         print(f"agreement, all labelled verdicts: {agree}/{total} = {agree / total:.3f}")
     if colour_total:

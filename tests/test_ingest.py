@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from formats import FORMATS, PDF_HEADER, write_policy  # noqa: E402
 
 from policy_redline.document import Block, Document
+from policy_redline.errors import InputError
 from policy_redline.ingest import SUPPORTED_SUFFIXES, read_bytes, read_policy
 from policy_redline.readers.common import normalize_text
 
@@ -590,3 +591,14 @@ def test_a_bullet_on_a_line_of_its_own_marks_the_next_line_and_a_row_of_marks_is
     texts = [b.text for b in doc.blocks]
     assert "Not honor immigration hold requests" in texts
     assert any(t.startswith("* * * *") for t in texts)
+
+
+def test_a_text_whose_words_run_together_is_refused_with_what_to_do() -> None:
+    # A copy of a college's PDF guidelines whose extraction lost every space.
+    text = ("Guidelines:WhattoDoifFederalImmigrationEnforcementOfficialsSeekCampusAccesstoConductanEnforcementAction\n\n"
+            "A.ThePasadenaAreaCommunityCollegeDistrictiscommittedtosupportingallofitsstudentsirrespectiveofimmigrationstatus.\n\n"
+            "B.FederalimmigrationenforcementofficialswhoseektoapprehendandremoveindividualsaremostoftenofficersofICE.\n\n"
+            "C.However,warrantsissuedinacriminalproceeding,immigrationrelatedornot,willrequireprovidingaccesstolimitedaccessareas.\n")
+    with pytest.raises(InputError) as caught:
+        read_bytes(text.encode("utf-8"), "guidelines.txt", "txt")
+    assert "run together without spaces" in caught.value.reason

@@ -293,6 +293,10 @@ _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+#: A token of letters and the punctuation between words, but no space: words run together.
+_RUN_TOGETHER = re.compile(r"^[A-Za-z][A-Za-z.,;:()’'“”\"\-—–/]+$")
+
+
 def gibberish_reason(text: str) -> str | None:
     """Why `text` cannot be read as a policy in English, or None when it can (or is too short
     to tell). Two signs: most letters outside the Latin script, or most words not words."""
@@ -327,6 +331,11 @@ def gibberish_reason(text: str) -> str | None:
             if wordy >= enough:
                 break
     if wordy < enough:
+        run_together = sum(len(t) for t in tokens if len(t) > 40 and _RUN_TOGETHER.match(t))
+        if run_together >= 0.5 * total:
+            # "ThePasadenaAreaCommunityCollegeDistrict…": words, but with no spaces between
+            return ("its words run together without spaces (text taken from a PDF that lost its "
+                    "spaces?); extract the text again with spaces (pdftotext), or run OCR on the PDF")
         return ("the text reads as gibberish (little of it is words: a wrong character encoding, "
                 "or a PDF whose fonts map to no text?); save it again as UTF-8 text, or run OCR "
                 "on the PDF")
