@@ -1224,3 +1224,10 @@ def test_acting_on_non_judicial_warrants_is_the_lunn_action():
 def test_against_the_law_for_officers_forbids():
     assert verdicts("It is against Oregon law for officers to participate in immigration enforcement.\n")["raids"] == "green"
     assert verdicts("It is not against the law for officers to assist ICE.\n")["raids"] == "red"
+
+
+def test_refusing_holds_only_for_low_level_offenders_keeps_the_rest():
+    # Multnomah County's 2013 board resolution (tests/heldout14/): holds go on for everyone else.
+    text = ("The Board supports the Sheriff's decision to stop complying with federal immigration holds for "
+            "low-level offenders in county jails.\n")
+    assert verdicts(text)["lunn"] == "red"
