@@ -772,18 +772,8 @@ class Aligner:
         self.closest = closest
         self._side: _Side | None = None
         self._done: dict[int, tuple[Model, list[Match]]] = {}
-        self._full: Aligner | None = None  # the aligner this one is `matched_only` of
         self._rows: list[int] | None = None  # `narrowed`: the only clauses aligned
         self._narrow: Aligner | None = None  # those clauses' own aligner
-
-    def matched_only(self) -> "Aligner":
-        """This policy, normalised once for both, aligned without a closest clause for the
-        clauses that match nothing: what a template's share needs (`recognise` reads the
-        matched clauses only), in a fraction of the time for a long policy. Results this
-        aligner already has are used as they are."""
-        twin = Aligner(self.clauses, self.towns, closest=False)
-        twin._full = self
-        return twin
 
     def touched(self, model: Model) -> tuple[list[int], frozenset[int]]:
         """The clauses with a sentence that matches a sentence of `model`, and the model's
@@ -799,9 +789,10 @@ class Aligner:
         return rows, hit
 
     def narrowed(self, rows: list[int]) -> "Aligner":
-        """This policy with only the clauses at `rows` aligned, the rest matching nothing
-        (no closest clause, as `matched_only`): what a template's share reads when `rows`
-        are the clauses `touched` by the templates, aligned in a fraction of the time."""
+        """This policy, normalised once for both, with only the clauses at `rows` aligned and
+        the rest matching nothing, with no closest clause: what a template's share reads
+        (`recognise` reads the matched clauses only) when `rows` are the clauses `touched` by
+        the templates, aligned in a fraction of the time."""
         twin = Aligner(self.clauses, self.towns, closest=False)
         twin._side = self._policy()
         twin._rows = list(rows)
@@ -816,13 +807,11 @@ class Aligner:
 
     def _policy(self) -> _Side:
         if self._side is None:
-            self._side = self._full._policy() if self._full is not None else _policy_side(self.clauses, self.towns)
+            self._side = _policy_side(self.clauses, self.towns)
         return self._side
 
     def matches(self, model: Model) -> list[Match]:
         hit = self._done.get(id(model))
-        if hit is None and self._full is not None:
-            hit = self._full._done.get(id(model))
         if hit is not None and hit[0] is model:
             return list(hit[1])
         if not self.clauses:

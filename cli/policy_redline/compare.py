@@ -336,7 +336,7 @@ def compare_document(policy: Document, against: str | Model | None = None, *, bo
     final = aligner
 
     def recognise() -> Boilerplate:
-        return bp if bp is not None else recognised(clauses, final.matched_only())
+        return bp if bp is not None else recognised(clauses, final)
 
     by_ref = {(mc.number or mc.heading): k for k, mc in enumerate(other.clauses)}
     # Consecutive department clauses matched to the same clause of the other side (a split,
