@@ -998,7 +998,8 @@ def _read_sentence(quoted: str, read: str, lexicon: Lexicon, question: str) -> R
         # "Decline to respond … unless …; EXCEPT that nothing in this resolution shall
         # restrict …": the savings clause after the semicolon leaves the rule before it.
         form = _before_savings(form, lexicon)
-        if not form or not _operative_or_saving(form, lexicon)[0] or _operative_or_saving(form, lexicon)[1]:
+        operative, saving = _operative_or_saving(form, lexicon) if form else (False, False)
+        if not operative or saving:
             return None
         rules = {kind: tuple(rx for rx in found if could_match(rx, form)) for kind, found in rules.items()}
     for rx in rules.get("red", ()):
