@@ -399,21 +399,23 @@ def _side_data(p: _ModelSide) -> tuple:
 def _side_from(data: object, n_clauses: int) -> _ModelSide:
     """`_side_data` read back: every value of the type it was written as and every position
     inside its list, or TypeError / ValueError (then the model is prepared afresh)."""
+    from .cache import shaped
+
     if type(data) is not tuple or len(data) != 21:
         raise TypeError("not a prepared model")
     (texts, uid, owner, words, first, sentences_of, text_words, text_chars, word_sets, clause_sets, clause_texts,
      clause_words, clause_of_texts, n, rank, sketched, text_bits, clause_bits, similar, sketch, contained) = data
-    n_texts, n_rows = len(_list_of(texts, str)), len(_list_of(uid, int))
+    n_texts, n_rows = len(shaped(texts, list, str)), len(shaped(uid, list, int))
     if n != n_clauses or type(sketched) is not bool or type(rank) is not dict:
         raise ValueError("another model")
     for values, kind, size in ((owner, int, n_rows), (words, float, n_rows), (first, int, n_texts),
                                (text_words, float, n_texts), (text_chars, float, n_texts), (word_sets, frozenset, n_texts),
                                (text_bits, int, n_texts), (clause_sets, frozenset, n), (clause_texts, str, n),
                                (clause_words, float, n), (clause_bits, int, n)):
-        if len(_list_of(values, kind)) != size:
+        if len(shaped(values, list, kind)) != size:
             raise ValueError("lists of different lengths")
     for lists, size, bound in ((sentences_of, n_texts, n_rows), (clause_of_texts, n, n_texts)):
-        if len(_list_of(lists, list)) != size or not _in_range(list(chain.from_iterable(lists)), bound):
+        if len(shaped(lists, list, list)) != size or not _in_range(list(chain.from_iterable(lists)), bound):
             raise ValueError("a position out of range")
     if not (_in_range(uid, n_texts) and _in_range(first, n_rows) and _in_range(owner, n)):
         raise ValueError("a position out of range")
@@ -432,12 +434,6 @@ def _side_from(data: object, n_clauses: int) -> _ModelSide:
 
 def _types(values) -> set[type]:
     return set(map(type, values))
-
-
-def _list_of(values: object, kind: type) -> list:
-    if type(values) is not list or not _types(values) <= {kind}:
-        raise TypeError(f"not a list of {kind.__name__}")
-    return values
 
 
 def _in_range(positions: object, bound: int) -> bool:

@@ -37,6 +37,17 @@ CACHE_ENV = "POLICY_REDLINE_CACHE"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 
 
+def shaped(values: object, container: type, kind: type, size: int | None = None):
+    """`values` when it is a `container` (tuple or list) of `kind` values only (`size` of
+    them, when given), else TypeError: an entry's parts are checked before they are used,
+    since marshal hands back whatever shape the file holds."""
+    if type(values) is not container or (size is not None and len(values) != size):  # type: ignore[arg-type]
+        raise TypeError(f"not a {container.__name__}" + (f" of {size}" if size is not None else ""))
+    if not set(map(type, values)) <= {kind}:  # type: ignore[call-overload]
+        raise TypeError(f"not a {container.__name__} of {kind.__name__}")
+    return values
+
+
 def cache_root() -> str:
     """The user's cache folder for this tool (the OCR cache is its `ocr/`)."""
     base = os.environ.get(CACHE_ENV, "").strip()

@@ -333,36 +333,26 @@ def _model_data(m: Model) -> tuple:
     return (m.id, m.kind, m.title, m.source, m.date, m.family, m.edition, m.state, m.year, clauses)
 
 
-def _strings(values, n: int | None = None) -> tuple[str, ...]:
-    if type(values) is not tuple or (n is not None and len(values) != n) or not all(type(v) is str for v in values):
-        raise TypeError("not a tuple of strings")
-    return values
-
-
 def _model_from(data: object, path: str, digest: str) -> Model:
     """`_model_data` read back, every value checked to be what it was written as."""
+    from .cache import shaped
+
     if type(data) is not tuple or len(data) != 10:
         raise TypeError("not a stored model")
-    head = _strings(data[:9])
+    head = shaped(data[:9], tuple, str)
     if type(data[9]) is not tuple or not data[9]:
         raise TypeError("no clauses")
     clauses = []
     for c in data[9]:
         if type(c) is not tuple or len(c) != 10:
             raise TypeError("not a stored clause")
-        model, number, heading, text, source, maps_to = _strings((c[0], c[1], c[2], c[3], c[5], c[6]))
-        answers = tuple(_strings(a, 2) for a in _tuple(c[4]))
-        mc = ModelClause(model, number, heading, text, answers, source, maps_to, _strings(c[7]), _strings(c[8]))
-        mc.__dict__["sentences"] = _strings(c[9])  # the cached_property, as clause_sentences gave it
+        model, number, heading, text, source, maps_to = shaped((c[0], c[1], c[2], c[3], c[5], c[6]), tuple, str)
+        answers = tuple(shaped(a, tuple, str, 2) for a in shaped(c[4], tuple, tuple))
+        mc = ModelClause(model, number, heading, text, answers, source, maps_to, shaped(c[7], tuple, str), shaped(c[8], tuple, str))
+        mc.__dict__["sentences"] = shaped(c[9], tuple, str)  # the cached_property, as clause_sentences gave it
         clauses.append(mc)
     return Model(id=head[0], kind=head[1], title=head[2], source=head[3], date=head[4], clauses=tuple(clauses), path=path,
                  family=head[5], edition=head[6], state=head[7], year=head[8], digest=digest)
-
-
-def _tuple(value) -> tuple:
-    if type(value) is not tuple:
-        raise TypeError("not a tuple")
-    return value
 
 
 def _load_file(p: Path) -> Model:
