@@ -1231,3 +1231,25 @@ def test_refusing_holds_only_for_low_level_offenders_keeps_the_rest():
     text = ("The Board supports the Sheriff's decision to stop complying with federal immigration holds for "
             "low-level offenders in county jails.\n")
     assert verdicts(text)["lunn"] == "red"
+
+
+# --- a sheriff's announcement (tests/heldout6/, tests/heldout13/) ------------------------------
+
+
+def test_a_release_date_is_a_date_not_information_given_to_ice():
+    # Fairfax County's statements: a hold "past their release date" is about holding, and
+    # the release date is no information sent to anyone.
+    text = ("The Quinnet County Sheriff's Office will no longer hold inmates past their release date unless an ICE "
+            "administrative request to detain the inmate is accompanied by a criminal detainer issued by a court.\n")
+    got = verdicts(text)
+    assert got["info_sharing"] == "silent"
+    assert got["lunn"] == "green"
+    assert verdicts("Deputies shall notify ICE of an inmate's release date.\n")["info_sharing"] == "red"
+
+
+def test_having_notified_ice_of_a_rule_is_not_the_rule_on_notifying():
+    text = ("Sheriff Ann Holt has notified ICE that the Marrow Bay jail will no longer hold people for "
+            "immigration authorities without a judicial warrant.\n")
+    assert verdicts(text)["info_sharing"] == "silent"
+    # the modal after the action still governs one in a condition
+    assert verdicts("If ICE requests assistance, Harlow Falls officers will provide it.\n")["raids"] == "red"

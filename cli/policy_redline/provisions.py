@@ -74,6 +74,13 @@ class Lexicon:
     # Words after which an action's words say when ("in advance of responding to ICE") or
     # what something costs ("costs incurred in continuing to detain"), not what anyone does.
     not_the_action_after: tuple[str, ...] = ()
+    # Nouns whose first word is an action's verb ("past their release date"): what the
+    # sentence names, not what anyone does.
+    not_actions: tuple[str, ...] = ()
+    # Auxiliaries that make the next verb a report of what was done ("has notified ICE
+    # that the office will no longer hold …"): a later modal governs the reported clause,
+    # not the report.
+    perfect: frozenset[str] = frozenset()
     on_request: tuple[re.Pattern[str], ...] = ()  # "unless … in response to a notification request from ICE"
     unqualified: tuple[re.Pattern[str], ...] = ()  # "unless … accompanied by a warrant": whose?
     unqualified_on: frozenset[str] = frozenset()  # the questions on which that matters
@@ -291,6 +298,8 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         warrant_first=_phrase_list(exc.get("warrant first", "")),
         openings=_forms(neg.get("before the subject", "")),
         not_the_action_after=_forms(mod.get("a time, not the action, after", ""), mod.get("a cost, not the action, after", "")),
+        not_actions=_forms(mod.get("a noun, not the action", "")),
+        perfect=frozenset(w.strip() for w in mod.get("a report of what was done, after", "").split(",") if w.strip()),
         federal_doers=_phrase_list(mod.get("federal doers", "")),
         federal_acts=frozenset(w.strip() for w in mod.get("federal doers act for themselves on", "").split(",") if w.strip()),
         outside_doers=_phrase_list(mod.get("outside doers", "")),
@@ -777,6 +786,9 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     if inside:
         return _governed(form, inside[0], None, lexicon)
     after = [m for m in marks if m.start() >= end and ";" not in form[end:m.start()]]
+    if after and form[:start].split()[-1:] and form[:start].split()[-1] in lexicon.perfect:
+        # "has notified ICE that the office will no longer hold …": done, and reported
+        return _NONE
     if after:
         answer = " ".join(form[after[0].end():].split()[:8])
         if any(rx.search(answer) for rx in lexicon.answering):
@@ -1068,6 +1080,8 @@ def _object_negated(action: str, lexicon: Lexicon) -> bool:
 def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question: str, lexicon: Lexicon) -> Reading | None:
     if any(f" {form[: m.start()].rstrip()}".endswith(f" {p}") for p in lexicon.not_the_action_after):
         return None  # "inform the person in advance of responding to ICE": a when, not a what
+    if any(f"{form[m.start():]} ".startswith(f"{p} ") for p in lexicon.not_actions):
+        return None  # "hold inmates past their release date unless an ICE request …": a noun
     if _in_reference(form, m.start(), lexicon):
         return None  # "a memorandum …, as provided in 8 U.S.C. 1357(g)": nothing is provided to anyone
     st = stance(form, m.start(), lexicon, m.end())
