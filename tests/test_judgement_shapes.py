@@ -1253,3 +1253,10 @@ def test_having_notified_ice_of_a_rule_is_not_the_rule_on_notifying():
     assert verdicts(text)["info_sharing"] == "silent"
     # the modal after the action still governs one in a condition
     assert verdicts("If ICE requests assistance, Harlow Falls officers will provide it.\n")["raids"] == "red"
+
+
+def test_help_promised_when_immigration_officials_ask_is_red():
+    # Henrico County's LP-54-25 (tests/heldout6/): who is helped is named in the condition.
+    assert verdicts("When requested by federal immigration officials, Quinnet officers will lend their cooperation.\n")["raids"] == "red"
+    assert verdicts("When requested by federal immigration officials, Quinnet officers shall not provide assistance.\n")["raids"] == "green"
+    assert verdicts("Quinnet officers shall not detain anyone when requested by ICE.\n")["raids"] == "silent"

@@ -768,7 +768,17 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     before = [m for m in marks if m.end() <= start and not _closed_before_colon(form, m, start)]
     # A modal inside the action's words governs it when a passive verb follows ("No funds …
     # shall be used"); so does a negating verb ("Agents are not permitted to enter …").
-    inside = [m for m in marks if start <= m.start() < end and (set(form[m.end():end].split()) & lexicon.passive or _is_negating_verb(m, lexicon))]
+    # So does a modal whose answering verb follows it within the action's words ("When
+    # requested by immigration officials, members will lend their cooperation": the
+    # pattern starts at the condition that names who is helped).
+    inside = [
+        m for m in marks
+        if start <= m.start() < end and (
+            set(form[m.end():end].split()) & lexicon.passive
+            or _is_negating_verb(m, lexicon)
+            or (form[start:m.start()].lstrip().startswith(("requested ", "asked ")) and any(rx.search(" ".join(form[m.end():end].split()[:8])) for rx in lexicon.answering))
+        )
+    ]
     if before and inside and _CONDITION.search(form[before[-1].end():start]):
         # "… shall state in writing that personnel … will not be used": the clause after
         # "that" has its own subject and modal.
