@@ -1260,3 +1260,17 @@ def test_help_promised_when_immigration_officials_ask_is_red():
     assert verdicts("When requested by federal immigration officials, Quinnet officers will lend their cooperation.\n")["raids"] == "red"
     assert verdicts("When requested by federal immigration officials, Quinnet officers shall not provide assistance.\n")["raids"] == "green"
     assert verdicts("Quinnet officers shall not detain anyone when requested by ICE.\n")["raids"] == "silent"
+
+
+def test_an_order_to_cease_holding_on_a_detainer_alone_is_lunns_rule():
+    # Walla Walla County's 2014 order (tests/heldout9/)
+    text = ("The Quinnet County Sheriff's Office shall cease to hold individuals in custody when the only authority "
+            "for such custody is a request contained in a (Department of Homeland Security) ICE immigration detainer.\n")
+    assert verdicts(text)["lunn"] == "green"
+    assert verdicts("The Marrow Bay jail may hold individuals when the only basis is an ICE detainer.\n")["lunn"] == "red"
+
+
+def test_ice_misspelled_in_the_plural_is_still_ice():
+    # Cambridge's 2025 report (tests/heldout9/): "Immigrations and Customs Enforcement"
+    text = "Harlow Falls officers are prevented from assisting in any Immigrations and Customs Enforcement operations in the city.\n"
+    assert verdicts(text)["raids"] == "green"

@@ -120,7 +120,7 @@ def reading_form(text: str) -> str:
     # "can't hold", "won't share": the negation is in the contraction, which the punctuation
     # below would otherwise cut to a stray "t" ("can t hold" reads as permission).
     t = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(1)] if m.group(1) else m.group(2) + " not", t)
-    t = re.sub(r"\b(?:u\.?\s?s\.?\s+)?immigration and customs enforcement(?:\s*\(ice\))?", "ice", t)
+    t = re.sub(r"\b(?:u\.?\s?s\.?\s+)?immigrations? and customs enforcement(?:\s*\(ice\))?", "ice", t)
     t = re.sub(r"\b(287|1357)\s*\(\s*g\s*\)", r"\1g", t)
     t = re.sub(r"\bi\s*-\s*(247|203|200|205)\w*", r"i-\1", t)
     t = t.replace("u.s.c.", "usc").replace("u.s.", "us")
