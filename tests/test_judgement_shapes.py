@@ -1274,3 +1274,60 @@ def test_ice_misspelled_in_the_plural_is_still_ice():
     # Cambridge's 2025 report (tests/heldout9/): "Immigrations and Customs Enforcement"
     text = "Harlow Falls officers are prevented from assisting in any Immigrations and Customs Enforcement operations in the city.\n"
     assert verdicts(text)["raids"] == "green"
+
+
+# --- the fifteenth held-out set's shapes (tests/heldout15/) ------------------------------------
+
+
+def test_agents_not_allowed_access_without_a_judicial_warrant():
+    text = "Federal immigration agents are not allowed access to non-public areas on Quinnet property without a judicial warrant.\n"
+    assert verdicts(text)["raids"] == "green"
+    text = "ICE agents are not allowed access to non-public areas of Quinnet property unless the supervisor agrees.\n"
+    assert verdicts(text)["raids"] == "red"
+
+
+def test_city_resources_for_detention_based_on_immigration_status():
+    text = ("Harlow Falls employees are prohibited from using City resources to facilitate the investigation, detection, "
+            "apprehension or detention of individuals based on immigration status.\n")
+    assert verdicts(text)["resources"] == "green"
+
+
+def test_sharing_immigration_status_with_anyone():
+    text = ("Marrow Bay employees are prohibited by law from collecting or sharing citizenship or immigration status, "
+            "unless required by law to determine eligibility for a state or federal program.\n")
+    assert verdicts(text)["info_sharing"] == "green"
+
+
+def test_fingerprints_sent_automatically_where_ice_can_read_them():
+    text = ("During the booking process, fingerprints are automatically transmitted to a state database to which all "
+            "local, state and national law enforcement agencies including ICE have access.\n")
+    assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_deputies_notify_ice_of_a_release_as_their_practice():
+    text = "Booking deputies also notify ICE when an inmate served with an ICE detainer is scheduled to be released.\n"
+    got = verdicts(text)
+    assert got["info_sharing"] == "red"
+    # ICE is told, not the inmate: no green for telling the arrestee of the detainer
+    assert got["detainers"] != "green"
+    assert verdicts("Officers shall notify the arrestee of any ICE detainer.\n")["info_sharing"] == "silent"
+
+
+def test_a_residency_check_the_law_requires_of_sheriffs():
+    text = "The law requires all Sheriffs to determine the residency status of individuals arrested and brought to jail.\n"
+    assert verdicts(text)["status_checks"] == "red"
+    assert verdicts("The registrar shall determine the residency status of students for tuition purposes.\n")["status_checks"] == "silent"
+
+
+def test_a_detainer_must_come_with_a_judges_order():
+    text = ("Quinnet Sheriff's Office policy now requires that an ICE detainer be accompanied by a criminal judiciary "
+            "order, which ensures due process.\n")
+    assert verdicts(text)["lunn"] == "green"
+    assert verdicts("The Marrow Bay jail will not honor an ICE detainer unless it is accompanied by a judicial warrant.\n")["lunn"] == "green"
+
+
+def test_asking_ice_whether_a_matter_is_civil_enforcement_serves_the_rule():
+    text = ("A Harlow Falls agency or agent is authorized to communicate with ICE in order to determine whether any "
+            "matter involves enforcement based solely on a violation of a civil immigration law.\n")
+    assert verdicts(text)["info_sharing"] == "silent"
+    assert verdicts("Harlow Falls officers may communicate with ICE about any inmate.\n")["info_sharing"] == "red"

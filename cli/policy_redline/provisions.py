@@ -77,6 +77,10 @@ class Lexicon:
     # Nouns whose first word is an action's verb ("past their release date"): what the
     # sentence names, not what anyone does.
     not_actions: tuple[str, ...] = ()
+    # A permission whose purpose is to find out whether the rule applies ("authorized to
+    # communicate with ICE in order to determine whether any matter involves enforcement
+    # based solely on a violation of a civil immigration law"): it serves the prohibition.
+    rule_checks: tuple[re.Pattern[str], ...] = ()
     # Auxiliaries that make the next verb a report of what was done ("has notified ICE
     # that the office will no longer hold …"): a later modal governs the reported clause,
     # not the report.
@@ -284,7 +288,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         # statement of what it does is its policy; the subject stands where a modal would.
         who = "|".join(dict.fromkeys(re.escape(w).replace(r"\ ", " ") for w in speakers))
         what = "|".join(re.escape(w).replace(r"\*", r"[\w-]*") for w in practices)
-        modals += (re.compile(rf"(?<![\w-])(?:{who})(?= (?:[\w-]+ly )?(?:{what})(?![\w-]))"),)
+        modals += (re.compile(rf"(?<![\w-])(?:{who})(?= (?:[\w-]+ly |also )?(?:{what})(?![\w-]))"),)
     whole = keyed("whole-document shapes")
     return Lexicon(
         negation_words=frozenset(w.strip() for w in neg.get("words", "").split(",") if w.strip()),
@@ -295,6 +299,7 @@ def parse_lexicon(markdown: str, path: str = "<provisions>") -> Lexicon:
         modals=modals,
         exception_markers=tuple(sorted(_forms(exc.get("markers", "")), key=len, reverse=True)),
         lawful=_phrase_list(exc.get("lawful floor", "")),
+        rule_checks=_phrase_list(exc.get("a check on the rule, not a permission", "")),
         warrant_first=_phrase_list(exc.get("warrant first", "")),
         openings=_forms(neg.get("before the subject", "")),
         not_the_action_after=_forms(mod.get("a time, not the action, after", ""), mod.get("a cost, not the action, after", "")),
@@ -1146,6 +1151,8 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     if any(rx.search(form[: m.start()]) for rx in lexicon.warrant_first) and not any(rx.search(form) for rx in lexicon.swallowing):
         # "shall require a judicial warrant prior to detaining …": only on a judge's order
         return Reading(question, "green", quoted, "only on a judicial warrant")
+    if any(rx.search(form, m.start()) for rx in lexicon.rule_checks):
+        return None  # "… to communicate with ICE in order to determine whether any matter involves enforcement …"
     lawful_here = any(rx.search(form) for rx in lexicon.lawful) and not any(rx.search(form) for rx in lexicon.swallowing)
     if lawful_here and not (excs and any(e.startswith(("only", "unless", "except", "when")) for e in excs)):
         # "shall not prohibit … sending … as required by 8 U.S.C. § 1373": the law's floor
