@@ -1331,3 +1331,17 @@ def test_asking_ice_whether_a_matter_is_civil_enforcement_serves_the_rule():
             "matter involves enforcement based solely on a violation of a civil immigration law.\n")
     assert verdicts(text)["info_sharing"] == "silent"
     assert verdicts("Harlow Falls officers may communicate with ICE about any inmate.\n")["info_sharing"] == "red"
+
+
+def test_a_task_force_whose_focus_is_not_immigration_enforcement():
+    # Roseville's policy 102 (tests/heldout13/)
+    text = ("Members of the Quinnet Police Department are authorized to cooperate with a task force involving ICE "
+            "agents as long as the focus of the task force is not immigration enforcement.\n")
+    assert verdicts(text)["raids"] == "green"
+    text = "Quinnet officers are authorized to cooperate with a task force involving ICE agents as long as the supervisor approves.\n"
+    assert verdicts(text)["raids"] == "red"
+
+
+def test_cooperation_only_as_federal_and_state_laws_mandate():
+    text = "Members of the Marrow Bay Police Department will cooperate with ICE as specifically mandated by federal and state laws.\n"
+    assert verdicts(text)["raids"] != "red"

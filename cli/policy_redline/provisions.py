@@ -1154,13 +1154,18 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
     if any(rx.search(form, m.start()) for rx in lexicon.rule_checks):
         return None  # "… to communicate with ICE in order to determine whether any matter involves enforcement …"
     lawful_here = any(rx.search(form) for rx in lexicon.lawful) and not any(rx.search(form) for rx in lexicon.swallowing)
-    if lawful_here and not (excs and any(e.startswith(("only", "unless", "except", "when")) for e in excs)):
+    if lawful_here and not (excs and any(e.startswith(_LIMITING) for e in excs)):
         # "shall not prohibit … sending … as required by 8 U.S.C. § 1373": the law's floor
         return None
-    if excs and all(k == "lawful" for k in kinds) and any(e.startswith(("only", "unless", "except", "when")) for e in excs):
+    if excs and all(k == "lawful" for k in kinds) and any(e.startswith(_LIMITING) for e in excs):
         # ("authorized to assist ICE when it is related to scene safety": only then)
         return Reading(question, "green", quoted, "only as the law requires")
     return Reading(question, "red", quoted, "allowed")
+
+
+#: Exceptions that limit a permission to their case ("authorized to assist ICE only when …",
+#: "… as long as the focus of the task force is not immigration enforcement").
+_LIMITING = ("only", "unless", "except", "when", "as long as", "so long as")
 
 
 _DETERMINERS = re.compile(r"^(?:(?:the|a|an|any|all|such|federal|us|united states|u s) )+")
