@@ -1345,3 +1345,28 @@ def test_a_task_force_whose_focus_is_not_immigration_enforcement():
 def test_cooperation_only_as_federal_and_state_laws_mandate():
     text = "Members of the Marrow Bay Police Department will cooperate with ICE as specifically mandated by federal and state laws.\n"
     assert verdicts(text)["raids"] != "red"
+
+
+# --- the sixteenth held-out set's shapes (tests/heldout16/) ------------------------------------
+
+
+CAMPUS_STEPS = (
+    "Campus visits\n\n"
+    "If an employee is approached by anyone engaged in immigration enforcement, they must call the Quinnet University Police.\n\n"
+    "Once notified, Quinnet police will\n\n"
+    "  • Verify the credentials of enforcement officers and collect details about their purpose on campus.\n"
+    "  • Review documentation, including judicial warrants, for validity.\n"
+)
+
+
+def test_a_lead_in_that_stops_at_its_modal_governs_the_bullets_after_it():
+    # Western Washington University's FAQ: "Once notified, UPD will" over its bullets
+    assert verdicts(CAMPUS_STEPS)["raids"] == "green"
+    assert "Review documentation, including judicial warrants, for validity." in evidence(CAMPUS_STEPS, "raids")
+
+
+def test_checking_an_agents_identity_before_access():
+    text = ("Campus access\n\nUpon a request to access nonpublic property, the Designated Authority shall take the "
+            "necessary steps to:\n\n  • Verify the identity of the law enforcement agency;\n")
+    assert verdicts(text)["raids"] == "green"
+    assert verdicts("Campus access\n\nMarrow Bay staff shall not verify the credentials of ICE agents.\n")["raids"] == "red"

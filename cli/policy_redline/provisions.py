@@ -465,8 +465,11 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     return out
 
 
-# How a lead-in ends: "shall not:", "… directs county staff as follows."
-_LEAD_END = re.compile(r"(?::|\bas follows\s*[.:]?|\bthe following\s*[.:])\s*$", re.I)
+# How a lead-in ends: "shall not:", "… directs county staff as follows.", or a line that
+# stops at its modal before a bulleted list ("Once notified, UPD will"; the modal stays).
+_LEAD_END = re.compile(
+    r"(?::|\bas follows\s*[.:]?|\bthe following\s*[.:]|(?:(?<=\bwill)|(?<=\bshall)|(?<=\bmust)|(?<=\bshould)))\s*$", re.I
+)
 def _looks_like_heading(text: str) -> bool:
     """"Department Funds and Resources": a title line, not half a sentence."""
     words = text.split()
