@@ -100,3 +100,53 @@ def test_the_held_out_texts_get_the_same_answers_in_every_format(tmp_path, fmt):
         if answers[0] != answers[1]:
             differ.append((path.name, answers))
     assert differ == []
+
+
+# An ordinance in Chicago's shape (tests/heldout15/), written for this test: a lead-in, items
+# with sub-items, and one item holding a second sentence with a modal of its own. As a Word,
+# Markdown or web copy each item is a paragraph the segmenter numbers on its own ("(a)(4)").
+NESTED_ORDINANCE = [
+    "4-10-020 Civil immigration enforcement prohibited.",
+    "(a) No officer or agency of Quinnet shall participate in civil immigration enforcement operations, unless "
+    "required to disclose information as provided in Section 4-10-030(b). Specifically, no officer or agency shall:",
+    "(1) stop, arrest, or detain a person",
+    "(A) solely because the person is believed to be in the country unlawfully.",
+    "(B) based upon an immigration detainer.",
+    "(2) give ICE agents access to a person in custody.",
+    "(3) answer ICE inquiries about a person's release date. An officer is authorized to communicate with ICE in "
+    "order to determine whether any matter involves enforcement based solely on a civil immigration law.",
+    "(4) enter into an agreement under Section 1357(g) of Title 8 of the United States Code.",
+    "(5) transfer any person into ICE custody for the sole purpose of civil immigration enforcement.",
+]
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "html", "pdf"])
+def test_a_list_that_goes_on_after_an_item_of_two_sentences_reads_alike_in_every_format(tmp_path, fmt):
+    from formats import write_policy
+
+    from policy_redline.ingest import read_policy
+
+    answers = {}
+    for f in ("txt", fmt):
+        doc = read_policy(write_policy([("paragraph", line) for line in NESTED_ORDINANCE], f, tmp_path / f"q.{f}"))
+        answers[f] = {x.question: x.verdict for x in analyze_document(doc).scorecard.findings}
+    assert answers["txt"]["agreements_287g"] == "green"  # item (4), after item (3)'s own "is authorized"
+    assert answers["txt"]["lunn"] == "green"
+    assert answers[fmt] == answers["txt"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "docx", "html"])
+def test_a_paragraph_broken_mid_sentence_is_read_whole(tmp_path, fmt):
+    # SUNY ESF's policy (tests/heldout13) copied with a paragraph break inside its sentence:
+    # "… or arrest an" / "individual based solely on …", the second paragraph in lower case.
+    from formats import write_policy
+
+    from policy_redline.ingest import read_policy
+
+    blocks = [
+        ("paragraph", "Quinnet University Police Department: Enforcement Actions"),
+        ("paragraph", "University Police shall not stop, question, interrogate, investigate, or arrest an"),
+        ("paragraph", "individual based solely on an immigration detainer or an administrative warrant."),
+    ]
+    doc = read_policy(write_policy(blocks, fmt, tmp_path / f"p.{fmt}"))
+    assert analyze_document(doc).scorecard.finding("lunn").verdict == "green"

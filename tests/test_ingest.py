@@ -541,6 +541,27 @@ def test_a_sentence_wrapped_at_a_cited_section_number_stays_one_paragraph(tmp_pa
         assert len(read_policy(path).blocks) == 1
 
 
+def test_a_sentence_wrapped_before_a_section_citation_stays_one_paragraph() -> None:
+    # Chicago's code (tests/heldout15) and the Alexandria sheriff's statement, wrapped at 72
+    # characters: a line that stops on "in" or on a bare "and" is continued by the next line,
+    # even one that opens with a section number ("Section 2-173-030(a).", "§53.1-218").
+    lines = [
+        "(a) No agent shall assist the civil enforcement of federal immigration law, unless required to",
+        "disclose information as addressed in",
+        "Section 4-10-030(a). Specifically, no agent shall:",
+        "",
+        "All Sheriffs are required by state codes §19.2-83.2 and",
+        "§53.1-218 to determine the residency status of individuals arrested.",
+        "",
+        "(b) Officers may hold a person on a criminal warrant; and",
+        "(c) Officers shall not hold a person on a civil detainer.",
+    ]
+    doc = read_bytes("\n".join(lines).encode(), "p.txt")
+    assert [b.text[:12] for b in doc.blocks] == ["(a) No agent", "All Sheriffs", "(b) Officers", "(c) Officers"]
+    assert doc.blocks[0].text.endswith("as addressed in Section 4-10-030(a). Specifically, no agent shall:")
+    assert "§19.2-83.2 and §53.1-218 to determine" in doc.blocks[1].text
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_line_in_capitals_is_a_heading_in_every_format(tmp_path: Path, fmt: str) -> None:
     # A Word or HTML author types "BACKGROUND" in a plain paragraph; the plain-text reader

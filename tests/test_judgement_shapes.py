@@ -1370,3 +1370,36 @@ def test_checking_an_agents_identity_before_access():
             "necessary steps to:\n\n  • Verify the identity of the law enforcement agency;\n")
     assert verdicts(text)["raids"] == "green"
     assert verdicts("Campus access\n\nMarrow Bay staff shall not verify the credentials of ICE agents.\n")["raids"] == "red"
+
+
+# --- words that only look like provisions ------------------------------------------------------
+
+
+def test_the_month_of_may_is_no_permission():
+    # Fairfax County's booking policy (tests/heldout15/) opens "May 23, 2018 -- On January 22, …"
+    text = ("May 23, 2018 -- On January 22, 2018, the Quinnet County Sheriff terminated an agreement with ICE under "
+            "which the office would hold inmates past their release time on an administrative detainer.\n")
+    assert set(verdicts(text).values()) == {"silent"}
+    text = ("Before May 2019, state law required local jail officials to collect and report nationality information "
+            "to federal immigration authorities.\n")
+    assert verdicts(text)["info_sharing"] == "silent"
+    assert verdicts("Quinnet officers may share release dates with ICE.\n")["info_sharing"] == "red"
+
+
+def test_words_washington_strikes_in_double_parentheses_are_not_law():
+    # King County's 2025 amendment (tests/corpus/): "((not)) is not prohibited from sending …"
+    text = ("However, a Marrow Bay agency, employee, or agent ((not)) is not prohibited from sending to, or receiving "
+            "from, federal immigration authorities, the citizenship or immigration status of a person.\n")
+    assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_a_question_that_has_arisen_is_no_provision():
+    text = ("For some time now, questions have arisen about the extent to which Quinnet officers may, or are required "
+            "to, assist ICE with the enforcement of federal immigration law.\n")
+    assert verdicts(text)["raids"] == "silent"
+
+
+def test_measures_designed_to_restrict_immigration_are_not_a_limit_on_enforcement():
+    text = ("In light of recent federal measures designed to restrict immigration and intensify the enforcement of "
+            "federal immigration laws, we are now updating our guidance.\n")
+    assert verdicts(text)["resources"] == "silent"

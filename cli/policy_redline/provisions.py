@@ -112,13 +112,19 @@ _CONTRACTION = re.compile(r"\b(?:(can|won|shan)|([a-z]+)n)'t\b")
 _CONTRACTED = {"can": "cannot", "won": "will not", "shan": "shall not"}
 
 
+#: The month of May in a date ("May 23, 2018", "23 May 2018", "May 2018").
+_MONTH_MAY = re.compile(r"\bmay(?=\s+\d{1,2}(?:st|nd|rd|th)?\s*,?\s*(?:\d{4})\b|\s+\d{4}\b)|(?<=\d\s)may(?=\s*,?\s*\d{4}\b)", re.I)
+
+
 @functools.lru_cache(maxsize=65536)
 def reading_form(text: str) -> str:
     """Lower case words and the punctuation that bounds a provision (`;` `:` `,`), one
     space apart; 287(g) reads as 287g so it is one word."""
     t = fold(text)
     t = re.sub(r"~~[^~]{0,400}~~", " ", t)  # words a bill strikes are not law
+    t = re.sub(r"\(\([^()]{0,400}\)\)", " ", t)  # nor are Washington's "((struck))" words
     t = re.sub(r"\b[Nn][Oo][Ss]?\.\s*(?=[\[\d#(])", "number ", t)  # "Resolution No. 12" is not a negation
+    t = _MONTH_MAY.sub("month-of-may", t)  # "May 23, 2018 --": a date, not a permission
     t = _DEPT.sub(" the department ", t)
     t = t.lower()
     # "can't hold", "won't share": the negation is in the contraction, which the punctuation
@@ -398,7 +404,13 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
     item_styles: set[str] = set()
     for key, s in _bounded(_rejoin(sentences)):
         if held is not None and not lead:
-            if key is held[0] and _ITEM.match(s) and _style(s) in held[4]:
+            # the next item goes on in the same clause ("(D) …"), or in a clause of its own
+            # that the segmenter numbered as the next item ("(a)(4)" after "(a)(3)")
+            next_item = (key is held[0] and _ITEM.match(s) and _style(s) in held[4]) or (
+                key is not held[0] and key is not last_key and _item_clause(key)
+                and _number_style(key) in held[4] and _same_level(held[0], key)
+            )
+            if next_item:
                 _, lead, numbered_only, lead_style, styles = held
                 item_styles = set(styles)
             elif key is not held[0] or _ITEM.match(s):
@@ -448,7 +460,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
         if lead and not _has_modal(opening, lexicon):
             read = f"{lead}: {_item_text(s)}"
             out.append((key, s, read))
-            item_styles.add(_style(s))
+            item_styles.add(_style(s) or (_number_style(key) if key is not lead_key and _item_clause(key) else ""))
             if _LEAD_END.search(s):
                 lead = _LEAD_END.sub("", read.rstrip())
             continue
@@ -530,7 +542,11 @@ def _rejoin(sentences):
     for key, s in sentences:
         if pending is not None:
             pkey, ptext = pending
-            if pkey is key and not _ITEM.match(s) and not _ITEM_ONLY.match(s) and len(ptext.split()) >= 4 and not _looks_like_heading(ptext) and _continues(ptext, s):
+            # A paragraph that breaks off mid-sentence is continued by the next unnumbered
+            # paragraph when that one opens in lower case (a Word or web copy of a wrapped
+            # text: "… or arrest an" / "individual based solely on any of the following:").
+            same = pkey is key or (_paragraph_key(pkey) and _paragraph_key(key) and s[:1].islower())
+            if same and not _ITEM.match(s) and not _ITEM_ONLY.match(s) and len(ptext.split()) >= 4 and not _looks_like_heading(ptext) and _continues(ptext, s):
                 pending = (pkey, f"{ptext} {s}")
             else:
                 yield pending
@@ -542,6 +558,11 @@ def _rejoin(sentences):
             pending = None
     if pending is not None:
         yield pending
+
+
+def _paragraph_key(key: object) -> bool:
+    """A clause the segmenter numbered as an unnumbered paragraph ("¶7")."""
+    return str(getattr(key, "number", "")).startswith("¶")
 
 
 _ITEM_ONLY = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.)\s*$", re.I)
@@ -783,7 +804,7 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
         m for m in marks
         if start <= m.start() < end and (
             set(form[m.end():end].split()) & lexicon.passive
-            or _is_negating_verb(m, lexicon)
+            or (_is_negating_verb(m, lexicon) and m.start() > start)  # not the action's own verb ("measures designed to restrict …")
             or (form[start:m.start()].lstrip().startswith(("requested ", "asked ")) and any(rx.search(" ".join(form[m.end():end].split()[:8])) for rx in lexicon.answering))
         )
     ]

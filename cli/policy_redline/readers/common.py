@@ -539,10 +539,20 @@ def _dehyphenate(prev: str, nxt: str) -> str | None:
 _NUMBER_THEN_LOWER = re.compile(r"^\d+(?:\.\d+)*[.,;)]?\s+[a-z]")
 
 
+#: A line that stops on one of these words stops mid-phrase: what follows is its object.
+#: So does one that stops on "and" or "or" with no comma or semicolon before it ("state codes
+#: §19.2-83.2 and" / "§53.1-218 to determine …"); "…; and" ends a list item.
+_OPEN_END = re.compile(r"\b(?:in|of|under|to|by|with|the|a|an|see|per|from|at|pursuant|within|than)$|(?<![;,])\s(?:and|or)$", re.I)
+
+
 def _wrapped_citation(prev: str, line: str) -> bool:
     """A line that opens with a number and goes on in lower case ("7284.12 and County policy
     …") after a line that stopped mid-sentence ("… added sections 7284 through") is the
-    sentence wrapped at a cited section, not a new numbered section."""
+    sentence wrapped at a cited section, not a new numbered section; so is any numbered
+    line after a line that stops on a preposition or an article ("… as addressed in" /
+    "Section 2-173-030(a). Specifically, …"): no section begins the object of an "in"."""
+    if _OPEN_END.search(prev):
+        return True
     return bool(_NUMBER_THEN_LOWER.match(line)) and not re.search(r"[.:;!?]\W*$", prev)
 
 
