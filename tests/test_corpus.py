@@ -150,3 +150,23 @@ def test_a_paragraph_broken_mid_sentence_is_read_whole(tmp_path, fmt):
     ]
     doc = read_policy(write_policy(blocks, fmt, tmp_path / f"p.{fmt}"))
     assert analyze_document(doc).scorecard.finding("lunn").verdict == "green"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "docx", "html"])
+def test_a_background_title_typed_as_a_plain_line_is_still_background(tmp_path, fmt):
+    # Oak Park's ordinance (tests/heldout10): its "Background" recounts what the village's
+    # statements said; as a Word or web copy the title is a plain paragraph.
+    from formats import write_policy
+
+    from policy_redline.ingest import read_policy
+
+    def raids(blocks):
+        doc = read_policy(write_policy(blocks, fmt, tmp_path / f"p.{fmt}"))
+        return analyze_document(doc).scorecard.finding("raids").verdict
+
+    story = "Each statement confirmed that the Village of Quinnet does not assist in matters related to federal civil immigration enforcement."
+    rule = "Village of Quinnet employees shall not assist in federal civil immigration enforcement."
+    opening = [("paragraph", "Village of Quinnet Ordinance 25-204"),
+               ("paragraph", "The Village Board of Quinnet adopted this ordinance on November 4, 2025.")]
+    assert raids(opening + [("paragraph", "Background"), ("paragraph", story)]) == "silent"
+    assert raids(opening + [("paragraph", "Background"), ("paragraph", story), ("paragraph", "Policy"), ("paragraph", rule)]) == "green"

@@ -185,6 +185,27 @@ def _model_evidence(
     return found
 
 
+def _operative_clauses(clauses: list[Clause], lexicon) -> list[Clause]:
+    """The clauses that can direct anyone: not under a heading such as "Definitions" or
+    "Background" — nor under such a title typed as a paragraph of its own, as a Word or
+    web copy often has it ("Background" as a plain line, the unnumbered paragraphs after
+    it), which a text file's reader would have made a heading."""
+    from .readers.common import is_title_like
+
+    out: list[Clause] = []
+    under_title = False
+    for c in clauses:
+        paragraph = str(c.number).startswith("¶") and not c.heading
+        if paragraph and len(c.sentences) == 1 and is_title_like(c.sentences[0]):
+            under_title = not operative_heading(c.sentences[0], lexicon)
+        if not paragraph:
+            under_title = False
+        if under_title or not operative_heading(c.heading, lexicon):
+            continue
+        out.append(c)
+    return out
+
+
 def judge(
     clauses: list[Clause],
     per_model: dict[str, list[Match]],
@@ -194,7 +215,7 @@ def judge(
 ) -> Scorecard:
     """The seven findings, in the guide's order."""
     lexicon = load_lexicon()
-    operative = [c for c in clauses if operative_heading(c.heading, lexicon)]
+    operative = _operative_clauses(clauses, lexicon)
     sentences = _sentences(operative, towns)
     clause_norms = {c.number: normalize(c.text, towns) for c in operative}
     model_map = {m.id: m for m in models}
