@@ -1,0 +1,76 @@
+"""Do the seven answers depend on the file format? Each real text, written five ways.
+
+    PYTHONPATH=cli python bench/eval_formats.py [DIR ...]      # default: tests/corpus and every tests/heldout*
+
+Records offices send the same policy as a PDF, a Word file, a web page or text. Each real
+text of the given folders (its header lines dropped) is written as .txt, .md, .docx, .html
+and .pdf by tests/formats.py, each line of the stored copy a paragraph of its own (the way a
+Word or web copy of a hard-wrapped text arrives), and read back and judged. Prints how many
+texts get the same seven answers in all five formats, then each text that does not, with the
+answers that differ from the .txt's. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+if str(ROOT / "cli") not in sys.path:
+    sys.path.insert(0, str(ROOT / "cli"))
+
+from formats import write_policy  # noqa: E402
+
+from policy_redline.analysis import analyze_document  # noqa: E402
+from policy_redline.errors import InputError  # noqa: E402
+from policy_redline.ingest import read_policy  # noqa: E402
+
+FORMATS = ("txt", "md", "docx", "html", "pdf")
+SHORT = ("status", "info", "lunn", "detainers", "raids", "resources", "287g")
+
+
+def answers(path: Path, workdir: Path) -> dict[str, tuple[str, ...] | str]:
+    body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    blocks = [("paragraph", line.strip()) for line in re.split(r"\n", body) if line.strip()]
+    out: dict[str, tuple[str, ...] | str] = {}
+    for fmt in FORMATS:
+        try:
+            doc = read_policy(write_policy(blocks, fmt, workdir / f"{path.stem}.{fmt}"))
+            out[fmt] = tuple(f.verdict for f in analyze_document(doc).scorecard.findings)
+        except InputError as e:
+            out[fmt] = f"refused: {e}"
+    return out
+
+
+def main(argv: list[str]) -> int:
+    dirs = [Path(a) for a in argv] or [ROOT / "tests" / "corpus", *sorted((ROOT / "tests").glob("heldout*"))]
+    texts = differ = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in dirs:
+            for path in sorted(d.glob("*.txt")):
+                got = answers(path, Path(tmp))
+                texts += 1
+                base = got["txt"]
+                if all(v == base for v in got.values()):
+                    continue
+                differ += 1
+                changes = {}
+                for fmt, v in got.items():
+                    if v == base:
+                        continue
+                    if isinstance(v, str) or isinstance(base, str):
+                        changes[fmt] = v
+                    else:
+                        changes[fmt] = ", ".join(f"{SHORT[i]} {a}->{b}" for i, (a, b) in enumerate(zip(base, v)) if a != b)
+                print(f"- {d.name}/{path.name}")
+                for fmt, what in changes.items():
+                    print(f"    {fmt}: {what}")
+    print(f"{texts - differ} of {texts} texts get the same seven answers as .txt, .md, .docx, .html and .pdf")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
