@@ -626,7 +626,10 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
                     continue
                 ends = _SENTENCE_END.search(prev)
                 short = full and len(prev) < 0.8 * full
-                if ends and short and not line[:1].islower():
+                # a title on a line of its own after a full last line ("… enforcement
+                # purposes." / "Background" / "On October 21, …") starts a block too
+                title_next = full and len(line) < 0.5 * full and is_title_like(line)
+                if ends and (short or title_next) and not line[:1].islower():
                     flush()
                     cur, cur_kind = [line], kind_of_first_line(line)
                     continue
