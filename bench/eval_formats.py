@@ -41,7 +41,7 @@ def answers(path: Path, workdir: Path) -> dict[str, tuple[str, ...] | str]:
             doc = read_policy(write_policy(blocks, fmt, workdir / f"{path.stem}.{fmt}"))
             out[fmt] = tuple(f.verdict for f in analyze_document(doc).scorecard.findings)
         except InputError as e:
-            out[fmt] = f"refused: {e}"
+            out[fmt] = "refused: " + str(e).split(": ", 1)[-1]  # the reason, not the file's name
     return out
 
 
