@@ -856,7 +856,8 @@ def test_a_label_after_a_full_stop_opens_the_next_provision():
         "or credit-earning opportunity on the sole basis of citizenship or immigration status.\n"
     )
     assert verdicts(text)["detainers"] == "green"
-    assert evidence(text, "detainers")[0].startswith("(2) Upon receiving any ICE hold")
+    # quoted with the lead-in it is read under
+    assert evidence(text, "detainers")[0].startswith("The Department of Corrections and Rehabilitation shall: … (2) Upon receiving any ICE hold")
 
 
 def test_such_enforcement_is_the_immigration_enforcement_named_before():
@@ -1362,7 +1363,7 @@ CAMPUS_STEPS = (
 def test_a_lead_in_that_stops_at_its_modal_governs_the_bullets_after_it():
     # Western Washington University's FAQ: "Once notified, UPD will" over its bullets
     assert verdicts(CAMPUS_STEPS)["raids"] == "green"
-    assert "Review documentation, including judicial warrants, for validity." in evidence(CAMPUS_STEPS, "raids")
+    assert "Once notified, Quinnet police will: … Review documentation, including judicial warrants, for validity." in evidence(CAMPUS_STEPS, "raids")
 
 
 def test_checking_an_agents_identity_before_access():

@@ -492,13 +492,25 @@ def test_markdown_criticmarkup_round_trip() -> None:
     assert _strip_md(_reject(md)) == _norm(title + " " + _expected(redline, "original"))
 
 
-@settings(max_examples=400, deadline=None)
+#: The backslash the writer sets before a paragraph that opens like a list ("- -"), which a
+#: Markdown reader drops.
+_LIST_ESCAPE = re.compile(r"(?m)^\\(?=[-*+][ \t])")
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.text(alphabet="{}+-~=<>ab ", max_size=25), st.text(alphabet="{}+-~=<>ab ", max_size=25))
 def test_markdown_markup_cannot_be_broken(original: str, amended: str) -> None:
     redline = Redline(title="", paragraphs=(RedlineParagraph(original, amended),))
     md = redline_to_markdown(redline)
-    assert _accept(md) == amended + "\n"
-    assert _reject(md) == original + "\n"
+    assert _LIST_ESCAPE.sub("", _accept(md)) == amended + "\n"
+    assert _LIST_ESCAPE.sub("", _reject(md)) == original + "\n"
+
+
+def test_a_paragraph_that_opens_like_a_list_is_escaped_not_broken() -> None:
+    # the example hypothesis found: a row of marks is text, written "\- -"
+    md = redline_to_markdown(Redline(title="", paragraphs=(RedlineParagraph("- -", "- -"),)))
+    assert md == "\\- -\n"
+    assert _LIST_ESCAPE.sub("", _accept(md)) == "- -\n"
 
 
 # --------------------------------------------------------------------------- text

@@ -223,6 +223,7 @@ def judge(
     citations = {c.number: c.citation for c in clauses}
     readings = _provisions(operative, lexicon) + _forbidden_definitions(clauses, lexicon)
     forms = [reading_form(r) for _, _, r in readings]
+    leads = _lead_ins(readings)
     agreement = is_agreement_document(forms, lexicon)
     agreement_quote = next(((c, q) for (c, q, _), f in zip(readings, forms) if f == agreement), None) if agreement else None
     # The first sentence that switches the policy's protections off, read once for all questions.
@@ -265,7 +266,7 @@ def judge(
                     if any(compile_phrase(p).search(reading_form(read)) for p in flag.mentions) and _is_provision(read, lexicon):
                         evidence.append(Evidence(clause.number, "red", quoted, f"rubric:{question.id}", 100.0, flag.description, missing=True))
                         break
-        evidence = [replace(e, cite=citations.get(e.clause, e.clause)) for e in _dedupe(evidence, order)]
+        evidence = [replace(e, cite=citations.get(e.clause, e.clause), text=_with_lead(e, leads)) for e in _dedupe(evidence, order)]
         colors = {e.flag for e in evidence}
         verdict: Verdict = "red" if "red" in colors else "green" if "green" in colors else "unclear" if colors else "silent"
         if verdict in ("red", "green"):
@@ -440,6 +441,32 @@ def _is_provision(sentence: str, lexicon) -> bool:
     """An operative sentence under a modal or a negation: it directs someone."""
     form = reading_form(sentence)
     return operative_sentence(form, lexicon) and stance(form, len(form), lexicon).provision
+
+
+def _lead_ins(readings: list[tuple[Clause, str, str]]) -> dict[tuple[str, str], str]:
+    """The lead-in each list item was read under ("Specifically, no agency or agent shall"
+    for "(5) transfer any person into ICE custody …"), by (clause, item as quoted)."""
+    leads = {}
+    for clause, quoted, read in readings:
+        item = _ITEM_LABEL.sub("", quoted).strip().rstrip(";,.").strip()
+        item = re.sub(r"[;,]?\s*\b(?:and|or)$", "", item, flags=re.IGNORECASE).strip()
+        if read != quoted and item and read.endswith(f": {item}"):
+            lead = read[: -len(item) - 2].strip()
+            if lead and lead not in quoted:
+                leads[(clause.number, quoted)] = lead
+    return leads
+
+
+_ITEM_LABEL = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.|[•\-–*·▪●◦])\s+", re.I)
+
+
+def _with_lead(e: Evidence, leads: dict[tuple[str, str], str]) -> str:
+    """A list item quoted with the lead-in it is read under, so that the quote says what
+    it says: "Specifically, no agency or agent shall: … (5) transfer any person into ICE
+    custody …", not the bare item, which reads as the opposite. An `unclear` quote stays
+    the sentence alone (the draft finds it by its words)."""
+    lead = leads.get((e.clause, e.text)) if e.flag != "unclear" else None
+    return f"{lead}: … {e.text}" if lead else e.text
 
 
 def _provision_evidence(question: Question, found_readings: list[tuple[Clause, str, Reading]],
