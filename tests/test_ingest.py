@@ -562,7 +562,7 @@ def test_a_sentence_wrapped_before_a_section_citation_stays_one_paragraph() -> N
     assert "§19.2-83.2 and §53.1-218 to determine" in doc.blocks[1].text
 
 
-def test_a_title_after_a_full_last_line_of_a_pdf_paragraph_is_a_heading() -> None:
+def test_a_title_after_a_full_last_line_of_a_paragraph_is_a_heading() -> None:
     # Oak Park's ordinance as a PDF's text (tests/heldout10): the paragraph before "Background"
     # ends on a full line, so only the title itself says a new block begins.
     from policy_redline.readers.common import lines_to_blocks
@@ -575,8 +575,9 @@ def test_a_title_after_a_full_last_line_of_a_pdf_paragraph_is_a_heading() -> Non
         "On October 21, 2025, staff received direction from the Board of Trustees to draft an ordinance",
         "prohibiting staging areas, processing locations, and operations bases for immigration enforcement.",
     ]
-    blocks = lines_to_blocks(lines, pdf=True)
-    assert [(b.kind, b.text[:10]) for b in blocks] == [("paragraph", "At the Oct"), ("heading", "Background"), ("paragraph", "On October")]
+    for pdf in (True, False):  # a PDF's text, and a hard-wrapped .txt (the stored copy)
+        blocks = lines_to_blocks(lines, pdf=pdf)
+        assert [(b.kind, b.text[:10]) for b in blocks] == [("paragraph", "At the Oct"), ("heading", "Background"), ("paragraph", "On October")]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

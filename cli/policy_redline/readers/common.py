@@ -619,6 +619,13 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
                 flush()
                 cur, cur_kind = [line], kind_of_first_line(line)
                 continue
+            # A title on a line of its own after a sentence's end ("… enforcement purposes."
+            # / "Background" / "On October 21, …") starts a block, in a hard-wrapped text
+            # as in a PDF's, however full the line before it.
+            if _SENTENCE_END.search(prev) and full and len(line) < 0.5 * full and is_title_like(line):
+                flush()
+                cur, cur_kind = [line], kind_of_first_line(line)
+                continue
             if pdf:
                 joined = _dehyphenate(prev, line)
                 if joined is not None:
@@ -626,10 +633,7 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
                     continue
                 ends = _SENTENCE_END.search(prev)
                 short = full and len(prev) < 0.8 * full
-                # a title on a line of its own after a full last line ("… enforcement
-                # purposes." / "Background" / "On October 21, …") starts a block too
-                title_next = full and len(line) < 0.5 * full and is_title_like(line)
-                if ends and (short or title_next) and not line[:1].islower():
+                if ends and short and not line[:1].islower():
                     flush()
                     cur, cur_kind = [line], kind_of_first_line(line)
                     continue
