@@ -170,3 +170,25 @@ def test_a_background_title_typed_as_a_plain_line_is_still_background(tmp_path, 
                ("paragraph", "The Village Board of Quinnet adopted this ordinance on November 4, 2025.")]
     assert raids(opening + [("paragraph", "Background"), ("paragraph", story)]) == "silent"
     assert raids(opening + [("paragraph", "Background"), ("paragraph", story), ("paragraph", "Policy"), ("paragraph", rule)]) == "green"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "docx", "html", "pdf"])
+def test_a_bill_whose_new_law_is_set_in_capitals_reads_whole(tmp_path, fmt):
+    # New York's and Maryland's bills (tests/corpus) print new law in capitals; wrapped in a
+    # PDF or a text file, each full line in capitals had been read as a heading of its own,
+    # and the bill answered nothing.
+    from formats import write_policy
+
+    from policy_redline.ingest import read_policy
+
+    blocks = [
+        ("paragraph", "Section 1. The executive law of Quinnet is amended by adding a new section 13 to read as follows:"),
+        ("paragraph", "§ 13. STATE AND FEDERAL GOVERNMENT AGENCY COOPERATION. 2. NO STATE AGENCY OR ITS EMPLOYEES, "
+                      "INCLUDING LAW ENFORCEMENT OFFICERS, SHALL PREVENT OR INHIBIT ANY COLLABORATION WITH FEDERAL "
+                      "AGENCIES FOR THE PURPOSES OF FEDERAL IMMIGRATION ENFORCEMENT, INCLUDING SHARING INFORMATION "
+                      "WITH IMMIGRATION AND CUSTOMS ENFORCEMENT."),
+        ("paragraph", "§ 2. This act shall take effect immediately."),
+    ]
+    doc = read_policy(write_policy(blocks, fmt, tmp_path / f"b.{fmt}"))
+    got = {x.question: x.verdict for x in analyze_document(doc).scorecard.findings}
+    assert (got["info_sharing"], got["raids"], got["resources"]) == ("red", "red", "red")

@@ -556,6 +556,15 @@ def _wrapped_citation(prev: str, line: str) -> bool:
     return bool(_NUMBER_THEN_LOWER.match(line)) and not re.search(r"[.:;!?]\W*$", prev)
 
 
+def _wrapped_capitals(prev: str, line: str, full: int) -> bool:
+    """`line` goes on a sentence in capitals that `prev`, a full line, left unfinished
+    ("2. THE GOVERNOR SHALL NOT, THROUGH EXECUTIVE ORDER OR OTHERWISE," / "PREVENT OR
+    INHIBIT STATE AGENCIES …"); a numbered line starts its own block all the same."""
+    if full < 40 or len(prev) < 0.6 * full or re.search(r"[.:;!?]\W*$", prev) or numbering_token(line):
+        return False
+    return is_allcaps(prev) and is_allcaps(line)
+
+
 def _marks_on_their_own(lines: list[str]) -> list[str]:
     """A web page copied as text can put each bullet on a line of its own, its item on the
     next ("Fullerton College will:" / "-" / "Not honor immigration hold requests"): the
@@ -608,6 +617,13 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
     for line in stripped:
         if not line:
             flush()
+            continue
+        if cur and _wrapped_capitals(cur[-1], line, full):
+            # a bill's new law set in capitals, wrapped: a full line in capitals that stops
+            # mid-sentence goes on in the next line in capitals (each is no heading)
+            cur.append(line)
+            if cur_kind == "heading":
+                cur_kind = "paragraph"
             continue
         if cur and cur_kind != "heading" and (not starts_block(line) or _wrapped_citation(cur[-1], line)):
             prev = cur[-1]
