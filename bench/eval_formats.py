@@ -20,25 +20,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 if str(ROOT / "cli") not in sys.path:
     sys.path.insert(0, str(ROOT / "cli"))
 
+from corpus import split_header  # noqa: E402
 from formats import write_policy  # noqa: E402
 
 from policy_redline.analysis import analyze_document  # noqa: E402
 from policy_redline.errors import InputError  # noqa: E402
-from policy_redline.ingest import read_policy  # noqa: E402
+from policy_redline.ingest import read_bytes, read_policy  # noqa: E402
 
 FORMATS = ("txt", "md", "docx", "html", "pdf")
 SHORT = ("status", "info", "lunn", "detainers", "raids", "resources", "287g")
 
 
 def answers(path: Path, workdir: Path) -> dict[str, tuple[str, ...] | str]:
-    body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    body = split_header(path.read_text(encoding="utf-8"))[1]
     blocks = [("paragraph", line.strip()) for line in re.split(r"\n", body) if line.strip()]
     out: dict[str, tuple[str, ...] | str] = {}
     try:
-        out["stored"] = tuple(f.verdict for f in analyze_document(read_policy(path)).scorecard.findings)
+        stored = read_bytes(body.encode("utf-8"), path.name, "txt")  # the header lines are ours
+        out["stored"] = tuple(f.verdict for f in analyze_document(stored).scorecard.findings)
     except InputError as e:
         out["stored"] = "refused: " + str(e).split(": ", 1)[-1]
     for fmt in FORMATS:

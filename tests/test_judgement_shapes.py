@@ -1404,3 +1404,12 @@ def test_measures_designed_to_restrict_immigration_are_not_a_limit_on_enforcemen
     text = ("In light of recent federal measures designed to restrict immigration and intensify the enforcement of "
             "federal immigration laws, we are now updating our guidance.\n")
     assert verdicts(text)["resources"] == "silent"
+
+
+def test_a_bills_purpose_paragraph_directs_no_one():
+    # Maryland's HB 444 (tests/corpus/), its purpose paragraph on a line of its own
+    text = ("FOR the purpose of prohibiting the State, a unit of local government, a county sheriff, or any agency of "
+            "Quinnet from entering into a certain immigration enforcement agreement; requiring the termination of an "
+            "existing immigration enforcement agreement on or before a certain date; and generally relating to "
+            "immigration enforcement.\n")
+    assert verdicts(text)["agreements_287g"] == "silent"
