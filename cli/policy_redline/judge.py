@@ -36,6 +36,7 @@ from .provisions import (
     disapplies,
     expand_items_keyed,
     is_agreement_document,
+    item_text,
     load_lexicon,
     operative_heading,
     operative_sentence,
@@ -448,16 +449,12 @@ def _lead_ins(readings: list[tuple[Clause, str, str]]) -> dict[tuple[str, str], 
     for "(5) transfer any person into ICE custody …"), by (clause, item as quoted)."""
     leads = {}
     for clause, quoted, read in readings:
-        item = _ITEM_LABEL.sub("", quoted).strip().rstrip(";,.").strip()
-        item = re.sub(r"[;,]?\s*\b(?:and|or)$", "", item, flags=re.IGNORECASE).strip()
+        item = item_text(quoted)
         if read != quoted and item and read.endswith(f": {item}"):
             lead = read[: -len(item) - 2].strip()
             if lead and lead not in quoted:
                 leads[(clause.number, quoted)] = lead
     return leads
-
-
-_ITEM_LABEL = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[ivx]{1,4}\.|[•\-–*·▪●◦])\s+", re.I)
 
 
 def _with_lead(e: Evidence, leads: dict[tuple[str, str], str]) -> str:

@@ -442,7 +442,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
             out.append((key, pieces[0].strip(), pieces[0].strip()))
             item_styles = set()
             for p in pieces[1:]:
-                out.append((key, p.strip(), f"{head}: {_item_text(p)}"))
+                out.append((key, p.strip(), f"{head}: {item_text(p)}"))
                 item_styles.add(_style(p.strip()))
             # the list may go on in the lines that follow, each with its number
             held = None
@@ -458,7 +458,7 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
         if lead and lead_style and _style(s) == lead_style:
             lead = ""  # "(c)" after a lead-in numbered "(b)" is its sibling, not its item
         if lead and not _has_modal(opening, lexicon):
-            read = f"{lead}: {_item_text(s)}"
+            read = f"{lead}: {item_text(s)}"
             out.append((key, s, read))
             item_styles.add(_style(s) or (_number_style(key) if key is not lead_key and _item_clause(key) else ""))
             if _LEAD_END.search(s):
@@ -612,7 +612,8 @@ def _style(sentence: str) -> str:
     return f"{m.group(1) or ''}{kind}{m.group(3)}"
 
 
-def _item_text(item: str) -> str:
+def item_text(item: str) -> str:
+    """A list item's words as its lead-in reads them: no label, no closing "; and"."""
     text = _ITEM.sub("", item).strip().rstrip(";,.").strip()
     return re.sub(r"[;,]?\s*\b(?:and|or)$", "", text).strip()
 
