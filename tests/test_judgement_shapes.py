@@ -1413,3 +1413,64 @@ def test_a_bills_purpose_paragraph_directs_no_one():
             "existing immigration enforcement agreement on or before a certain date; and generally relating to "
             "immigration enforcement.\n")
     assert verdicts(text)["agreements_287g"] == "silent"
+
+
+# --- the seventeenth held-out set's shapes (tests/heldout17/) ----------------------------------
+
+
+def test_refusing_detainers_only_for_low_level_charges_keeps_the_rest():
+    # Santa Ana's jail procedure
+    text = ("While individuals booked into Quinnet Jail will be subjected to Secure Communities automated immigration "
+            "review as a matter of course, jail staff will not honor detainers on individuals charged with low-level offenses.\n")
+    got = verdicts(text)
+    assert got["lunn"] == "red"
+    assert got["status_checks"] == "red"  # every booking is checked
+
+
+def test_a_duty_not_imposed_is_no_prohibition():
+    text = ("Further, the bulletin clarifies the Secure Communities program does not require local law enforcement "
+            "agencies to determine immigration status or enforce immigration laws.\n")
+    assert verdicts(text)["status_checks"] != "green"
+    assert verdicts("Quinnet officers are not required to ask about immigration status.\n")["status_checks"] == "silent"
+
+
+def test_information_forwarded_to_ice_in_the_passive():
+    # Hanover Park's directive 210-P
+    text = ("If a person is arrested by the Quinnet Police Department for a felony and in the course of the "
+            "investigation it is learned the subject is an illegal alien, this information may be forwarded to ICE.\n")
+    assert verdicts(text)["info_sharing"] == "red"
+
+
+def test_an_administrative_warrant_noted_in_the_arrest_report():
+    # NEIU's policy 415: the warrant is not enforced, but it goes into the person's record
+    text = ("If a person is in custody of the Quinnet University Police for a criminal offense and a routine name check "
+            "reveals an ICE warrant of an administrative/civil law, the administrative warrant will not be enforced. "
+            "Any non-enforced administrative warrant will be documented in the narrative portion of the arrest report "
+            "and noted by \"ICE Warrant not enforced, administrative warrant only\".\n")
+    got = verdicts(text)
+    assert got["lunn"] == "green"
+    assert got["detainers"] == "red"
+
+
+def test_a_list_does_not_reach_into_the_next_numbered_section():
+    # NEIU's "415.2 … will not: 1. … 2. … 3. …" and its sections 415.2.1 and 415.2.2
+    text = ("415.2 POLICY\n\nQuinnet University Police members will not:\n"
+            "1. arrest or detain an individual solely on the belief that the person is in violation of a civil immigration law.\n"
+            "2. conduct sweeps aimed at identifying individuals based on immigration status.\n\n"
+            "415.2.1 BASIS FOR CONTACT\n\nAt no time will any basis for contact be based solely on immigration status.\n\n"
+            "415.2.2 ADMINISTRATIVE WARRANTS\n\nAny administrative warrant will be documented in the arrest report.\n")
+    assert "will not" not in " ".join(evidence(text, "detainers"))
+
+
+def test_direction_and_supervision_of_homeland_security_is_287g():
+    # New York City's Administrative Code § 10-178, in the words of 8 U.S.C. § 1357(g)(3)
+    text = ("No agency of Quinnet shall subject its officers or employees to the direction and supervision of the "
+            "secretary of homeland security primarily in furtherance of immigration enforcement.\n")
+    assert verdicts(text)["agreements_287g"] == "green"
+
+
+def test_judicial_orders_verified_before_access():
+    # Fordham's 2025 guidance
+    text = ("Law enforcement officers must provide judicial orders or lawfully issued subpoenas, which Quinnet "
+            "College's Office of General Counsel will verify before access to campus property will be granted.\n")
+    assert verdicts(text)["raids"] == "green"

@@ -506,6 +506,17 @@ def test_markdown_markup_cannot_be_broken(original: str, amended: str) -> None:
     assert _LIST_ESCAPE.sub("", _reject(md)) == original + "\n"
 
 
+def test_stars_and_signature_lines_read_back_as_written() -> None:
+    # New York City's code as a GitHub mirror types it ("*§ 10-178 Immigration enforcement.* ::")
+    # and a directive's signature line of underscores (tests/heldout17): a Markdown reader
+    # took the stars for emphasis and the underscores for a rule, so a draft drafted again lost them.
+    from policy_redline.ingest import read_bytes
+
+    texts = ["*§ 4-10 Immigration enforcement.* ::", "Officers *shall not* ask.", "_" * 40, "Approved by the Chief."]
+    md = redline_to_markdown(Redline(title="", paragraphs=tuple(RedlineParagraph(t, t) for t in texts)))
+    assert [b.text for b in read_bytes(md.encode(), "d.md", "md").blocks] == texts
+
+
 def test_a_paragraph_that_opens_like_a_list_is_escaped_not_broken() -> None:
     # the example hypothesis found: a row of marks is text, written "\- -"
     md = redline_to_markdown(Redline(title="", paragraphs=(RedlineParagraph("- -", "- -"),)))

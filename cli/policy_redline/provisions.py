@@ -406,8 +406,10 @@ def expand_items_keyed(sentences, lexicon: Lexicon | None = None) -> list[tuple[
         if held is not None and not lead:
             # the next item goes on in the same clause ("(D) …"), or in a clause of its own
             # that the segmenter numbered as the next item ("(a)(4)" after "(a)(3)")
+            # ("415.2.2" after "415.2.1" is a section, however its last number looks)
             next_item = (key is held[0] and _ITEM.match(s) and _style(s) in held[4]) or (
                 key is not held[0] and key is not last_key and _item_clause(key)
+                and str(getattr(key, "number", "")).endswith(")")
                 and _number_style(key) in held[4] and _same_level(held[0], key)
             )
             if next_item:
@@ -1132,6 +1134,8 @@ def _judge_action(form: str, m: re.Match[str], kind: str, quoted: str, question:
         st = replace(st, forbidden=not st.forbidden)
     if st.verb in lexicon.recording and 0 <= st.verb_at < m.start():
         return None  # "shall document every request for assistance": a record, not the act
+    if st.forbidden and st.verb in ("require", "requires", "required") and 0 <= st.verb_at < m.start():
+        return None  # "does not require agencies to determine immigration status": no duty, and no ban
     if 0 <= st.verb_at < m.start() and any(f" {p} " in f" {form[st.verb_at:m.start()]} " for p in lexicon.reporting):
         return None  # "shall transmit a report … the number of individuals released to ICE"
     excs = exceptions(form, lexicon)

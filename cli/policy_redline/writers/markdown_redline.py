@@ -50,6 +50,9 @@ _CR = re.compile(r"\r\n?")
 # minutes' separator) would read back as lists nested in lists, or a rule.
 _LIST_MARK = re.compile(r"[-*+][ \t]+[-*+](?:[ \t]|$)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+# A paragraph that is only a row of underscores or hyphens (a signature line, a separator)
+# would read back as a thematic break, that is, as nothing.
+_RULE_LINE = re.compile(r"[ \t]*([-_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
 def _neutralise(text: str) -> str:
@@ -62,6 +65,8 @@ def _neutralise(text: str) -> str:
         text = _BLANK_LINES.sub("\n", text)
     if "\\" in text:
         text = _BACKSLASH.sub(r"\\\\", text)
+    if "*" in text:
+        text = text.replace("*", "\\*")  # "*§ 10-178 …*" as a code mirror types it: stars, not emphasis
     if "](" in text:
         text = _LINK_OPEN.sub(r"\\[", text)
     if "<" in text:
@@ -136,7 +141,7 @@ def redline_to_markdown(redline: Redline) -> str:
             body = body.replace("\n", "\n  ")
         else:
             prefix = ""
-            if _LIST_MARK.match(body):
+            if _LIST_MARK.match(body) or _RULE_LINE.match(body):
                 body = "\\" + body
         lines += [prefix + body, ""]
     for i, note in enumerate(notes, 1):
