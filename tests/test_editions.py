@@ -80,6 +80,12 @@ EXCERPTS = [
      "New Jersey’s police officers:", "office space, databases, or property."),
     ("cacp-position-statement", "cacp-position-statement", "heldout6/co-englewood-pd_cacp-position-statement-immigration-law.txt",
      "Colorado Association of Chiefs", "sanctuary to those"),
+    # Two Illinois editions, before and after the Illinois TRUST Act (5 ILCS 805), each in a
+    # department's words: ICE's requests for help, and the TRUST Act's notification and detainers.
+    ("lexipol-immigration-violations", "lexipol-immigration-violations-il", "heldout17/il-urbana-pd_policy-413-immigration-violations.txt",
+     "413.4.1 CIVIL VS. CRIMINAL", "for assistance from this department should be"),
+    ("lexipol-immigration-violations", "lexipol-immigration-violations-il-2020", "heldout17/il-north-riverside-pd_policy-414-immigration-violations.txt",
+     "414.5 ARREST NOTIFICATION", "prior to the release (5 ILCS 805/15)."),
 ]
 
 

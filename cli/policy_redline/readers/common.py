@@ -627,8 +627,11 @@ def lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
             continue
         if cur and cur_kind != "heading" and (not starts_block(line) or _wrapped_citation(cur[-1], line)):
             prev = cur[-1]
+            # ("(c) U.S. Customs and Border Protection (CBP)", a lettered item in brackets, is
+            # an item of a list, not a section's title)
             if (len(cur) == 1 and cur_kind in ("paragraph", "list_item") and line[:1].isupper()
-                    and is_title_like(prev) and (full < 40 or len(prev) < 0.7 * full)):
+                    and is_title_like(prev) and (full < 40 or len(prev) < 0.7 * full)
+                    and not prev.startswith("(")):
                 # ("1. Purpose" above its paragraph is a numbered section title, too)
                 # "Immigration Violations" above its first paragraph: a title line
                 cur_kind = "heading"
