@@ -543,3 +543,19 @@ def test_a_bylaw_that_names_its_town_but_not_its_police_is_drafted_for_that_town
     assert run_cli("draft", str(elsewhere), "--format", "json").returncode == 2
     unsaid = _policy(tmp_path, "hadley-nowhere.txt", bylaw.read_text(encoding="utf-8").replace(", notwithstanding Lunn v. Commonwealth", ""))
     assert run_cli("draft", str(unsaid), "--format", "json").returncode == 2
+
+
+def test_an_outline_whose_only_part_is_i_is_roman(tmp_path):
+    # Santa Ana's jail procedure (tests/heldout17): "I. ICE Detainers" over "A.", "B.", "C." is
+    # the first part of an outline; what the draft adds after it is II, III, …, not J, K, …
+    text = ("Quinnet Police Department\n\nImmigration Detainee Processes\n\n"
+            "To establish guidelines for Quinnet Jail personnel in the processing of individuals subject to ICE detainers.\n\n"
+            "I. ICE Detainers\n\n"
+            "A. The determination to honor an immigration detainer on an individual charged with a misdemeanor "
+            "shall be made by a shift supervisor or above.\n\n"
+            "B. When jail personnel receive an ICE detainer, the detainer is to be turned over to Classification staff.\n")
+    amendment = draft(analyze(_policy(tmp_path, "quinnet-jail.txt", text)), board=BOARD)
+    numbers = [c.number for c in analyze_document(amendment.document()).clauses]
+    tops = [n for n in numbers if "." not in n and not n.startswith(("¶", "§"))]
+    assert "I.A" in numbers and tops[:2] == ["II", "III"], numbers  # I itself holds only A and B
+    assert "J" not in numbers

@@ -61,12 +61,19 @@ def to_roman(n: int) -> str:
 
 def _depth_styles(numbers: list[str]) -> dict[int, str]:
     """Whether letters at each depth are roman numerals or letters: a depth is roman when some
-    label at it is a roman numeral of more than one character (`II`, `iv`)."""
+    label at it is a roman numeral of more than one character (`II`, `iv`), or when its labels
+    are capital roman numerals with capital letters under them ("I. ICE Detainers" over "A.",
+    "B.": an outline's first part, not the letter I, which would have no capitals below it)."""
     styles: dict[int, str] = {}
     for n in numbers:
         for d, p in enumerate(parts(n)):
             inner = p.strip("()")
             if len(inner) > 1 and _ROMAN.match(inner):
+                styles[d] = "roman"
+    for n in numbers:
+        ps = [p.strip("()") for p in parts(n)]
+        for d in range(len(ps) - 1):
+            if d not in styles and ps[d] in ("I", "V", "X") and re.fullmatch(r"[A-Z]", ps[d + 1]) and not n.startswith("("):
                 styles[d] = "roman"
     return styles
 
