@@ -1474,3 +1474,15 @@ def test_judicial_orders_verified_before_access():
     text = ("Law enforcement officers must provide judicial orders or lawfully issued subpoenas, which Quinnet "
             "College's Office of General Counsel will verify before access to campus property will be granted.\n")
     assert verdicts(text)["raids"] == "green"
+
+
+def test_a_list_label_left_in_the_text_does_not_hide_the_subjects_no():
+    # New York City's § 10-178 as a PDF's text, where "c." stays in the sentence
+    text = ("c. No city resources, including, but not limited to, time spent by employees, officers, contractors, "
+            "or subcontractors while on duty, or the use of Quinnet property, shall be utilized for immigration enforcement.\n")
+    assert verdicts("Resources\n\n" + text)["resources"] == "green"
+    # read as the sentence arrives from a PDF, label and all
+    from policy_redline.provisions import load_lexicon, read_sentence
+
+    sentence = text.strip()
+    assert read_sentence(sentence, sentence, load_lexicon(), "resources").color == "green"

@@ -884,7 +884,7 @@ def _governed(form: str, modal: re.Match[str], action: int | None, lexicon: Lexi
     # An opening phrase may come first: "In accordance with article nine, no county,
     # city or agency … shall adopt …".
     subject_negated = bool(
-        (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |, )*(?:no|neither|none) (?!,)", whole) or (
+        (set(nearest.split()) & _NEGATIVE_DETERMINERS) or re.match(r"^(?:\(?\w{1,3}[.)] |(?:\d{1,3}|[a-z]|[ivx]{1,4}) (?=no |neither |none )|, )*(?:no|neither|none) (?!,)", whole) or (
             any(whole.startswith(p + " ") for p in lexicon.openings) and re.search(r" , (?:no|neither|none) (?!,)", whole)
         )
     )
