@@ -828,7 +828,7 @@ def stance(form: str, start: int, lexicon: Lexicon, end: int | None = None) -> _
     if inside:
         return _governed(form, inside[0], None, lexicon)
     after = [m for m in marks if m.start() >= end and ";" not in form[end:m.start()]]
-    if after and form[:start].split()[-1:] and form[:start].split()[-1] in lexicon.perfect:
+    if after and form[:start].rstrip().rpartition(" ")[2] in lexicon.perfect:
         # "has notified ICE that the office will no longer hold …": done, and reported
         return _NONE
     if after:

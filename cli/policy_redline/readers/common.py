@@ -425,8 +425,10 @@ NUMBER_TOKEN = re.compile(
 )
 # Enumerators (as opposed to section numbers) make list items.
 _LIST_GROUPS = ("num", "pnum", "proman", "letter", "pletter")
+#: The marks a list item can open with.
+_MARKS = "-*+•◦▪▫‣●○■□–"
 #: A list item's mark; a row of marks ("* * * * *", minutes' separator) is a rule, not an item.
-BULLET = re.compile(r"^[-*+•◦▪▫‣●○■□–]\s+(?![-*+•◦▪▫‣●○■□–](?:\s|$))")
+BULLET = re.compile(rf"^[{re.escape(_MARKS)}]\s+(?![{re.escape(_MARKS)}](?:\s|$))")
 _SENTENCE_END = re.compile(r"""[.!?:;]["'”’)\]]*$""")
 _ALLCAPS_MAX_CHARS = 100
 _ALLCAPS_MAX_WORDS = 14
@@ -537,6 +539,8 @@ def _dehyphenate(prev: str, nxt: str) -> str | None:
 
 
 _NUMBER_THEN_LOWER = re.compile(r"^\d+(?:\.\d+)*[.,;)]?\s+[a-z]")
+#: A line that ends a sentence or a clause (its closing quotes and brackets aside).
+_STOPS = re.compile(r"[.:;!?]\W*$")
 
 
 #: A line that stops on one of these words stops mid-phrase: what follows is its object.
@@ -553,14 +557,14 @@ def _wrapped_citation(prev: str, line: str) -> bool:
     "Section 2-173-030(a). Specifically, …"): no section begins the object of an "in"."""
     if _OPEN_END.search(prev):
         return True
-    return bool(_NUMBER_THEN_LOWER.match(line)) and not re.search(r"[.:;!?]\W*$", prev)
+    return bool(_NUMBER_THEN_LOWER.match(line)) and not _STOPS.search(prev)
 
 
 def _wrapped_capitals(prev: str, line: str, full: int) -> bool:
     """`line` goes on a sentence in capitals that `prev`, a full line, left unfinished
     ("2. THE GOVERNOR SHALL NOT, THROUGH EXECUTIVE ORDER OR OTHERWISE," / "PREVENT OR
     INHIBIT STATE AGENCIES …"); a numbered line starts its own block all the same."""
-    if full < 40 or len(prev) < 0.6 * full or re.search(r"[.:;!?]\W*$", prev) or numbering_token(line):
+    if full < 40 or len(prev) < 0.6 * full or _STOPS.search(prev) or numbering_token(line):
         return False
     return is_allcaps(prev) and is_allcaps(line)
 
@@ -572,7 +576,7 @@ def _marks_on_their_own(lines: list[str]) -> list[str]:
     out: list[str] = []
     pending = ""
     for line in lines:
-        if len(line) == 1 and line in "-*+•◦▪▫‣●○■□–":
+        if len(line) == 1 and line in _MARKS:
             pending = line
             continue
         if pending and line:
